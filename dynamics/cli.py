@@ -1,0 +1,78 @@
+"""Shared command-line plumbing: argument parsing that fails with one clear line (exit 2), and output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+
+class InputError(ValueError):
+    """Bad user input; the message names the value and what is allowed."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one line on stderr with exit status 2, never a traceback."""
+
+    def error(self, message: str):  # noqa: D102 - argparse hook
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def run_main(main, argv=None) -> int:
+    """Run `main(argv)`, turning InputError into a one-line message and exit status 2."""
+    try:
+        return main(argv) or 0
+    except InputError as err:
+        prog = sys.argv[0].rsplit("/", 1)[-1] if sys.argv and sys.argv[0] else "gdl"
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 2
+
+
+def finite_float(text: str, name: str = "value", low: float = -math.inf, high: float = math.inf,
+                 low_open: bool = False) -> float:
+    """Parse a finite float in [low, high] (or (low, high] when low_open)."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must be a number, got {text!r}") from None
+    bad_low = value <= low if low_open else value < low
+    if not math.isfinite(value) or bad_low or value > high:
+        left = "(" if low_open else "["
+        raise InputError(f"{name} must be a finite number in {left}{low:g}, {high:g}], got {text!r}")
+    return value
+
+
+def point(text: str, name: str = "point") -> tuple[float, float]:
+    """Parse 'a,b' into two finite floats (negative values allowed: use --start=-1,0.7)."""
+    parts = str(text).split(",")
+    if len(parts) != 2:
+        raise InputError(f"{name} must be two numbers 'θ,ψ' such as 1,-0.5, got {text!r}")
+    return tuple(finite_float(p.strip(), name) for p in parts)
+
+
+def to_jsonable(obj):
+    """Replace non-finite floats by None and numpy scalars/arrays by Python values, recursively."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if hasattr(obj, "tolist"):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def print_json(obj) -> None:
+    """Print exactly one JSON object on stdout."""
+    print(json.dumps(to_jsonable(obj), allow_nan=False))
+
+
+def save_figure(fig, path: str) -> str:
+    """Save a matplotlib Figure to png/svg/pdf, chosen by the file name."""
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    if ext not in {"png", "svg", "pdf"}:
+        raise InputError(f"--out must end in .png, .svg or .pdf, got {path!r}")
+    fig.savefig(path, dpi=150, bbox_inches="tight")
+    return path
