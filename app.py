@@ -1,0 +1,13 @@
+"""GAN Dynamics Lab — `streamlit run app.py`. The router: one page per topic, all in pages/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="GAN Dynamics Lab", page_icon="🎛️", layout="wide")
+
+PAGES = [
+    st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
+    st.Page("pages/phase.py", title="Dirac-GAN phase portraits", icon="🌀", url_path="phase"),
+    st.Page("pages/stability.py", title="Eigenvalues & stability", icon="📐", url_path="stability"),
+]
+
+st.navigation(PAGES).run()

@@ -1,0 +1,182 @@
+"""Controls and cached results shared by the Dirac-GAN pages (phase portraits, eigenvalues & stability)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from dynamics.analysis import analyze
+from dynamics.objectives import (
+    LOSSES,
+    LOSSES_BY_NAME,
+    REGULARIZER_PARAMS,
+    REGULARIZER_TITLES,
+    REGULARIZERS,
+    make_objective,
+    parse_name,
+)
+from dynamics.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
+from dynamics.plotting import compare_figure, draw_basins, phase_figure
+from dynamics.stability import eigenvalue_paths, radius_vs_lr
+from dynamics.thresholds import converges_from, critical_lr, real_from
+from dynamics.trajectories import Schedule, flow, grid_starts
+from pages import ui
+from pages.export import figure_bytes
+
+SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
+WINDOW = (-2.0, 2.0, -2.0, 2.0)
+ALL_NAMES = [loss if reg == "none" else f"{loss}+{reg}" for loss in LOSSES for reg in REGULARIZERS]
+
+
+def loss_title(name: str) -> str:
+    return LOSSES_BY_NAME[name].title
+
+
+def reg_title(name: str) -> str:
+    return REGULARIZER_TITLES[name][0]
+
+
+def param_controls(names, where=st) -> dict:
+    """Sliders for the parameters the chosen objective(s) use, plus optional weight clipping."""
+    params = {}
+    if "gamma" in names:
+        params["gamma"] = ui.slider("gamma", "γ (regularizer weight)", 0.0, 10.0, 1.0, 0.05, where=where)
+    if "sigma" in names:
+        params["sigma"] = ui.slider("sigma", "σ (instance-noise std)", 0.0, 3.0, 1.0, 0.05, where=where)
+    if "target" in names:
+        params["target"] = ui.slider("target", "g₀ (WGAN-GP gradient target)", 0.0, 3.0, 1.0, 0.05, where=where)
+    clip = ui.slider("clip", "weight clipping |ψ| ≤ c (0 = off)", 0.0, 3.0, 0.0, 0.05, where=where)
+    params["clip"] = clip or None
+    return params
+
+
+def used_names(loss: str, reg: str) -> tuple[str, ...]:
+    return LOSSES_BY_NAME[loss].params + REGULARIZER_PARAMS.get(reg, ())
+
+
+def objective_controls(where=st):
+    """Loss, regularizer and its parameters → an Objective."""
+    loss = ui.select("loss", "Loss", LOSSES, "gan", fmt=loss_title, where=where)
+    reg = ui.select("reg", "Regularizer", REGULARIZERS, "none", fmt=reg_title, where=where)
+    return make_objective(loss, reg, **param_controls(used_names(loss, reg), where))
+
+
+def compare_controls(where=st):
+    """Several objectives (default: Mescheder et al. 2018, Fig. 3) sharing one set of parameters."""
+    from dynamics.phase import FIGURE3
+
+    names = ui.multiselect("compare", "Objectives side by side", ALL_NAMES, FIGURE3, where=where)
+    used = set().union(*(used_names(*parse_name(n)) for n in names)) if names else set()
+    params = param_controls(used, where)
+    return [make_objective(*parse_name(n), **params) for n in names]
+
+
+def update_controls(where=st, steps: bool = True):
+    """Optimizer, scheme, learning rates and rounds → (Schedule, Optimizer)."""
+    name = ui.select("optimizer", "Optimizer", OPTIMIZERS, "gd", fmt=OPTIMIZER_TITLES.get, where=where)
+    beta = None
+    if name in DEFAULT_BETA:
+        label = "β (momentum)" if name == "momentum" else "β₁ (Adam)"
+        beta = ui.slider("beta", label, 0.0, 0.99, DEFAULT_BETA[name], 0.01, where=where)
+    scheme = ui.select("scheme", "Update scheme", SCHEMES, "sim", radio=True, fmt=SCHEME_TITLES.get, where=where)
+    g_steps = d_steps = 1
+    if scheme == "alt":
+        g_steps = ui.number("g_steps", "generator steps per round", 1, 10, 1, where=where)
+        d_steps = ui.number("d_steps", "discriminator steps per round", 1, 10, 1, where=where)
+    lr = ui.slider("lr", "learning rate h", 0.01, 2.0, 0.1, 0.01, where=where)
+    lr_d = lr
+    if ui.toggle("two_lr", "separate discriminator learning rate", where=where):
+        lr_d = ui.slider("lr_d", "discriminator learning rate", 0.01, 2.0, 0.1, 0.01, where=where)
+    n = ui.slider("steps", "rounds", 10, 2000, 500, 10, where=where) if steps else 500
+    return Schedule(lr, lr_d, scheme, g_steps, d_steps, n), Optimizer(name, beta)
+
+
+def start_controls(where=st):
+    """Starting points: one point, seeded random points, or a grid (the basin map) → (starts, grid n or None)."""
+    mode = ui.select("starts", "Starting points", ["point", "random", "grid"], "point", radio=True, where=where)
+    if mode == "point":
+        th = ui.slider("theta0", "θ₀ (start)", -2.0, 2.0, 1.0, 0.05, where=where)
+        ps = ui.slider("psi0", "ψ₀ (start)", -2.0, 2.0, 1.0, 0.05, where=where)
+        return np.array([[th, ps]]), None
+    if mode == "random":
+        n = ui.slider("n_starts", "number of random starts", 1, 32, 8, where=where)
+        seed = ui.number("seed", "random seed", 0, 9999, 0, where=where)
+        return np.random.default_rng(seed).uniform(-1.8, 1.8, size=(n, 2)), None
+    n = ui.slider("grid", "grid size n (n×n starts)", 4, 40, 16, where=where)
+    return grid_starts(n, WINDOW), n
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def analysis(obj, schedule, opt, starts, record: bool = True):
+    """`dynamics.analysis.analyze`, cached: (report, run, continuous eigenvalues, discrete eigenvalues)."""
+    return analyze(obj, schedule, opt, starts, record=record)
+
+
+def flows_for(obj, schedule, starts, grid_n):
+    """Continuous-time flows (h → 0) from up to 8 starts, over the same time as the discrete run."""
+    if grid_n:
+        return []
+    t_end = schedule.steps * float(np.sqrt(schedule.lr_g * schedule.lr_d))
+    return [flow(obj, s, t_end) for s in starts[:8]]
+
+
+def phase_fig(obj, schedule, opt, starts, grid_n, show_flow):
+    _, run, cont, disc = analysis(obj, schedule, opt, starts, record=not grid_n)
+    flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
+    return phase_figure(obj, run, cont, disc, WINDOW, grid_n, flows)
+
+
+def compare_fig(objs, schedule, opt, starts, grid_n):
+    panels = []
+    for obj in objs:
+        report, run, _, _ = analysis(obj, schedule, opt, starts, record=not grid_n)
+        verdict = report["verdict"]
+        panels.append((obj, run, f"{verdict['continuous']}; discrete {verdict['discrete']}"))
+    fig = compare_figure(panels, WINDOW)
+    if grid_n:  # basin maps: each panel's start-grid status under its field
+        for ax, (_, run, _) in zip(fig.axes, panels, strict=False):
+            draw_basins(ax, run, grid_n, WINDOW)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
+    return figure_bytes(phase_fig(obj, schedule, opt, starts, grid_n, show_flow))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compare_png(objs, schedule, opt, starts, grid_n) -> bytes:
+    return figure_bytes(compare_fig(objs, schedule, opt, starts, grid_n))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def radius_curve(obj, opt, schedule, lr_max: float, n: int = 200):
+    """Spectral radius against h ∈ (0, lr_max] (lr_d/lr_g kept at the schedule's ratio)."""
+    lrs = np.linspace(lr_max / n, lr_max, n)
+    ratio = schedule.lr_d / schedule.lr_g
+    rho = radius_vs_lr(obj, lrs, opt, schedule.scheme, schedule.g_steps, schedule.d_steps, ratio)
+    return lrs, rho
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def critical_lr_of(obj, opt, schedule):
+    ratio = schedule.lr_d / schedule.lr_g
+    return critical_lr(obj, opt, schedule.scheme, ratio, schedule.g_steps, schedule.d_steps)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def eigen_path(obj, param: str, high: float, n: int = 200):
+    """Continuous-time eigenvalues as `param` runs over [0, high], with the closed-form threshold where they
+    turn real and the first value where all real parts are negative."""
+    values = np.linspace(0.0, high, n + 1)
+    others = {k: v for k, v in obj.params.items() if k != param}
+    eig = eigenvalue_paths(obj.loss, obj.reg, param, values, **others)
+    real = real_from(obj.loss, obj.reg, param, **others)
+    stable = converges_from(obj.loss, obj.reg, param, high, **others)
+    return values, eig, real, stable
+
+
+def matrix_tex(rows) -> str:
+    """A numeric matrix as LaTeX."""
+    body = r" \\ ".join(" & ".join(f"{x:.4g}" for x in row) for row in rows)
+    return r"\begin{pmatrix}" + body + r"\end{pmatrix}"

@@ -1,0 +1,44 @@
+"""Home: what the app is and how to use it in a class."""
+
+import streamlit as st
+
+st.title("GAN Dynamics Lab")
+st.markdown(
+    """
+An interactive simulator of how GANs train. Every number on these pages comes from the project's core
+(`dynamics/`): objectives are written once in sympy, and their vector fields, Jacobians, eigenvalues and
+trajectories are derived from that one definition — the same code behind the command line
+(`python -m dynamics.phase`).
+
+**Pages**
+"""
+)
+st.page_link("pages/phase.py", label="Dirac-GAN phase portraits", icon="🌀")
+st.markdown(
+    "Vector field and training trajectories of the two-parameter Dirac-GAN for every loss, regularizer and "
+    "optimizer; trajectory status; basin maps; the derived field and Jacobian; a compare mode with the six "
+    "panels of Mescheder et al. (2018), Figure 3."
+)
+st.page_link("pages/stability.py", label="Eigenvalues & stability", icon="📐")
+st.markdown(
+    "Eigenvalues of the Jacobian (continuous time) and of the discrete update operator against the unit "
+    "circle; spectral radius against the learning rate; eigenvalue paths against γ or σ."
+)
+st.markdown(
+    """
+**Using it in a class**
+
+1. Set a page up the way you want students to start: every control's value is in the address bar.
+2. Open *Share this view* at the bottom of the page: copy the link, or build a classroom link that
+   **locks** (greys out) or **hides** chosen controls — e.g. `?lock=loss,reg` keeps everyone on the same
+   objective while they explore the learning rate. `?lock=all` or `?hide=all` apply to every control.
+3. Each page ends with **lab exercises**: a task, a question and an answer box. Answers are checked against
+   values the core computes (with a stated tolerance); a hint is always available and the explanation appears
+   once the answer is right.
+4. Every figure has PNG and SVG downloads and its data as CSV or JSON, and a text summary of its key numbers
+   underneath.
+
+Colours are the Okabe–Ito colour-blind-safe palette, and every status also has its own line style and marker
+(converged: solid line, circle; cycling: dashed, square; diverged: dotted, cross).
+"""
+)

@@ -1,0 +1,175 @@
+"""Page 2: eigenvalues & stability — continuous-time and discrete eigenvalues, radius vs h, eigenvalue paths."""
+
+import numpy as np
+import streamlit as st
+from matplotlib.figure import Figure
+
+from dynamics.objectives import make_objective
+from dynamics.optimizers import Optimizer
+from dynamics.plotting import OKABE_ITO, eigen_axes, eigenvalue_path_figure, radius_figure
+from dynamics.thresholds import critical_lr, real_from
+from pages import dirac, export, lab, ui
+
+ui.start_page()
+st.title("Eigenvalues & stability")
+st.markdown(
+    "Near the equilibrium (0, 0) the field is approximately v(x) ≈ J·x. In **continuous time** the dynamics "
+    "converge locally when every eigenvalue of the Jacobian J has a negative real part. A **discrete** method "
+    "multiplies the state by its update operator every round; it converges when all the operator's "
+    "eigenvalues lie inside the unit circle (spectral radius ρ < 1), cycles at ρ = 1 and diverges at ρ > 1."
+)
+
+with st.sidebar:
+    obj = dirac.objective_controls()
+    schedule, opt = dirac.update_controls(steps=False)
+    st.divider()
+    lr_max = ui.slider("lr_max", "spectral-radius plot: largest h", 0.1, 10.0, 4.0, 0.1)
+    sweepable = [p for p in ("gamma", "sigma") if p in dirac.used_names(obj.loss, obj.reg)]
+    sweep_max = ui.slider("sweep_max", "eigenvalue paths: largest γ or σ", 0.5, 10.0, 3.0, 0.5)
+
+report = dirac.analysis(obj, schedule, opt, np.zeros((0, 2)))[0]
+cont, up = report["eigenvalues"], report["update"]
+disc, rho = up["eigenvalues"], up["spectral_radius"]
+
+
+def eig_fig() -> Figure:
+    fig = Figure(figsize=(5.5, 5), layout="constrained")
+    to_complex = lambda pairs: None if pairs is None else np.array([complex(a, b) for a, b in pairs])  # noqa: E731
+    eigen_axes(fig.subplots(), to_complex(cont), to_complex(disc))
+    return fig
+
+
+def fmt(pairs) -> str:
+    return "undefined" if pairs is None else ", ".join(f"{a:+.4g}{b:+.4g}i" for a, b in pairs)
+
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Eigenvalues now")
+    export.show_figure(
+        export.figure_bytes(eig_fig()),
+        eig_fig,
+        f"eigenvalues-{obj.name}",
+        f"Jacobian eigenvalues: {fmt(cont)} → {report['verdict']['continuous']}. "
+        f"Update operator ({up['optimizer']}, {dirac.SCHEME_TITLES[up['scheme']]}, h_G = {up['lr_g']:g}, "
+        f"h_D = {up['lr_d']:g}) eigenvalues: {fmt(disc)}; spectral radius "
+        + ("undefined" if rho is None else f"{rho:.5f}")
+        + f" → {report['verdict']['discrete']}.",
+        {f"eigenvalues-{obj.name}.json": lambda: export.to_json(report)},
+    )
+    if report["jacobian"] is None:
+        st.warning(
+            "This objective is not differentiable at the equilibrium, so neither the Jacobian nor the update "
+            "operator is defined there (the phase-portrait page shows the one-sided Jacobians)."
+        )
+    elif opt.name == "adam":
+        st.info("Adam's update is not differentiable at v = 0, so it has no update operator to analyse.")
+
+with right:
+    st.subheader("Spectral radius against the learning rate")
+    lrs, radius = dirac.radius_curve(obj, opt, schedule, lr_max)
+    h_star = dirac.critical_lr_of(obj, opt, schedule)
+
+    def radius_fig() -> Figure:
+        fig = radius_figure(lrs, radius, f"{obj.title}: {opt.name}, {dirac.SCHEME_TITLES[schedule.scheme]}")
+        ax = fig.axes[0]
+        ax.axvline(schedule.lr_g, color=OKABE_ITO[3], linestyle=":", label=f"current h = {schedule.lr_g:g}")
+        if h_star is not None and h_star <= lr_max:
+            ax.axvline(h_star, color=OKABE_ITO[4], linestyle="-.", label=f"stops converging: h = {h_star:.4g}")
+        ax.legend(fontsize=8)
+        return fig
+
+    finite = np.isfinite(radius)
+    summary = (
+        "The spectral radius is undefined for this objective or optimizer."
+        if not finite.any()
+        else f"ρ ranges over [{np.min(radius[finite]):.4f}, {np.max(radius[finite]):.4f}] for h in "
+        f"(0, {lr_max:g}]; at the current h = {schedule.lr_g:g}, ρ = "
+        + ("undefined" if rho is None else f"{rho:.5f}")
+        + ". "
+        + (
+            f"The method stops converging at h = {h_star:.4g}."
+            if h_star is not None
+            else "There is no learning rate (up to 100) at which it switches from converging to not converging."
+        )
+    )
+    export.show_figure(
+        export.figure_bytes(radius_fig()),
+        radius_fig,
+        f"radius-{obj.name}",
+        summary,
+        {f"radius-{obj.name}.csv": lambda: export.to_csv(["lr_g", "spectral_radius"], zip(lrs, radius, strict=True))},
+    )
+
+st.subheader("Eigenvalue paths")
+if not sweepable:
+    st.info(
+        f"{obj.title} has no γ or σ to vary: choose a regularizer (R1, R2, consensus, instance noise) or "
+        "WGAN-GP to see where the eigenvalues become real and where the method starts to converge."
+    )
+else:
+    param = ui.select("sweep", "vary", sweepable, sweepable[0], radio=True)
+    values, eig, real, stable = dirac.eigen_path(obj, param, sweep_max)
+
+    def path_fig() -> Figure:
+        fig = eigenvalue_path_figure(values, eig, param, f"{obj.title}: eigenvalues of J against {param}")
+        ax = fig.axes[0]
+        if real is not None and real <= sweep_max:
+            ax.axvline(real, color=OKABE_ITO[4], linestyle="-.", label=f"real from {param} = {real:.4g}")
+            ax.legend(fontsize=8)
+        return fig
+
+    summary = (
+        f"As {param} runs over [0, {sweep_max:g}]: "
+        + (f"both eigenvalues are real from {param} = {real:.4g}" if real is not None else "they never turn real")
+        + "; "
+        + (
+            f"all real parts are negative (local convergence) from {param} ≈ {stable:.4g}."
+            if stable is not None
+            else "the real parts never all become negative."
+        )
+    )
+    rows = [(v, *(f(e) for e in pair for f in (np.real, np.imag))) for v, pair in zip(values, eig, strict=True)]
+    header = [param, "re1", "im1", "re2", "im2"]
+    export.show_figure(
+        export.figure_bytes(path_fig()),
+        path_fig,
+        f"eigenpaths-{obj.name}-{param}",
+        summary,
+        {f"eigenpaths-{obj.name}-{param}.csv": lambda: export.to_csv(header, rows)},
+    )
+
+lab.show(
+    [
+        lab.Exercise(
+            "stab_real_gamma",
+            "Choose the **GAN (minimax)** loss with the **R1 penalty** and watch the eigenvalue paths against γ.",
+            "What is the smallest γ for which both eigenvalues of the Jacobian are real?",
+            lambda: real_from("gan", "r1", "gamma"),
+            "The Jacobian is [[0, −½], [½, −γ]]: its eigenvalues are real when trace² ≥ 4·det.",
+            "trace = −γ and det = ¼, so the discriminant γ² − 1 vanishes at γ = 1: below it the eigenvalues "
+            "are −γ/2 ± i·√(1 − γ²)/2 (a damped spiral), above it both are real and negative (no rotation).",
+        ),
+        lab.Exercise(
+            "stab_critical_lr",
+            "GAN + **R1** with **γ = 0.3**, gradient descent, **simultaneous** updates. Move the learning rate "
+            "and watch the spectral radius plot.",
+            "At which learning rate h does simultaneous GD stop converging? (1 % tolerance)",
+            lambda: critical_lr(make_objective("gan", "r1", gamma=0.3), Optimizer()),
+            "Find where the curve crosses ρ = 1. The operator I + hJ has eigenvalues 1 + hλ.",
+            "|1 + hλ| < 1 ⇔ h < −2·Re λ / |λ|². With γ < 1, |λ|² = det J = ¼ and Re λ = −γ/2, so the "
+            "method converges for h < 4γ = 1.2 and oscillates outward beyond it.",
+            rel_tol=0.01,
+        ),
+        lab.Exercise(
+            "stab_real_sigma",
+            "Switch to **instance noise** on the GAN loss and vary σ.",
+            "From which noise level σ are both eigenvalues real?",
+            lambda: real_from("gan", "instance-noise", "sigma"),
+            "Here J = [[0, −½], [½, −σ²/2]].",
+            "The discriminant σ⁴/4 − 1 vanishes at σ = √2 ≈ 1.414: instance noise acts like an R1 penalty "
+            "with γ = σ²/2 near the equilibrium.",
+        ),
+    ]
+)
+ui.share_box("stability")
