@@ -5,9 +5,9 @@ import streamlit as st
 st.set_page_config(page_title="GAN Dynamics Lab", page_icon="🎛️", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon="🏠", url_path="home", default=True),
-    st.Page("pages/phase.py", title="Dirac-GAN phase portraits", icon="🌀", url_path="phase"),
-    st.Page("pages/stability.py", title="Eigenvalues & stability", icon="📐", url_path="stability"),
+    st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/phase.py", title="Dirac-GAN phase portraits", icon=":material/cyclone:", url_path="phase"),
+    st.Page("pages/stability.py", title="Eigenvalues & stability", icon=":material/functions:", url_path="stability"),
 ]
 
 st.navigation(PAGES).run()

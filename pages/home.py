@@ -13,13 +13,13 @@ trajectories are derived from that one definition — the same code behind the c
 **Pages**
 """
 )
-st.page_link("pages/phase.py", label="Dirac-GAN phase portraits", icon="🌀")
+st.page_link("pages/phase.py", label="Dirac-GAN phase portraits", icon=":material/cyclone:")
 st.markdown(
     "Vector field and training trajectories of the two-parameter Dirac-GAN for every loss, regularizer and "
     "optimizer; trajectory status; basin maps; the derived field and Jacobian; a compare mode with the six "
     "panels of Mescheder et al. (2018), Figure 3."
 )
-st.page_link("pages/stability.py", label="Eigenvalues & stability", icon="📐")
+st.page_link("pages/stability.py", label="Eigenvalues & stability", icon=":material/functions:")
 st.markdown(
     "Eigenvalues of the Jacobian (continuous time) and of the discrete update operator against the unit "
     "circle; spectral radius against the learning rate; eigenvalue paths against γ or σ."

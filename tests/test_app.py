@@ -1,0 +1,183 @@
+"""Streamlit AppTest for every page: defaults, widget extremes, figure changes, URL state, lab exercises."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dynamics.objectives import make_objective
+from dynamics.optimizers import Optimizer
+from dynamics.trajectories import Schedule, simulate
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["home", "phase", "stability"]
+# Configurations that between them show every control of the Dirac-GAN pages.
+CONFIGS = {
+    "phase": [
+        {},
+        {"reg": "r1", "optimizer": "momentum", "scheme": "alt", "two_lr": "1", "starts": "random"},
+        {"loss": "wgan-gp", "reg": "instance-noise", "optimizer": "adam", "starts": "grid"},
+        {"mode": "compare"},
+    ],
+    "stability": [
+        {},
+        {"reg": "r1", "optimizer": "momentum", "scheme": "alt", "two_lr": "1"},
+        {"loss": "wgan-gp", "reg": "instance-noise"},
+    ],
+}
+
+
+def run_page(name: str, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{name}.py")
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of the page."""
+    parts = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "text", "code", "latex"):
+        parts += [str(e.value) for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+def assert_clean(at: AppTest, context: str = "") -> None:
+    assert not at.exception, f"{context}: {[e.value for e in at.exception]}"
+    assert "Traceback" not in texts(at), context
+    assert not at.error, f"{context}: {[e.value for e in at.error]}"
+
+
+def image_urls(at: AppTest) -> list[str]:
+    return [img.proto.imgs[0].url for img in at.get("image")]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_at_defaults(name):
+    at = run_page(name)
+    assert_clean(at, name)
+    if name != "home":
+        assert image_urls(at), "no figure shown"
+        assert at.get("download_button"), "no downloads"
+
+
+def test_home_links_every_page():
+    at = run_page("home")
+    links = [e.proto.page for e in at.get("page_link")]
+    assert any("phase" in p for p in links) and any("stability" in p for p in links)
+
+
+@pytest.mark.parametrize("name,query", [(n, q) for n, qs in CONFIGS.items() for q in qs])
+def test_every_numeric_widget_at_min_and_max(name, query):
+    at = run_page(name, **query)
+    assert_clean(at, f"{name} {query}")
+    numeric = [("slider", w.key) for w in at.slider] + [("number_input", w.key) for w in at.number_input]
+    assert numeric
+    for kind, key in numeric:
+        for end in ("min", "max"):
+            widget = next(w for w in at.get(kind) if w.key == key)
+            widget.set_value(getattr(widget, end)).run()
+            assert_clean(at, f"{name} {query} {key}={end}")
+        next(w for w in at.get(kind) if w.key == key).set_value(widget.min).run()
+
+
+@pytest.mark.parametrize("name,key,value", [("phase", "lr", 0.5), ("stability", "lr", 1.5)])
+def test_parameter_change_changes_the_figure(name, key, value):
+    at = run_page(name)
+    before, caption = image_urls(at), at.caption[0].value
+    next(s for s in at.slider if s.key == key).set_value(value).run()
+    assert_clean(at)
+    assert image_urls(at)[0] != before[0]
+    assert at.caption[0].value != caption
+
+
+def test_query_parameters_restore_the_state():
+    at = run_page("phase", loss="wgan", reg="r1", gamma="2.5", lr="0.3", starts="random", seed="42", n_starts="5")
+    assert_clean(at)
+    assert at.selectbox(key="loss").value == "wgan"
+    assert at.selectbox(key="reg").value == "r1"
+    assert at.slider(key="gamma").value == 2.5
+    assert at.slider(key="lr").value == 0.3
+    assert at.number_input(key="seed").value == 42
+    assert at.slider(key="n_starts").value == 5
+    assert len(at.dataframe[0].value) == 5
+    # The share link carries exactly these non-default values, and reproduces the same figure.
+    link = at.code[0].value
+    for part in ("loss=wgan", "reg=r1", "gamma=2.5", "lr=0.3", "seed=42", "n_starts=5", "starts=random"):
+        assert part in link
+    query = dict(p.split("=") for p in link.split("?", 1)[1].split("&"))
+    again = run_page("phase", **query)
+    assert image_urls(again) == image_urls(at)
+
+
+def test_changed_widget_is_written_to_the_url():
+    at = run_page("stability")
+    at.slider(key="lr").set_value(0.7).run()
+    assert at.query_params["lr"] == ["0.7"] or at.query_params["lr"] == "0.7"
+    at.slider(key="lr").set_value(0.1).run()  # back to the default: the parameter leaves the URL
+    assert "lr" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    "query,named",
+    [({"gamma": "abc", "reg": "r1"}, "gamma='abc'"), ({"loss": "foo"}, "loss='foo'"), ({"steps": "1e9"}, "steps")],
+)
+def test_bad_url_values_warn_and_fall_back(query, named):
+    at = run_page("phase", **query)
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert named in warnings and "Using the default" in warnings
+
+
+def test_lock_and_hide():
+    at = run_page("phase", lock="loss,lr", hide="reg", reg="r1", bogus="1")
+    assert_clean(at)
+    assert at.selectbox(key="loss").disabled and at.slider(key="lr").disabled
+    assert not at.slider(key="steps").disabled
+    assert "reg" not in [s.key for s in at.selectbox]
+    assert at.slider(key="gamma")  # the hidden regularizer still applies (r1 → γ shown)
+    at = run_page("phase", lock="nonsense")
+    assert "nonsense" in " ".join(w.value for w in at.warning)
+
+
+def test_compare_mode_defaults_to_figure3():
+    at = run_page("phase", mode="compare")
+    assert_clean(at)
+    assert at.multiselect(key="compare").value == [
+        "gan",
+        "wgan",
+        "wgan-gp",
+        "gan+consensus",
+        "gan+instance-noise",
+        "gan+r1",
+    ]
+    assert len(at.dataframe[0].value) == 6
+
+
+EXERCISES = [
+    ("phase", "phase_wgan_growth", "1.2", "1.00499"),
+    ("phase", "phase_alt_cycle", "0", None),
+    ("stability", "stab_real_gamma", "0.5", "1"),
+    ("stability", "stab_critical_lr", "4", "1.2"),
+    ("stability", "stab_real_sigma", "2", "1.4142"),
+]
+
+
+@pytest.mark.parametrize("name,key,wrong,right", EXERCISES)
+def test_exercise_rejects_wrong_and_accepts_right(name, key, wrong, right):
+    at = run_page(name)
+    infos = len(at.info)
+    at.text_input(key=f"answer_{key}").set_value(wrong)
+    at.button(key=f"check_{key}").click().run()
+    assert any("not right" in e.value for e in at.error)
+    if right is None:  # a simulation result: ask the core
+        run = simulate(make_objective("gan"), [(1.0, 1.0)], Schedule(0.1, 0.1, "alt"), Optimizer(), record=False)
+        right = f"{run.distance[0]:.4f}"
+    at.text_input(key=f"answer_{key}").set_value(right)
+    at.button(key=f"check_{key}").click().run()
+    assert any("Correct" in s.value for s in at.success)
+    assert len(at.info) > infos, "explanation shown after a correct answer"
+    at.text_input(key=f"answer_{key}").set_value("abc")
+    at.button(key=f"check_{key}").click().run()
+    assert any("not a number" in e.value for e in at.error)
