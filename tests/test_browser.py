@@ -1,0 +1,104 @@
+"""The app in a real browser (Debian's Chromium through Playwright): every page, sliders, shared URLs.
+
+Skipped when /usr/bin/chromium is missing, unless GDL_REQUIRE_BROWSER=1 (CI), where that is a failure.
+Screenshots of each page go to test-artifacts/.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.harness import CHROMIUM, PROBE, ROOT, chromium, figure_src, move_slider, slider, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "test-artifacts"
+PAGES = {"home": "GAN Dynamics Lab", "phase": "Dirac-GAN phase portraits", "stability": "Eigenvalues & stability"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("GDL_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " and GDL_REQUIRE_BROWSER=1")
+        pytest.skip(message)
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, chromium(p) as context:
+        yield context
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+def open_page(page, url: str, figure: bool = True) -> None:
+    page.goto(url)
+    wait_ready(page, figure)
+    page.evaluate(PROBE)
+
+
+def assert_no_error(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.inner_text("body")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_loads(page, server, name):
+    open_page(page, f"{server}/{name}", figure=name != "home")
+    assert PAGES[name] in page.inner_text("h1")
+    assert_no_error(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def test_home_navigates_to_pages(page, server):
+    open_page(page, server, figure=False)
+    page.get_by_role("link", name="Eigenvalues & stability").first.click()
+    page.wait_for_url("**/stability**")
+    wait_ready(page)
+    assert "Eigenvalues & stability" in page.inner_text("h1")
+
+
+@pytest.mark.parametrize("name", ["phase", "stability"])
+def test_slider_changes_figure_and_url(page, server, name):
+    open_page(page, f"{server}/{name}")
+    before = figure_src(page)
+    ms = move_slider(page, "learning rate h")
+    assert figure_src(page) != before and ms > 0
+    page.wait_for_url("**lr=0.11**", timeout=10_000)
+    assert_no_error(page)
+
+
+def test_shared_url_restores_state(page, server):
+    open_page(page, f"{server}/phase?loss=wgan&reg=r1&gamma=2.5&lr=0.3&starts=random&seed=7")
+    assert float(slider(page, "γ (regularizer weight)").input_value()) == 2.5
+    assert float(slider(page, "learning rate h").input_value()) == 0.3
+    body = page.inner_text("body")
+    assert "WGAN + R1 penalty" in body or "wgan+r1" in body
+    assert "gamma=2.5" in page.url and "seed=7" in page.url
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "phase-shared.png", full_page=True)
+
+
+def test_bad_url_value_is_reported(page, server):
+    open_page(page, f"{server}/phase?reg=r1&gamma=abc")
+    assert "gamma='abc' is not valid" in page.inner_text("body")
+    assert_no_error(page)
+
+
+def test_locked_control_is_disabled(page, server):
+    open_page(page, f"{server}/phase?lock=lr&hide=loss")
+    assert slider(page, "learning rate h").is_disabled()
+    assert not slider(page, "rounds").is_disabled()
+    assert page.locator('[data-testid="stSelectbox"]', has_text="Loss").count() == 0
