@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from matplotlib.figure import Figure
 
 from dynamics.analysis import analyze
 from dynamics.objectives import (
@@ -16,7 +17,7 @@ from dynamics.objectives import (
     parse_name,
 )
 from dynamics.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
-from dynamics.plotting import compare_figure, draw_basins, phase_figure
+from dynamics.plotting import compare_figure, draw_basins, eigen_axes, phase_axes, status_legend
 from dynamics.stability import eigenvalue_paths, radius_vs_lr
 from dynamics.thresholds import converges_from, critical_lr, real_from
 from dynamics.trajectories import Schedule, flow, grid_starts
@@ -120,10 +121,28 @@ def flows_for(obj, schedule, starts, grid_n):
     return [flow(obj, s, t_end) for s in starts[:8]]
 
 
-def phase_fig(obj, schedule, opt, starts, grid_n, show_flow):
-    _, run, cont, disc = analysis(obj, schedule, opt, starts, record=not grid_n)
-    flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
-    return phase_figure(obj, run, cont, disc, WINDOW, grid_n, flows)
+def phase_fig(obj, run, grid_n=None, flows=()):
+    """The phase portrait alone, with a fixed layout: about half the drawing time of a constrained two-panel
+    figure, which keeps slider moves under the 300 ms target (bench/RESULTS_app.md)."""
+    fig = Figure(figsize=(5.6, 5.2))
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.93)
+    ax = fig.subplots()
+    phase_axes(ax, obj, run, WINDOW, grid_n, flows)
+    status_legend(ax, flows=bool(flows))
+    return fig
+
+
+def eigen_fig(cont, disc):
+    """Continuous-time and update-operator eigenvalues with the unit circle."""
+    fig = Figure(figsize=(4.6, 4.6))
+    fig.subplots_adjust(left=0.16, right=0.97, bottom=0.11, top=0.93)
+    eigen_axes(fig.subplots(), cont, disc)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def eigen_png(cont, disc) -> bytes:
+    return figure_bytes(eigen_fig(cont, disc))
 
 
 def compare_fig(objs, schedule, opt, starts, grid_n):
@@ -141,7 +160,9 @@ def compare_fig(objs, schedule, opt, starts, grid_n):
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
-    return figure_bytes(phase_fig(obj, schedule, opt, starts, grid_n, show_flow))
+    run = analysis(obj, schedule, opt, starts, record=not grid_n)[1]
+    flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
+    return figure_bytes(phase_fig(obj, run, grid_n, flows))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -8,6 +8,7 @@ from dynamics.thresholds import radius
 from dynamics.trajectories import Schedule, simulate
 from pages import dirac, export, lab, ui
 
+MARK = {"converged": "●", "cycling": "■", "diverged": "✖"}
 ui.start_page()
 st.title("Dirac-GAN phase portraits")
 st.markdown(
@@ -46,23 +47,20 @@ def describe(report) -> str:
     return text
 
 
-def trajectory_table(rows):
-    st.dataframe(
-        [
-            {
-                "start θ": r["start"][0],
-                "start ψ": r["start"][1],
-                "status": r["status"],
-                "trend": r["trend"],
-                "rounds": r["steps"],
-                "end θ": r["end"][0],
-                "end ψ": r["end"][1],
-                "distance to (0,0)": r["distance"],
-            }
-            for r in rows[:50]
-        ],
-        hide_index=True,
-    )
+def trajectory_table(rows, limit: int = 12) -> str:
+    """The first trajectories as a markdown table (cheaper for the browser than a data grid)."""
+    lines = [
+        "| start (θ, ψ) | status | trend | rounds | end (θ, ψ) | distance to (0, 0) |",
+        "|---|---|---|---:|---|---:|",
+    ]
+    for r in rows[:limit]:
+        lines.append(
+            f"| ({r['start'][0]:.3g}, {r['start'][1]:.3g}) | {MARK[r['status']]} {r['status']} | {r['trend']} "
+            f"| {r['steps']} | ({r['end'][0]:.4g}, {r['end'][1]:.4g}) | {r['distance']:.4g} |"
+        )
+    if len(rows) > limit:
+        lines.append(f"\n{len(rows) - limit} more in the CSV download.")
+    return "\n".join(lines)
 
 
 def path_csv(run) -> str:
@@ -72,22 +70,34 @@ def path_csv(run) -> str:
 
 if mode == "single":
     report, run, cont, disc = dirac.analysis(obj, schedule, opt, starts, record=not grid_n)
-    png = dirac.phase_png(obj, schedule, opt, starts, grid_n, show_flow)
-    data = {f"phase-{obj.name}.json": lambda: export.to_json(report)}
-    if run is not None and run.path is not None:
-        data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
-    export.show_figure(
-        png,
-        lambda: dirac.phase_fig(obj, schedule, opt, starts, grid_n, show_flow),
-        f"phase-{obj.name}",
-        describe(report),
-        data,
-    )
+    left, right = st.columns([5, 4])
+    with left:  # the main figure first: its image is sent before the rest of the page is computed
+        data = {f"phase-{obj.name}.json": lambda: export.to_json(report)}
+        if run.path is not None:
+            data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
+        export.show_figure(
+            dirac.phase_png(obj, schedule, opt, starts, grid_n, show_flow),
+            lambda: dirac.phase_fig(
+                obj, run, grid_n, dirac.flows_for(obj, schedule, starts, grid_n) if show_flow else []
+            ),
+            f"phase-{obj.name}",
+            describe(report),
+            data,
+        )
+    with right:
+        export.show_figure(
+            dirac.eigen_png(cont, disc),
+            lambda: dirac.eigen_fig(cont, disc),
+            f"eigenvalues-{obj.name}",
+            "Green dots: Jacobian eigenvalues (continuous time: stable when left of the vertical axis). "
+            "Pink diamonds: eigenvalues of one round of the discrete update (stable inside the unit circle).",
+            {},
+        )
     counts = run.counts()
     status_line = ", ".join(f"**{v} {k}**" for k, v in counts.items() if v)
     st.markdown(f"Trajectory status ({len(starts)} start{'s' if len(starts) > 1 else ''}): {status_line}")
     if not grid_n:
-        trajectory_table(report["trajectories"])
+        st.markdown(trajectory_table(report["trajectories"]))
 
     st.subheader("The derived field and Jacobian")
     st.markdown("The field v = (−∂L_G/∂θ, ∂L_D/∂ψ), derived symbolically from the objective:")

@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from dynamics.objectives import make_objective
 from dynamics.optimizers import Optimizer
-from dynamics.plotting import OKABE_ITO, eigen_axes, eigenvalue_path_figure, radius_figure
+from dynamics.plotting import OKABE_ITO, eigenvalue_path_figure, radius_figure
 from dynamics.thresholds import critical_lr, real_from
 from pages import dirac, export, lab, ui
 
@@ -32,13 +32,6 @@ cont, up = report["eigenvalues"], report["update"]
 disc, rho = up["eigenvalues"], up["spectral_radius"]
 
 
-def eig_fig() -> Figure:
-    fig = Figure(figsize=(5.5, 5), layout="constrained")
-    to_complex = lambda pairs: None if pairs is None else np.array([complex(a, b) for a, b in pairs])  # noqa: E731
-    eigen_axes(fig.subplots(), to_complex(cont), to_complex(disc))
-    return fig
-
-
 def fmt(pairs) -> str:
     return "undefined" if pairs is None else ", ".join(f"{a:+.4g}{b:+.4g}i" for a, b in pairs)
 
@@ -46,9 +39,11 @@ def fmt(pairs) -> str:
 left, right = st.columns(2)
 with left:
     st.subheader("Eigenvalues now")
+    to_complex = lambda pairs: None if pairs is None else np.array([complex(a, b) for a, b in pairs])  # noqa: E731
+    c, d = to_complex(cont), to_complex(disc)
     export.show_figure(
-        export.figure_bytes(eig_fig()),
-        eig_fig,
+        dirac.eigen_png(c, d),
+        lambda: dirac.eigen_fig(c, d),
         f"eigenvalues-{obj.name}",
         f"Jacobian eigenvalues: {fmt(cont)} → {report['verdict']['continuous']}. "
         f"Update operator ({up['optimizer']}, {dirac.SCHEME_TITLES[up['scheme']]}, h_G = {up['lr_g']:g}, "

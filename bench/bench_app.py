@@ -1,0 +1,186 @@
+"""Slider-to-figure latency of the phase-portrait page in real Chromium, against a trivial page, plus a load test.
+
+    python -m bench.bench_app [--moves 20] [--sessions 20] [--out bench/RESULTS_app.md]
+
+Latency = from the key press on the 'learning rate h' slider to the load event of the new figure image, both
+timed inside the page (performance.now()). Loopback only; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+from bench.harness import CHROMIUM, CHROMIUM_ARGS, PROBE, chromium, move_slider, streamlit_server, wait_ready
+
+LOAD_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding"]
+
+
+def stats(ms: list[float]) -> dict:
+    return {"n": len(ms), "median": statistics.median(ms), "p95": float(np.percentile(ms, 95)), "max": max(ms)}
+
+
+def slider_moves(url: str, path: str, moves: int, figure: bool = True) -> tuple[list[float], list[float]]:
+    """`moves` key presses right (new values: cache misses), then the same number left (revisits: cache hits)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p, chromium(p) as context:
+        page = context.new_page()
+        page.goto(f"{url}/{path}")
+        wait_ready(page, figure=figure)
+        page.evaluate(PROBE)
+        for key in ("ArrowRight", "ArrowLeft"):  # warm-up: imports, first drawing
+            move_slider(page, "learning rate h", key)
+        new = [move_slider(page, "learning rate h", "ArrowRight") for _ in range(moves)]
+        back = [move_slider(page, "learning rate h", "ArrowLeft") for _ in range(moves)]
+        return new, back
+
+
+async def _session(context, url: str, moves: int, deadline: float) -> list[float]:
+    page = await context.new_page()
+    await page.goto(f"{url}/phase", timeout=120_000)
+    await page.wait_for_selector('[data-testid="stMain"] [data-testid="stImage"] img', timeout=120_000)
+    await page.evaluate(PROBE)
+    thumb = page.locator('[data-testid="stSlider"]', has_text="learning rate h").get_by_role("slider")
+    out = []
+    for _ in range(moves):
+        if time.time() > deadline:
+            break
+        before = await page.evaluate(
+            "() => { window.__gdl.shown = 0; const i = document.querySelector("
+            '\'[data-testid="stMain"] [data-testid="stImage"] img\'); return i && i.src; }'
+        )
+        await thumb.press("ArrowRight")
+        await page.wait_for_function(
+            "(b) => window.__gdl.shown > window.__gdl.press && window.__gdl.src !== b",
+            arg=before,
+            timeout=120_000,
+            polling=20,
+        )
+        out.append(await page.evaluate("() => window.__gdl.shown - window.__gdl.press"))
+    await page.close()
+    return out
+
+
+async def _load(url: str, sessions: int, moves: int, limit_s: float) -> list[float]:
+    import tempfile
+
+    from playwright.async_api import async_playwright
+
+    deadline = time.time() + limit_s
+    async with async_playwright() as p:
+        with tempfile.TemporaryDirectory() as profile:
+            context = await p.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS + LOAD_ARGS,
+                viewport={"width": 1200, "height": 900},
+            )
+            try:
+                results = await asyncio.gather(*(_session(context, url, moves, deadline) for _ in range(sessions)))
+            finally:
+                await context.close()
+    return [ms for r in results for ms in r]
+
+
+def render_cost(repeats: int = 7) -> dict:
+    """Milliseconds to draw the default phase portrait to PNG in process: the page's way (one panel, fixed layout,
+    PNG at dpi 80 shown with st.image) against st.pyplot's defaults and the CLI's two-panel constrained figure."""
+    from streamlit.logger import set_log_level
+
+    set_log_level("error")  # pages.dirac's caches warn that there is no Streamlit runtime here
+    from dynamics.analysis import analyze
+    from dynamics.objectives import make_objective
+    from dynamics.optimizers import Optimizer
+    from dynamics.plotting import phase_figure
+    from dynamics.trajectories import Schedule
+    from pages.dirac import WINDOW, phase_fig
+
+    obj = make_objective("gan")
+    _, run, cont, disc = analyze(obj, Schedule(), Optimizer(), np.array([[1.0, 1.0]]))
+    ways = {
+        "page figure → PNG dpi 80 → st.image (what the app does)": (lambda: phase_fig(obj, run), {"dpi": 80}),
+        "page figure → st.pyplot defaults (dpi 200, tight bbox)": (
+            lambda: phase_fig(obj, run),
+            {"dpi": 200, "bbox_inches": "tight"},
+        ),
+        "CLI two-panel constrained figure → PNG dpi 80": (
+            lambda: phase_figure(obj, run, cont, disc, WINDOW),
+            {"dpi": 80},
+        ),
+    }
+    out = {}
+    for name, (make, kwargs) in ways.items():
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            buf = io.BytesIO()
+            make().savefig(buf, format="png", **kwargs)
+            times.append(1000 * (time.perf_counter() - t))
+        out[name] = (statistics.median(times), len(buf.getvalue()))
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_app", description=__doc__.splitlines()[0])
+    ap.add_argument("--moves", type=int, default=20)
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--load-moves", type=int, default=5, help="slider moves per session in the load test")
+    ap.add_argument("--load-limit", type=float, default=240.0, help="seconds; the load test stops after this")
+    ap.add_argument("--out", default="bench/RESULTS_app.md")
+    args = ap.parse_args(argv)
+    if not (1 <= args.moves <= 200 and 1 <= args.sessions <= 50 and 1 <= args.load_moves <= 50):
+        ap.error("--moves must be in [1, 200], --sessions in [1, 50], --load-moves in [1, 50]")
+
+    rows = []
+    with streamlit_server("app.py") as url:
+        new, back = slider_moves(url, "phase", args.moves)
+        rows.append(("phase page, new slider value (computed)", stats(new)))
+        rows.append(("phase page, revisited value (cached)", stats(back)))
+        load = asyncio.run(_load(url, args.sessions, args.load_moves, args.load_limit))
+    with streamlit_server("bench/trivial_app.py") as url:
+        base_new, base_back = slider_moves(url, "", args.moves, figure=True)
+        rows.append(("baseline: trivial page (slider → tiny PNG)", stats(base_new + base_back)))
+    base = rows[-1][1]["median"]
+    load_row = (f"load: {args.sessions} concurrent sessions × {args.load_moves} moves, phase page", stats(load))
+
+    lines = [
+        "| measurement | n | median ms | p95 ms | max ms | median / baseline |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in [*rows, load_row]:
+        lines.append(
+            f"| {name} | {s['n']} | {s['median']:.0f} | {s['p95']:.0f} | {s['max']:.0f} | {s['median'] / base:.1f}× |"
+        )
+    render = render_cost()
+    lines += ["", "| drawing the default phase portrait (in process) | median ms | PNG bytes |", "|---|---:|---:|"]
+    lines += [f"| {name} | {ms:.0f} | {size} |" for name, (ms, size) in render.items()]
+    table = "\n".join(lines)
+    print(table)
+    machine = f"{os.cpu_count()} CPU cores, no GPU, {platform.platform()}, Python {platform.python_version()}"
+    verdict = "meets" if rows[0][1]["median"] <= 300 else "misses"
+    text = (
+        "# App benchmark: slider move → updated figure\n\n"
+        f"Command: `python -m bench.bench_app` (moves={args.moves}, sessions={args.sessions}, "
+        f"load moves={args.load_moves}).  \nMachine: {machine}; Debian Chromium headless, Streamlit server on "
+        f"loopback.  \nDate: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+        f"{table}\n\n"
+        f"Target: median ≤ 300 ms for new values on the phase page — this run **{verdict}** it "
+        f"({rows[0][1]['median']:.0f} ms).\n"
+    )
+    if args.out:
+        with open(args.out, "w") as fh:
+            fh.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
