@@ -17,7 +17,16 @@ from dynamics.objectives import (
     parse_name,
 )
 from dynamics.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
-from dynamics.plotting import compare_figure, draw_basins, eigen_axes, phase_axes, status_legend
+from dynamics.plotting import (
+    OKABE_ITO,
+    compare_figure,
+    draw_basins,
+    eigen_axes,
+    eigenvalue_path_figure,
+    phase_axes,
+    radius_figure,
+    status_legend,
+)
 from dynamics.stability import eigenvalue_paths, radius_vs_lr
 from dynamics.thresholds import converges_from, critical_lr, real_from
 from dynamics.trajectories import Schedule, flow, grid_starts
@@ -201,3 +210,37 @@ def matrix_tex(rows) -> str:
     """A numeric matrix as LaTeX."""
     body = r" \\ ".join(" & ".join(f"{x:.4g}" for x in row) for row in rows)
     return r"\begin{pmatrix}" + body + r"\end{pmatrix}"
+
+
+def radius_fig(obj, opt, schedule, lr_max: float):
+    """Spectral radius against h, with the current h and the h where convergence stops marked."""
+    lrs, radius = radius_curve(obj, opt, schedule, lr_max)
+    h_star = critical_lr_of(obj, opt, schedule)
+    fig = radius_figure(lrs, radius, f"{obj.title}: {opt.name}, {SCHEME_TITLES[schedule.scheme]}")
+    ax = fig.axes[0]
+    ax.axvline(schedule.lr_g, color=OKABE_ITO[3], linestyle=":", label=f"current h = {schedule.lr_g:g}")
+    if h_star is not None and h_star <= lr_max:
+        ax.axvline(h_star, color=OKABE_ITO[4], linestyle="-.", label=f"stops converging: h = {h_star:.4g}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def radius_png(obj, opt, schedule, lr_max: float) -> bytes:
+    return figure_bytes(radius_fig(obj, opt, schedule, lr_max))
+
+
+def path_fig(obj, param: str, high: float):
+    """Eigenvalues of J against γ or σ, with the value where they turn real marked."""
+    values, eig, real, _ = eigen_path(obj, param, high)
+    fig = eigenvalue_path_figure(values, eig, param, f"{obj.title}: eigenvalues of J against {param}")
+    if real is not None and real <= high:
+        ax = fig.axes[0]
+        ax.axvline(real, color=OKABE_ITO[4], linestyle="-.", label=f"real from {param} = {real:.4g}")
+        ax.legend(fontsize=8)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def path_png(obj, param: str, high: float) -> bytes:
+    return figure_bytes(path_fig(obj, param, high))

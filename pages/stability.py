@@ -2,11 +2,9 @@
 
 import numpy as np
 import streamlit as st
-from matplotlib.figure import Figure
 
 from dynamics.objectives import make_objective
 from dynamics.optimizers import Optimizer
-from dynamics.plotting import OKABE_ITO, eigenvalue_path_figure, radius_figure
 from dynamics.thresholds import critical_lr, real_from
 from pages import dirac, export, lab, ui
 
@@ -65,15 +63,6 @@ with right:
     lrs, radius = dirac.radius_curve(obj, opt, schedule, lr_max)
     h_star = dirac.critical_lr_of(obj, opt, schedule)
 
-    def radius_fig() -> Figure:
-        fig = radius_figure(lrs, radius, f"{obj.title}: {opt.name}, {dirac.SCHEME_TITLES[schedule.scheme]}")
-        ax = fig.axes[0]
-        ax.axvline(schedule.lr_g, color=OKABE_ITO[3], linestyle=":", label=f"current h = {schedule.lr_g:g}")
-        if h_star is not None and h_star <= lr_max:
-            ax.axvline(h_star, color=OKABE_ITO[4], linestyle="-.", label=f"stops converging: h = {h_star:.4g}")
-        ax.legend(fontsize=8)
-        return fig
-
     finite = np.isfinite(radius)
     summary = (
         "The spectral radius is undefined for this objective or optimizer."
@@ -85,12 +74,14 @@ with right:
         + (
             f"The method stops converging at h = {h_star:.4g}."
             if h_star is not None
-            else "There is no learning rate (up to 100) at which it switches from converging to not converging."
+            else "It does not converge even for very small h."
+            if finite.any() and radius[finite][0] >= 1
+            else "It converges for every h up to 100."
         )
     )
     export.show_figure(
-        export.figure_bytes(radius_fig()),
-        radius_fig,
+        dirac.radius_png(obj, opt, schedule, lr_max),
+        lambda: dirac.radius_fig(obj, opt, schedule, lr_max),
         f"radius-{obj.name}",
         summary,
         {f"radius-{obj.name}.csv": lambda: export.to_csv(["lr_g", "spectral_radius"], zip(lrs, radius, strict=True))},
@@ -106,14 +97,6 @@ else:
     param = ui.select("sweep", "vary", sweepable, sweepable[0], radio=True)
     values, eig, real, stable = dirac.eigen_path(obj, param, sweep_max)
 
-    def path_fig() -> Figure:
-        fig = eigenvalue_path_figure(values, eig, param, f"{obj.title}: eigenvalues of J against {param}")
-        ax = fig.axes[0]
-        if real is not None and real <= sweep_max:
-            ax.axvline(real, color=OKABE_ITO[4], linestyle="-.", label=f"real from {param} = {real:.4g}")
-            ax.legend(fontsize=8)
-        return fig
-
     summary = (
         f"As {param} runs over [0, {sweep_max:g}]: "
         + (f"both eigenvalues are real from {param} = {real:.4g}" if real is not None else "they never turn real")
@@ -127,8 +110,8 @@ else:
     rows = [(v, *(f(e) for e in pair for f in (np.real, np.imag))) for v, pair in zip(values, eig, strict=True)]
     header = [param, "re1", "im1", "re2", "im2"]
     export.show_figure(
-        export.figure_bytes(path_fig()),
-        path_fig,
+        dirac.path_png(obj, param, sweep_max),
+        lambda: dirac.path_fig(obj, param, sweep_max),
         f"eigenpaths-{obj.name}-{param}",
         summary,
         {f"eigenpaths-{obj.name}-{param}.csv": lambda: export.to_csv(header, rows)},
