@@ -117,6 +117,8 @@ def read_settings(args):
     else:
         starts = [point(s, "--start") for s in (args.start or ["1,1"])]
     evals = [point(s, "--eval") for s in args.eval]
+    if args.out and args.out.rsplit(".", 1)[-1].lower() not in ("png", "svg", "pdf"):
+        raise InputError(f"--out must end in .png, .svg or .pdf, got {args.out!r}")
     return params, schedule, opt, starts, evals, window, grid_n
 
 

@@ -116,32 +116,34 @@ class _NumericAtEquilibrium:
 def sides(loss: str, reg: str = "none") -> tuple[Side, ...]:
     """The distinct smooth sides of the objective around (0, 0) (one side when it is smooth there)."""
     L_G, L_D = objective_exprs(loss, reg)
-    noisy = reg == "instance-noise"
-    found: list[Side] = []
+    branches = {}
     for c, s in DIRECTIONS:
         point = {theta: 1e-4 * c, psi: 1e-4 * s, **REPRESENTATIVE, **dict.fromkeys(NOISE, 0.0)}
-        (l_g, l_d), condition = resolve_kinks([L_G, L_D], point)
-        v = field_from_objective(l_g, l_d, reg)
-        J = v.jacobian([theta, psi])
-        at_eq = {theta: 0, psi: 0}
-        v0, J0 = v.subs(at_eq), J.subs(at_eq)
-        if noisy:
-            v0, J0 = v0.applyfunc(gaussian_mean), J0.applyfunc(gaussian_mean)
-            v0 = v0 if all(e is not None for e in v0) else None
-            J0 = J0 if all(e is not None for e in J0) else None
-        if J0 is not None:
-            J0 = J0.applyfunc(_tidy)
-        raw = [*v.subs(at_eq), *J.subs(at_eq)]
-        side = Side(
-            condition=" and ".join(sorted(condition)),
-            value=v0,
-            jacobian=J0,
-            numeric=tuple(_NumericAtEquilibrium(e, noisy) for e in raw),
-        )
-        same = [o for o in found if _same_side(o, side)]
-        if not same:
+        resolved, condition = resolve_kinks([L_G, L_D], point)
+        branches.setdefault(condition, resolved)
+    found: list[Side] = []
+    for condition, (l_g, l_d) in branches.items():
+        side = _side(" and ".join(sorted(condition)), l_g, l_d, reg)
+        if not any(_same_side(other, side) for other in found):
             found.append(side)
     return tuple(found)
+
+
+def _side(condition: str, l_g: sp.Expr, l_d: sp.Expr, reg: str) -> Side:
+    """Field value and Jacobian at (0, 0) of one smooth piece, in closed form where possible."""
+    noisy = reg == "instance-noise"
+    v = field_from_objective(l_g, l_d, reg)
+    J = v.jacobian([theta, psi])
+    at_eq = {theta: 0, psi: 0}
+    v0, J0 = v.subs(at_eq), J.subs(at_eq)
+    raw = [*v0, *J0]
+    if noisy:
+        v0, J0 = v0.applyfunc(gaussian_mean), J0.applyfunc(gaussian_mean)
+        v0 = v0 if all(e is not None for e in v0) else None
+        J0 = J0 if all(e is not None for e in J0) else None
+    if J0 is not None:
+        J0 = J0.applyfunc(_tidy)
+    return Side(condition, v0, J0, tuple(_NumericAtEquilibrium(e, noisy) for e in raw))
 
 
 def _same_side(a: Side, b: Side) -> bool:

@@ -68,6 +68,9 @@ class Run:
         return {s: int(np.sum(self.status == s)) for s in STATUSES}
 
 
+COMPILED_MIN_WORK = 2_000_000  # trajectories × rounds from which plain-GD sweeps run compiled (dynamics.compiled)
+
+
 def simulate(
     obj: Objective,
     starts,
@@ -80,6 +83,29 @@ def simulate(
     """Advance all starting points (n, 2) together for `schedule.steps` rounds."""
     starts = np.atleast_2d(np.asarray(starts, float))
     opt = opt or Optimizer()
+    compiled = (
+        not record
+        and opt.name == "gd"
+        and obj.reg != "instance-noise"
+        and len(starts) * schedule.steps >= COMPILED_MIN_WORK
+    )
+    if compiled:
+        from dynamics.compiled import sweep
+
+        end, steps_run, alive, sums = sweep(obj, starts, schedule, bound)
+        path = None
+    else:
+        end, steps_run, alive, sums, path = _numpy_run(obj, starts, schedule, opt, record, bound)
+    distance = np.hypot(end[:, 0], end[:, 1])
+    status = np.where(~alive, "diverged", np.where(distance < tol, "converged", "cycling"))
+    ratio = sums[1] / np.maximum(sums[0], 1e-300)
+    trend = np.where(ratio < 0.99, "shrinking", np.where(ratio > 1.01, "growing", "steady"))
+    trend = np.where(alive, trend, "growing")
+    return Run(starts, end, status, trend, distance, steps_run, path)
+
+
+def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, record: bool, bound: float):
+    """The vectorized loop: every round for all trajectories at once; diverged ones are frozen."""
     clip = obj.params.get("clip")
     if clip is None:
         project = lambda x: x  # noqa: E731
@@ -91,21 +117,14 @@ def simulate(
     n = len(starts)
     alive = np.ones(n, bool)
     steps_run = np.full(n, steps)
-    sums = np.zeros((2, n))  # mean distance over the last two eighths of the run
+    sums = np.zeros((2, n))  # distance summed over the last two eighths of the run
     path = np.empty((steps + 1, n, 2)) if record else None
     if record:
         path[0] = state[0]
     with np.errstate(all="ignore"):
         for k in range(1, steps + 1):
             new = play_round(
-                opt,
-                state,
-                obj.vector,
-                schedule.lr,
-                schedule.scheme,
-                schedule.g_steps,
-                schedule.d_steps,
-                project,
+                opt, state, obj.vector, schedule.lr, schedule.scheme, schedule.g_steps, schedule.d_steps, project
             )
             r = np.hypot(new[0][:, 0], new[0][:, 1])
             blown = alive & ~(r <= bound)
@@ -117,18 +136,12 @@ def simulate(
             if record:
                 path[k] = state[0]
             if k > steps - 2 * window:
-                sums[0 if k <= steps - window else 1] += np.hypot(state[0][:, 0], state[0][:, 1])
+                sums[0 if k <= steps - window else 1] += np.where(alive, np.hypot(state[0][:, 0], state[0][:, 1]), 0)
             if not alive.any():
                 if record:
                     path[k + 1 :] = state[0]
                 break
-    end = state[0]
-    distance = np.hypot(end[:, 0], end[:, 1])
-    status = np.where(~alive, "diverged", np.where(distance < tol, "converged", "cycling"))
-    ratio = sums[1] / np.maximum(sums[0], 1e-300)
-    trend = np.where(ratio < 0.99, "shrinking", np.where(ratio > 1.01, "growing", "steady"))
-    trend = np.where(alive, trend, "growing")
-    return Run(starts, end, status, trend, distance, steps_run, path)
+    return state[0], steps_run, alive, sums, path
 
 
 def grid_starts(n: int, window: tuple[float, float, float, float]) -> np.ndarray:
