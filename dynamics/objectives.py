@@ -40,7 +40,7 @@ class Sigmoid(sp.Function):
             return sp.S.Half
 
     def _latex(self, printer, exp=None):
-        tex = rf"\sigma\left({printer._print(self.args[0])}\right)"
+        tex = rf"\operatorname{{sigmoid}}\left({printer._print(self.args[0])}\right)"
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
@@ -56,7 +56,7 @@ class LogSigmoid(sp.Function):
             return -sp.log(2)
 
     def _latex(self, printer, exp=None):
-        tex = rf"\log\sigma\left({printer._print(self.args[0])}\right)"
+        tex = rf"\log\operatorname{{sigmoid}}\left({printer._print(self.args[0])}\right)"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
