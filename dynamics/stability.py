@@ -281,3 +281,27 @@ def critical_values(loss: str, reg: str, param: str) -> dict:
         "discriminant": disc,
         "real_from": [s for s in sp.solve(sp.Eq(disc, 0), symbol) if s.is_real is not False],
     }
+
+
+def max_stable_lr(
+    obj: Objective, opt: Optimizer, scheme: str = "sim", g_steps: int = 1, d_steps: int = 1, ratio=1.0, high=10.0
+) -> float | None:
+    """The learning rate h* at which the update operator's spectral radius reaches 1 (converges below it):
+    scanned on a log grid from 10⁻⁴ to `high`, then refined by bisection. None if no h there converges."""
+
+    def rho(h):
+        return radius_vs_lr(obj, [h], opt, scheme, g_steps, d_steps, ratio)[0]
+
+    grid = np.geomspace(1e-4, high, 200)
+    radii = radius_vs_lr(obj, grid, opt, scheme, g_steps, d_steps, ratio)
+    stable = np.flatnonzero(radii < 1 - TOL)
+    if not stable.size:
+        return None
+    last = stable[-1]
+    if last == len(grid) - 1:
+        return float(grid[-1])
+    lo, hi = grid[last], grid[last + 1]
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if rho(mid) < 1 else (lo, mid)
+    return float(lo)

@@ -201,3 +201,15 @@ def test_radius_vs_lr_crosses_one_where_sim_gd_stops_converging():
     h_star = -2 * lam.real / abs(lam) ** 2
     rho = radius_vs_lr(obj, [0.9 * h_star, h_star, 1.1 * h_star], Optimizer("gd"))
     assert rho[0] < 1 and rho[1] == pytest.approx(1.0, abs=1e-12) and rho[2] > 1
+
+
+def test_max_stable_lr_matches_the_closed_form():
+    """Simultaneous GD converges iff |1 + hλ| < 1, i.e. h < −2 Re λ / |λ|²."""
+    obj = make_objective("gan", "r1", gamma=0.3)
+    lam = equilibrium(obj).eigenvalues[0]
+    from dynamics.stability import max_stable_lr
+
+    assert max_stable_lr(obj, Optimizer("gd")) == pytest.approx(-2 * lam.real / abs(lam) ** 2, rel=1e-9)
+    assert max_stable_lr(make_objective("gan"), Optimizer("gd")) is None  # ρ > 1 for every h
+    assert max_stable_lr(make_objective("gan"), Optimizer("gd"), "alt") is None  # ρ = 1: cycles
+    assert max_stable_lr(make_objective("wgan"), Optimizer("extragradient")) == pytest.approx(1.0, rel=1e-6)
