@@ -153,15 +153,24 @@ def grid_starts(n: int, window: tuple[float, float, float, float]) -> np.ndarray
 
 
 def flow(obj: Objective, start, t_end: float, n_points: int = 400, bound: float = 1e4) -> np.ndarray:
-    """The continuous-time trajectory ẋ = v(x) from `start` (scipy RK45, rtol 1e-9), stopped at `bound`."""
+    """The continuous-time trajectory ẋ = v(x) from `start` (scipy RK45, rtol 1e-9), stopped at `bound`.
+
+    With clipping |ψ| ≤ c it is the projected flow: ψ̇ = 0 where ψ sits on the bound and v pushes outward."""
+    clip = obj.params.get("clip")
+    x0 = np.asarray(start, float).copy()
+    if clip is not None:
+        x0[1] = np.clip(x0[1], -clip, clip)
 
     def rhs(_, x):
-        return obj.vector(np.asarray(x))
+        v = obj.vector(np.asarray(x))
+        if clip is not None and abs(x[1]) >= clip and v[1] * x[1] > 0:
+            v[1] = 0.0
+        return v
 
     def escape(_, x):
         return bound - np.hypot(x[0], x[1])
 
     escape.terminal = True
     t_eval = np.linspace(0.0, t_end, n_points)
-    sol = solve_ivp(rhs, (0.0, t_end), np.asarray(start, float), t_eval=t_eval, events=escape, rtol=1e-9, atol=1e-12)
+    sol = solve_ivp(rhs, (0.0, t_end), x0, t_eval=t_eval, events=escape, rtol=1e-9, atol=1e-12)
     return sol.y.T

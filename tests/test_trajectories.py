@@ -109,3 +109,9 @@ def test_schedule_validation():
         Schedule(d_steps=0)
     with pytest.raises(ValueError, match="beta must be a finite number in"):
         Optimizer("adam", beta=1.5)
+
+
+def test_clipped_flow_stays_in_the_box():
+    path = flow(make_objective("wgan", clip=0.3), (1.0, 0.0), 10.0)
+    assert np.abs(path[:, 1]).max() <= 0.3 + 1e-6
+    assert np.abs(path[:, 1]).max() > 0.29
