@@ -8,6 +8,7 @@ Grammar (whitespace is free, numbers are decimal literals such as -1.5 or 2e-3):
              | "laplace(" num "," num ")"       location μ, scale b > 0
              | "mixture(" term ("," term)* ")"  weights ≥ 0, normalised by their positive sum
              | "kde(" num ("," num)* ["," "bw=" num] ")"   Gaussian kernel density estimate
+             | "transport(" num "," dist "," dist ")"     law of (1−t)·Q_A(z) + t·Q_B(z), t in [0, 1]
     term    := [num "*"] dist                   a missing weight means 1
 
 The parser is a hand-written recursive descent over a token list; nothing is ever evaluated as Python.
@@ -265,6 +266,96 @@ class KDE(Distribution):
         return f"kde({points}, bw={_fmt(self.bandwidth)})"
 
 
+class Transport(Distribution):
+    """Law of G_t(z) = (1 − t)·Q_A(z) + t·Q_B(z), z ~ U(0, 1): the quantile-transform path from A (t = 0) to
+    B (t = 1), i.e. the Wasserstein-2 geodesic between two 1-D laws.
+
+    Its quantile is G_t itself, its cdf is G_t⁻¹ and its density is 1/G_t'(z) with
+    G_t'(z) = (1 − t)/p_A(Q_A(z)) + t/p_B(Q_B(z)); where G_t jumps (a gap in both laws) the density is 0.
+    """
+
+    def __init__(self, t: float, start: Distribution, end: Distribution, nodes: int = 4097):
+        self.t, self.start, self.end = float(t), start, end
+        edge = -float(special.ndtri(TAIL))
+        u = np.linspace(-edge, edge, nodes)
+        self._z = special.ndtr(u)
+        qa, qb = start.quantile(self._z), end.quantile(self._z)
+        self._x = np.maximum.accumulate((1 - self.t) * qa + self.t * qb)
+        self.mean = (1 - self.t) * start.mean + self.t * end.mean
+        dz = np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi)
+        second = np.trapezoid(((1 - self.t) * qa + self.t * qb) ** 2 * dz, u)
+        self.std = float(math.sqrt(max(second - self.mean**2, 0.0)))
+
+    def quantile(self, u):
+        u = np.asarray(u, dtype=float)
+        return (1 - self.t) * self.start.quantile(u) + self.t * self.end.quantile(u)
+
+    def _slope(self, z):
+        """G_t'(z); infinite where a law with positive weight has zero density at its quantile."""
+        with np.errstate(divide="ignore"):
+            a = (1 - self.t) / self.start.pdf(self.start.quantile(z)) if self.t < 1 else 0.0
+            b = self.t / self.end.pdf(self.end.quantile(z)) if self.t > 0 else 0.0
+        return a + b
+
+    def _invert(self, x):
+        """z with G_t(z) = x: table interpolation, then two safeguarded Newton steps on the exact map."""
+        x = np.asarray(x, dtype=float)
+        z = np.interp(x, self._x, self._z)
+        for _ in range(2):
+            step = (self.quantile(z) - x) / self._slope(z)
+            z = np.where(np.isfinite(step), np.clip(z - step, 0.0, 1.0), z)
+        return z
+
+    def cdf(self, x):
+        x = np.asarray(x, dtype=float)
+        return np.where(x < self._x[0], 0.0, np.where(x > self._x[-1], 1.0, self._invert(x)))
+
+    def pdf(self, x):
+        x = np.asarray(x, dtype=float)
+        z = self._invert(x)
+        inside = (x >= self._x[0]) & (x <= self._x[-1])
+        scale = max(self._x[-1] - self._x[0], 1.0)
+        on_map = np.abs(self.quantile(z) - x) <= 1e-7 * scale
+        with np.errstate(divide="ignore"):
+            density = 1.0 / self._slope(z)
+        return np.where(inside & on_map, density, 0.0)
+
+    def logpdf(self, x):
+        with np.errstate(divide="ignore"):
+            return np.log(self.pdf(x))
+
+    def support(self):
+        return float(self._x[0]), float(self._x[-1])
+
+    def breakpoints(self):
+        levels = [float(self.start.cdf(b)) for b in self.start.breakpoints()]
+        levels += [float(self.end.cdf(b)) for b in self.end.breakpoints()]
+        levels = np.clip([w for v in levels for w in (v, np.nextafter(v, 2.0))], 0.0, 1.0)
+        return sorted({float(x) for x in self.quantile(levels)})
+
+    def __str__(self):
+        return f"transport({_fmt(self.t)}, {self.start}, {self.end})"
+
+
+def affine(d: Distribution, shift: float, scale: float) -> Distribution:
+    """The law of shift + scale·X for X ~ d (scale > 0), written again in the spec language."""
+    if not scale > 0:
+        raise SpecError(f"affine scale must be > 0, got {_fmt(scale)}")
+    if isinstance(d, Normal):
+        return Normal(shift + scale * d.mu, scale * d.sigma)
+    if isinstance(d, Uniform):
+        return Uniform(shift + scale * d.a, shift + scale * d.b)
+    if isinstance(d, Laplace):
+        return Laplace(shift + scale * d.mu, scale * d.b)
+    if isinstance(d, Mixture):
+        return Mixture(d.weights, [affine(c, shift, scale) for c in d.components])
+    if isinstance(d, KDE):
+        return KDE(shift + scale * d.samples, scale * d.bandwidth)
+    if isinstance(d, Transport):
+        return Transport(d.t, affine(d.start, shift, scale), affine(d.end, shift, scale))
+    raise TypeError(f"affine: unsupported distribution {type(d).__name__}")
+
+
 def silverman_bandwidth(samples) -> float:
     """Silverman's rule h = 0.9 · min(std, IQR/1.34) · n^(−1/5)."""
     x = np.asarray(samples, dtype=float)
@@ -343,7 +434,9 @@ class _Parser:
 
     def dist(self, depth: int) -> Distribution:
         if depth > MAX_DEPTH:
-            raise SpecError(f"spec nested too deep: at most {MAX_DEPTH} levels of mixture(...) allowed")
+            raise SpecError(
+                f"spec nested too deep: at most {MAX_DEPTH} levels of mixture(...)/transport(...) allowed"
+            )
         name = self.take("name").lower()
         self.take("sym", "(")
         if name in ("normal", "uniform", "laplace"):
@@ -356,7 +449,19 @@ class _Parser:
             return self.mixture(depth)
         if name == "kde":
             return self.kde()
-        raise SpecError(f"unknown distribution {name!r}; allowed: normal, uniform, laplace, mixture, kde")
+        if name == "transport":
+            t = self.number("transport t")
+            if not 0 <= t <= 1:
+                raise SpecError(f"transport t must be in [0, 1], got {_fmt(t)}")
+            self.take("sym", ",")
+            start = self.dist(depth + 1)
+            self.take("sym", ",")
+            end = self.dist(depth + 1)
+            self.take("sym", ")")
+            return Transport(t, start, end)
+        raise SpecError(
+            f"unknown distribution {name!r}; allowed: normal, uniform, laplace, mixture, kde, transport"
+        )
 
     def mixture(self, depth: int) -> Mixture:
         weights, parts = [], []

@@ -117,3 +117,38 @@ def test_spec_error_is_input_error():
     from dynamics.cli import InputError
 
     assert issubclass(SpecError, InputError)
+
+
+def test_transport_between_normals_is_normal():
+    # the quantile path between N(μ0, σ0) and N(μ1, σ1) is N((1−t)μ0 + tμ1, (1−t)σ0 + tσ1)
+    d = parse("transport(0.25, normal(-2, 0.5), normal(2, 2.5))")
+    ref = stats.norm(-1, 1.0)
+    x = np.linspace(-4, 3, 29)
+    np.testing.assert_allclose(d.pdf(x), ref.pdf(x), rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(d.cdf(x), ref.cdf(x), atol=1e-12)
+    assert d.mean == pytest.approx(-1)
+    assert d.std == pytest.approx(1.0, rel=1e-9)
+
+
+def test_transport_endpoints_and_gaps():
+    a, b = "mixture(uniform(0, 1), uniform(3, 4))", "uniform(10, 12)"
+    x = np.arange(-1, 13, 0.3) + 0.07  # avoid the closed ends of the uniforms
+    np.testing.assert_allclose(parse(f"transport(0, {a}, {b})").pdf(x), parse(a).pdf(x), atol=1e-9)
+    np.testing.assert_allclose(parse(f"transport(1, {a}, {b})").pdf(x), parse(b).pdf(x), atol=1e-9)
+    # t = 0.3: G(z) = 3 + 2z on z < ½ and 4.4 + 2z on z > ½, so density ½ on [3, 4] ∪ [5.4, 6.4], 0 between
+    d = parse(f"transport(0.3, {a}, {b})")
+    np.testing.assert_allclose(d.pdf(np.array([2.9, 3.5, 4.7, 5.9, 6.5])), [0, 0.5, 0, 0.5, 0], atol=1e-9)
+    np.testing.assert_allclose(d.cdf(np.array([3.5, 4.7, 5.9])), [0.25, 0.5, 0.75], atol=1e-9)
+    assert d.mean == pytest.approx(0.7 * 2 + 0.3 * 11)
+    with pytest.raises(SpecError, match="t must be in"):
+        parse(f"transport(1.5, {a}, {b})")
+
+
+def test_affine_stays_in_the_spec_language():
+    from dynamics.distributions import affine
+
+    d = affine(parse("mixture(0.3*normal(0, 1), 0.7*laplace(1, 2))"), 1, 2)
+    assert str(d) == "mixture(0.3*normal(1, 2), 0.7*laplace(3, 4))"
+    base = parse("uniform(0, 1)")
+    x = np.linspace(-1, 4, 11)
+    np.testing.assert_allclose(affine(base, 1, 2).pdf(x), base.pdf((x - 1) / 2) / 2)
