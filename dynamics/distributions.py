@@ -298,12 +298,27 @@ class Transport(Distribution):
         return a + b
 
     def _invert(self, x):
-        """z with G_t(z) = x: table interpolation, then two safeguarded Newton steps on the exact map."""
+        """z with G_t(z) = x (the largest such z's infimum where G_t jumps over x).
+
+        Table interpolation, two Newton steps on the exact map; points that do not land on the map (gaps) are
+        bisected inside their table bracket instead.
+        """
         x = np.asarray(x, dtype=float)
         z = np.interp(x, self._x, self._z)
         for _ in range(2):
             step = (self.quantile(z) - x) / self._slope(z)
             z = np.where(np.isfinite(step), np.clip(z - step, 0.0, 1.0), z)
+        off = np.abs(self.quantile(z) - x) > 1e-9 * max(self._x[-1] - self._x[0], 1.0)
+        if np.any(off):
+            xo = x[off]
+            i = np.clip(np.searchsorted(self._x, xo, side="right"), 1, len(self._x) - 1)
+            lo, hi = self._z[i - 1], self._z[i]
+            for _ in range(52):
+                mid = 0.5 * (lo + hi)
+                below = self.quantile(mid) < xo
+                lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+            z = z.copy()
+            z[off] = 0.5 * (lo + hi)
         return z
 
     def cdf(self, x):
