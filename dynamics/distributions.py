@@ -278,7 +278,7 @@ class Transport(Distribution):
         self.t, self.start, self.end = float(t), start, end
         edge = -float(special.ndtri(TAIL))
         u = np.linspace(-edge, edge, nodes)
-        self._z = special.ndtr(u)
+        self._u, self._z = u, special.ndtr(u)
         qa, qb = start.quantile(self._z), end.quantile(self._z)
         self._x = np.maximum.accumulate((1 - self.t) * qa + self.t * qb)
         self.mean = (1 - self.t) * start.mean + self.t * end.mean
@@ -288,6 +288,8 @@ class Transport(Distribution):
 
     def quantile(self, u):
         u = np.asarray(u, dtype=float)
+        if self.t == 0 or self.t == 1:
+            return (self.start if self.t == 0 else self.end).quantile(u)
         return (1 - self.t) * self.start.quantile(u) + self.t * self.end.quantile(u)
 
     def _slope(self, z):
@@ -297,18 +299,29 @@ class Transport(Distribution):
             b = self.t / self.end.pdf(self.end.quantile(z)) if self.t > 0 else 0.0
         return a + b
 
-    def _invert(self, x):
-        """z with G_t(z) = x (the largest such z's infimum where G_t jumps over x).
+    def _on_map(self, z, x):
+        """True where G_t(z) = x up to what rounding z allows (G_t'(z)·ulp(z)); False inside a jump of G_t."""
+        with np.errstate(invalid="ignore", over="ignore"):
+            slack = 1e-9 * max(self._x[-1] - self._x[0], 1.0) + 8 * np.spacing(z) * self._slope(z)
+            return np.abs(self.quantile(z) - x) <= np.nan_to_num(slack, nan=0.0, posinf=0.0)
 
-        Table interpolation, two Newton steps on the exact map; points that do not land on the map (gaps) are
-        bisected inside their table bracket instead.
+    def _invert(self, x):
+        """z with G_t(z) = x (the infimum of such z where G_t jumps over x).
+
+        Interpolates u = Φ⁻¹(z) from the table, then takes Newton steps in u on the exact map (u keeps the
+        tails smooth); points that do not land on the map (gaps) are bisected inside their table bracket.
         """
         x = np.asarray(x, dtype=float)
-        z = np.interp(x, self._x, self._z)
-        for _ in range(2):
-            step = (self.quantile(z) - x) / self._slope(z)
-            z = np.where(np.isfinite(step), np.clip(z - step, 0.0, 1.0), z)
-        off = np.abs(self.quantile(z) - x) > 1e-9 * max(self._x[-1] - self._x[0], 1.0)
+        u = np.interp(x, self._x, self._u)
+        for _ in range(3):
+            z = special.ndtr(u)
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                step = (self.quantile(z) - x) / (
+                    self._slope(z) * np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi)
+                )
+            u = np.where(np.isfinite(step), np.clip(u - step, self._u[0], self._u[-1]), u)
+        z = np.array(special.ndtr(u), dtype=float)
+        off = ~self._on_map(z, x)
         if np.any(off):
             xo = x[off]
             i = np.clip(np.searchsorted(self._x, xo, side="right"), 1, len(self._x) - 1)
@@ -317,25 +330,32 @@ class Transport(Distribution):
                 mid = 0.5 * (lo + hi)
                 below = self.quantile(mid) < xo
                 lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-            z = z.copy()
             z[off] = 0.5 * (lo + hi)
         return z
 
+    def _endpoint(self):
+        return self.start if self.t == 0 else self.end if self.t == 1 else None
+
     def cdf(self, x):
+        if self._endpoint():
+            return self._endpoint().cdf(x)
         x = np.asarray(x, dtype=float)
         return np.where(x < self._x[0], 0.0, np.where(x > self._x[-1], 1.0, self._invert(x)))
 
     def pdf(self, x):
+        if self._endpoint():
+            return self._endpoint().pdf(x)
         x = np.asarray(x, dtype=float)
         z = self._invert(x)
         inside = (x >= self._x[0]) & (x <= self._x[-1])
-        scale = max(self._x[-1] - self._x[0], 1.0)
-        on_map = np.abs(self.quantile(z) - x) <= 1e-7 * scale
+        on_map = self._on_map(z, x)
         with np.errstate(divide="ignore"):
             density = 1.0 / self._slope(z)
         return np.where(inside & on_map, density, 0.0)
 
     def logpdf(self, x):
+        if self._endpoint():
+            return self._endpoint().logpdf(x)
         with np.errstate(divide="ignore"):
             return np.log(self.pdf(x))
 

@@ -1,0 +1,89 @@
+"""Figures for the 1-D theory tools, as matplotlib Figure objects (no pyplot state), shared by CLI and app.
+
+Colours are the Okabe–Ito colour-blind-safe palette; every curve also has its own line style or marker.
+Where D* is undefined (both densities zero) its curve holds NaN, which matplotlib draws as a gap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+DATA = {"color": BLACK, "linestyle": ":", "linewidth": 2.0, "label": "p_data"}
+GEN = {"color": GREEN, "linestyle": "-", "linewidth": 1.8, "label": "p_g"}
+DISC = {"color": BLUE, "linestyle": "--", "linewidth": 1.8}
+
+
+def _shade_undefined(ax, intervals):
+    for k, (a, b) in enumerate(intervals):
+        ax.axvspan(a, b, color="0.9", zorder=0, label="D* undefined" if k == 0 else None)
+
+
+def optimal_figure(res: dict, line_logit=None) -> Figure:
+    """Top: p_data and p_g. Bottom: D*(x) = p_data/(p_data + p_g), a gap where it is undefined (shaded)."""
+    fig = Figure(figsize=(8, 5.6), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 2])
+    x = res["x"]
+    top.plot(x, res["p_data"], **DATA)
+    top.plot(x, res["p_g"], **GEN)
+    top.set_ylabel("density")
+    bottom.plot(x, res["d_star"], **DISC, label="D*(x)")
+    if line_logit is not None:
+        with np.errstate(over="ignore"):
+            d_line = 1.0 / (1.0 + np.exp(-line_logit(x)))
+        bottom.plot(x, d_line, color=ORANGE, linestyle="-.", linewidth=1.5, label="σ(a·x + b)")
+    bottom.axhline(0.5, color="0.6", linewidth=0.8, linestyle=(0, (1, 3)))
+    bottom.set_ylim(-0.05, 1.05)
+    bottom.set_ylabel("D(x) = P(real | x)")
+    bottom.set_xlabel("x")
+    for ax in (top, bottom):
+        _shade_undefined(ax, res["d_star_undefined"])
+        ax.legend(loc="upper right", fontsize=8)
+    top.set_title(
+        f"JS = {res['js']:.4g} nats,  C(G) = {res['c_g']:.6g}  (−log 4 + 2·JS = {res['c_g_identity']:.6g})\n"
+        f"KL(data‖g) = {res['kl_data_gen']:.4g},  KL(g‖data) = {res['kl_gen_data']:.4g},  "
+        f"TV = {res['tv']:.4g},  W1 = {res['w1']:.4g}",
+        fontsize=9,
+    )
+    return fig
+
+
+def figure1(stages: list[dict]) -> Figure:
+    """Goodfellow et al. 2014 Fig. 1: p_data (dotted), p_g (solid), D (dashed), the map x = G(z); (a)–(d)."""
+    fig = Figure(figsize=(13, 3.6), layout="constrained")
+    axes = fig.subplots(1, len(stages), sharey=True)
+    top = max(max(np.max(s["p_data"]), np.max(s["p_g"])) for s in stages)
+    for ax, s in zip(axes, stages, strict=True):
+        x = s["x"]
+        scale = 1.0 / top
+        ax.plot(x, s["p_data"] * scale, **DATA)
+        ax.plot(x, s["p_g"] * scale, **GEN)
+        ax.plot(x, s["d"], **DISC, label="D(x)")
+        lo, hi = x[0], x[-1]
+        z_pos = lo + s["z"] * (hi - lo)
+        ax.hlines([-0.35, -0.1], lo, hi, color="0.4", linewidth=0.8)
+        for zp, gx in zip(z_pos, s["g_of_z"], strict=True):
+            ax.annotate(
+                "",
+                xy=(gx, -0.1),
+                xytext=(zp, -0.35),
+                arrowprops={"arrowstyle": "->", "color": GREEN, "linewidth": 0.8},
+            )
+        ax.text(lo, -0.42, "z", fontsize=8, va="top")
+        ax.text(lo, -0.06, "x", fontsize=8)
+        ax.set_title(f"{s['label']} {s['caption']}", fontsize=9)
+        ax.set_ylim(-0.48, 1.08)
+        ax.set_yticks([0, 0.5, 1])
+        ax.set_xlabel("x")
+    axes[0].legend(loc="upper left", fontsize=7)
+    return fig
