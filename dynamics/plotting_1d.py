@@ -87,3 +87,36 @@ def figure1(stages: list[dict]) -> Figure:
         ax.set_xlabel("x")
     axes[0].legend(loc="upper left", fontsize=7)
     return fig
+
+
+def saturation_figure(res: dict) -> Figure:
+    """Left: the two generator losses vs D(G(z)). Middle: |d loss / d logit|. Right: |∂θ E[loss]| vs λ."""
+    fig = Figure(figsize=(13, 3.8), layout="constrained")
+    ax1, ax2, ax3 = fig.subplots(1, 3)
+    c, g = res["curves"], res["gradients"]
+    sat = {"color": VERMILLION, "linestyle": "-", "marker": "o", "markevery": 20, "markersize": 4}
+    ns = {"color": BLUE, "linestyle": "--", "marker": "s", "markevery": 20, "markersize": 4}
+    ax1.plot(c["d"], c["loss_sat"], **sat, label="saturating: log(1 − D)")
+    ax1.plot(c["d"], c["loss_ns"], **ns, label="non-saturating: −log D")
+    ax1.set_xlabel("D(G(z))")
+    ax1.set_ylabel("generator loss (minimized)")
+    ax1.legend(fontsize=8)
+    ax2.plot(c["d"], np.abs(c["dloss_dlogit_sat"]), **sat, label="saturating: |−D|")
+    ax2.plot(c["d"], np.abs(c["dloss_dlogit_ns"]), **ns, label="non-saturating: |−(1 − D)|")
+    ax2.set_xlabel("D(G(z))")
+    ax2.set_ylabel("|d loss / d logit|")
+    ax2.legend(fontsize=8)
+    marks = max(1, len(g["lambda"]) // 10)
+    ax3.plot(g["lambda"], g["grad_sat"], **{**sat, "markevery": marks}, label="saturating")
+    ax3.plot(g["lambda"], g["grad_ns"], **{**ns, "markevery": marks}, label="non-saturating")
+    ax3.set_xlabel("λ  (D = σ(λ·log(p_data/p_g)); λ = 1 is D*)")
+    ax3.set_ylabel(f"|∂ E[loss] / ∂θ|, θ = {res['param']}")
+    ax3b = ax3.twinx()
+    ax3b.plot(g["lambda"], g["mean_d_g"], color="0.45", linestyle=":", label="E_g[D]")
+    ax3b.set_ylabel("E_g[D(x)], mean D on generated points", color="0.45")
+    ax3b.set_ylim(0, 1)
+    h1, l1 = ax3.get_legend_handles_labels()
+    h2, l2 = ax3b.get_legend_handles_labels()
+    ax3.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
+    fig.suptitle(f"data {res['data']},  generator {res['gen']}", fontsize=9)
+    return fig
