@@ -120,3 +120,55 @@ def saturation_figure(res: dict) -> Figure:
     ax3.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
     fig.suptitle(f"data {res['data']},  generator {res['gen']}", fontsize=9)
     return fig
+
+
+def lipschitz_figure(res: dict) -> Figure:
+    """Top: densities and samples. Middle: WGAN critic and LS-GAN bounds. Bottom: generator velocities."""
+    fig = Figure(figsize=(9, 8), layout="constrained")
+    top, mid, bottom = fig.subplots(3, 1, sharex=True, height_ratios=[2, 3, 3])
+    x = res["x"]
+    top.plot(x, res["p_data"], **DATA)
+    top.plot(x, res["p_g"], **GEN)
+    top.plot(
+        res["x_data"], np.zeros_like(res["x_data"]), "|", color=BLACK, markersize=12, label="real samples"
+    )
+    top.plot(
+        res["x_gen"], np.zeros_like(res["x_gen"]), "x", color=GREEN, markersize=6, label="generated samples"
+    )
+    top.set_ylabel("density")
+    top.legend(fontsize=8, loc="upper right")
+    top.set_title(f"W1 = {res['w1']:.4g},  LS-GAN κ = {res['kappa']:g}, λ = {res['lam']:g}", fontsize=9)
+    mid.plot(x, res["wgan_critic"], color=BLUE, linestyle="--", label="WGAN critic f (Kantorovich potential)")
+    mid.plot(x, res["lsgan_lower"], color=VERMILLION, linestyle="-", label="LS-GAN lower bound L_lower")
+    mid.plot(x, res["lsgan_upper"], color=PURPLE, linestyle="-.", label="LS-GAN upper bound L_upper")
+    mid.plot(res["x_data"], res["l_data"], "o", color=BLACK, markersize=4, label="l* at real samples")
+    mid.plot(res["x_gen"], res["l_gen"], "s", color=GREEN, markersize=4, label="l* at generated samples")
+    mid.set_ylabel("critic / loss value")
+    mid.legend(fontsize=7, loc="best")
+    v = res["velocity"]
+    styles = [
+        ("wgan", "WGAN: f'(x)", BLUE, "--"),
+        ("lsgan_lower", "LS-GAN: −L_lower'(x)", VERMILLION, "-"),
+        ("lsgan_upper", "LS-GAN: −L_upper'(x)", PURPLE, "-."),
+        ("gan_saturating", "GAN (D*), saturating", ORANGE, ":"),
+        ("gan_non_saturating", "GAN (D*), non-saturating", SKY, (0, (5, 1, 1, 1))),
+    ]
+    gen_support = res["p_g"] > 1e-3 * np.max(res["p_g"])
+    for key, label, color, ls in styles:
+        curve = v[key] if key.startswith(("wgan", "lsgan")) else np.where(gen_support, v[key], np.nan)
+        bottom.plot(x, curve, color=color, linestyle=ls, linewidth=1.5, label=label)
+    bottom.fill_between(
+        x,
+        0,
+        1,
+        where=gen_support,
+        color=GREEN,
+        alpha=0.08,
+        label="where p_g > 0.1 % of peak",
+        transform=bottom.get_xaxis_transform(),
+    )
+    bottom.set_ylabel("generator velocity −∂x loss")
+    bottom.set_title("GAN curves drawn only where p_g lives: that is where generated points are", fontsize=8)
+    bottom.set_xlabel("x")
+    bottom.legend(fontsize=7, loc="best")
+    return fig
