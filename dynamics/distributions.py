@@ -245,11 +245,17 @@ class KDE(Distribution):
         return self._kernel_sum(x, lambda z: np.exp(-0.5 * z * z)) / (self.bandwidth * math.sqrt(2 * math.pi))
 
     def logpdf(self, x):
+        """log of the kernel sum; logsumexp only where the plain sum underflows (far tails)."""
         x = np.asarray(x, dtype=float)
-        flat = x.ravel()
-        z = (flat[:, None] - self.samples[None, :]) / self.bandwidth
-        log_k = -0.5 * z * z - math.log(self.bandwidth) - 0.5 * math.log(2 * math.pi)
-        return (special.logsumexp(log_k, axis=1) - math.log(len(self.samples))).reshape(x.shape)
+        dens = self.pdf(x)
+        out = np.empty(x.shape)
+        ok = dens > 1e-280
+        out[ok] = np.log(dens[ok])
+        if not ok.all():
+            z = (x[~ok][:, None] - self.samples[None, :]) / self.bandwidth
+            log_k = -0.5 * z * z - math.log(self.bandwidth) - 0.5 * math.log(2 * math.pi)
+            out[~ok] = special.logsumexp(log_k, axis=1) - math.log(len(self.samples))
+        return out
 
     def cdf(self, x):
         return self._kernel_sum(x, special.ndtr)

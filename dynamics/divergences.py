@@ -197,24 +197,36 @@ def cdf_from_density(x, p) -> np.ndarray:
     return integrate.cumulative_trapezoid(p, x, initial=0.0)
 
 
-def _grid_values(p: Distribution, q: Distribution, n: int) -> dict:
+def grid_arrays(p: Distribution, q: Distribution, n: int) -> dict:
+    """x = make_grid(p, q, n) with both log-densities and both cdfs on it, each evaluated once."""
     x = make_grid(p, q, n)
-    lp, lq = p.logpdf(x), q.logpdf(x)
+    return {"x": x, "logp": p.logpdf(x), "logq": q.logpdf(x), "cdf_p": p.cdf(x), "cdf_q": q.cdf(x)}
+
+
+def divergences_from_arrays(a: dict) -> dict[str, float]:
+    """JS, KL both ways, TV and W1 by the trapezoid rules above, from the arrays of `grid_arrays`."""
+    x, lp, lq = a["x"], a["logp"], a["logq"]
     return {
         "js": js_on_grid(x, lp, lq),
         "kl_pq": kl_on_grid(x, lp, lq),
         "kl_qp": kl_on_grid(x, lq, lp),
         "tv": tv_on_grid(x, np.exp(lp), np.exp(lq)),
-        "w1": w1_on_grid(x, p.cdf(x), q.cdf(x)),
+        "w1": w1_on_grid(x, a["cdf_p"], a["cdf_q"]),
     }
 
 
-def grid_divergences(p: Distribution, q: Distribution, n: int = 2001) -> dict[str, Estimate]:
-    """All five quantities on an n-point grid, each with the Richardson error estimate |I_n − I_{n/2}|/3."""
-    fine, coarse = _grid_values(p, q, n), _grid_values(p, q, n // 2)
+def richardson(fine: dict, coarse: dict, n: int) -> dict[str, Estimate]:
+    """Pair n-point values with the error estimate |I_n − I_{n/2}|/3 (0 where a value is infinite)."""
     out = {}
     for key, v in fine.items():
         c = coarse[key]
         err = abs(v - c) / 3 if math.isfinite(v) and math.isfinite(c) else 0.0
         out[key] = Estimate(v, err, f"trapezoid, n={n}")
     return out
+
+
+def grid_divergences(p: Distribution, q: Distribution, n: int = 2001) -> dict[str, Estimate]:
+    """All five quantities on an n-point grid, each with the Richardson error estimate |I_n − I_{n/2}|/3."""
+    fine = divergences_from_arrays(grid_arrays(p, q, n))
+    coarse = divergences_from_arrays(grid_arrays(p, q, n // 2))
+    return richardson(fine, coarse, n)

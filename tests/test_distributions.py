@@ -152,3 +152,15 @@ def test_affine_stays_in_the_spec_language():
     base = parse("uniform(0, 1)")
     x = np.linspace(-1, 4, 11)
     np.testing.assert_allclose(affine(base, 1, 2).pdf(x), base.pdf((x - 1) / 2) / 2)
+
+
+def test_kde_logpdf_exact_in_far_tails():
+    from scipy import special
+
+    s = np.random.default_rng(0).normal(size=50)
+    d = kde(s, 0.3)
+    x = np.array([-40.0, -3, 0, 2, 40])
+    z = (x[:, None] - s[None, :]) / 0.3
+    ref = special.logsumexp(-0.5 * z * z, axis=1) - np.log(0.3 * np.sqrt(2 * np.pi) * 50)
+    np.testing.assert_allclose(d.logpdf(x), ref, rtol=1e-12)
+    assert np.isfinite(d.logpdf(40.0))

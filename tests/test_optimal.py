@@ -25,7 +25,7 @@ PAIRS = [
     ("uniform(0, 2)", "uniform(1, 3)"),
     ("mixture(0.5*normal(-2, 0.5), 0.5*uniform(1, 3))", "laplace(0.5, 1)"),
     ("laplace(0, 1)", "transport(0.5, normal(-1, 0.3), normal(2, 1))"),
-    pytest.param("laplace(0, 1)", "transport(0.5, normal(-1, 0.3), uniform(0, 4))", marks=pytest.mark.slow),
+    ("laplace(0, 1)", "transport(0.5, normal(-1, 0.3), uniform(0, 4))"),
 ]
 
 
