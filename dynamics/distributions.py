@@ -56,15 +56,29 @@ class Distribution:
         raise NotImplementedError
 
     def quantile(self, u):
-        """Q(u) = inf{x: F(x) ≥ u}, by bisection on the cdf (exact to a few ulps of the support width)."""
+        """Q(u) = inf{x: F(x) ≥ u}: bracket from a cdf table, then Newton steps kept inside the bracket
+        (bisection where Newton would leave it or the density is 0), to a few ulps of the support width."""
         u = np.asarray(u, dtype=float)
-        lo, hi = self.support()
-        a, b = np.full(u.shape, lo), np.full(u.shape, hi)
-        for _ in range(64):
-            mid = 0.5 * (a + b)
-            below = self.cdf(mid) < u
-            a, b = np.where(below, mid, a), np.where(below, b, mid)
-        return 0.5 * (a + b)
+        if not hasattr(self, "_table"):
+            grid = np.linspace(*self.support(), 2049)
+            self._table = (grid, self.cdf(grid))
+        grid, table = self._table
+        i = np.clip(np.searchsorted(table, u, side="left"), 1, len(grid) - 1)
+        a, b = grid[i - 1], grid[i]
+        x = 0.5 * (a + b)
+        tol = 4 * np.finfo(float).eps * (grid[-1] - grid[0])
+        for _ in range(100):
+            f = self.cdf(x) - u
+            done = (np.abs(f) <= 8 * np.finfo(float).eps * u) | (b - a <= tol)
+            if np.all(done):
+                break
+            below = f < 0
+            a, b = np.where(below, x, a), np.where(below, b, x)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                newton = x - f / self.pdf(x)
+            inside = np.isfinite(newton) & (newton > a) & (newton < b)
+            x = np.where(done, x, np.where(inside, newton, 0.5 * (a + b)))
+        return x
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         return self.quantile(rng.random(n))
@@ -305,10 +319,20 @@ class Transport(Distribution):
             b = self.t / self.end.pdf(self.end.quantile(z)) if self.t > 0 else 0.0
         return a + b
 
+    def _jump_levels(self):
+        """Levels z where Q_start or Q_end may jump: the cdf values of their breakpoints."""
+        if not hasattr(self, "_levels"):
+            ends = [
+                *(self.start.cdf(b) for b in self.start.breakpoints()),
+                *(self.end.cdf(b) for b in self.end.breakpoints()),
+            ]
+            self._levels = np.unique(np.asarray(ends, dtype=float))
+        return self._levels
+
     def _on_map(self, z, x):
         """True where G_t(z) = x up to what rounding z allows (G_t'(z)·ulp(z)); False inside a jump of G_t."""
         with np.errstate(invalid="ignore", over="ignore"):
-            slack = 1e-9 * max(self._x[-1] - self._x[0], 1.0) + 8 * np.spacing(z) * self._slope(z)
+            slack = 1e-13 * max(self._x[-1] - self._x[0], 1.0) + 8 * np.spacing(z) * self._slope(z)
             return np.abs(self.quantile(z) - x) <= np.nan_to_num(slack, nan=0.0, posinf=0.0)
 
     def _invert(self, x):
@@ -332,11 +356,15 @@ class Transport(Distribution):
             xo = x[off]
             i = np.clip(np.searchsorted(self._x, xo, side="right"), 1, len(self._x) - 1)
             lo, hi = self._z[i - 1], self._z[i]
-            for _ in range(52):
+            levels = self._jump_levels()
+            k = np.clip(np.searchsorted(levels, lo), 0, max(len(levels) - 1, 0))
+            hit = levels[k] if len(levels) else np.full(lo.shape, np.nan)
+            found = (hit >= lo) & (hit <= hi)
+            for _ in range(0 if found.all() else 52):
                 mid = 0.5 * (lo + hi)
                 below = self.quantile(mid) < xo
                 lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-            z[off] = 0.5 * (lo + hi)
+            z[off] = np.where(found, hit, 0.5 * (lo + hi))
         return z
 
     def _endpoint(self):
@@ -372,7 +400,8 @@ class Transport(Distribution):
         levels = [float(self.start.cdf(b)) for b in self.start.breakpoints()]
         levels += [float(self.end.cdf(b)) for b in self.end.breakpoints()]
         levels = np.clip([w for v in levels for w in (v, np.nextafter(v, 2.0))], 0.0, 1.0)
-        return sorted({float(x) for x in self.quantile(levels)})
+        lo, hi = self.support()
+        return sorted({float(x) for x in self.quantile(levels) if lo <= x <= hi})
 
     def __str__(self):
         return f"transport({_fmt(self.t)}, {self.start}, {self.end})"

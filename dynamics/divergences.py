@@ -143,13 +143,17 @@ def w1_samples(x, y) -> float:
 
 
 def make_grid(p: Distribution, q: Distribution, n: int = 2001) -> np.ndarray:
-    """n points spanning both supports, plus every breakpoint and its two neighbouring floats.
+    """n points spanning both supports, plus every breakpoint b, its neighbouring floats and b ± δ with
+    δ = 1e-11·(width).
 
-    The neighbours put each jump of a density between two adjacent nodes one ulp apart, so the trapezoid
-    rule stays second order on piecewise-smooth densities.
+    A jump of a density at b then sits in a cell one ulp wide (or δ wide when b is off by a few ulps), so
+    the trapezoid rule stays second order on piecewise-smooth densities.
     """
     lo, hi, points = _union(p, q)
-    extra = [np.nextafter(b, s) for b in points if lo <= b <= hi for s in (-np.inf, np.inf)]
+    points = [b for b in points if lo <= b <= hi]
+    delta = 1e-11 * (hi - lo)
+    ulp = [np.nextafter(b, side) for b in points for side in (-np.inf, np.inf)]
+    extra = [*ulp, *(b + side * delta for b in points for side in (-1, 1))]
     return np.unique(np.concatenate([np.linspace(lo, hi, n), points, extra]))
 
 

@@ -73,8 +73,10 @@ def test_saturation_json(capsys):
     assert g["lambda"] == [0, 0.25, 0.5, 0.75, 1]
     assert all(n > s for n, s in zip(g["grad_ns"][1:], g["grad_sat"][1:], strict=True))
     assert len(res["curves"]["d"]) == len(res["curves"]["loss_sat"]) == 199
-    assert run_main(saturation.main, ["--param", "width", "--no-plot"]) == 2
-    assert "--param must be 'shift' or 'scale'" in capsys.readouterr().err
+    assert run_main(saturation.main, ["--gen-family", "width", "--no-plot"]) == 2
+    assert "--gen-family must be 'shift' or 'scale', got 'width'" in capsys.readouterr().err
+    scale = run_json(saturation, ["--gen-family", "scale", "--levels", "3"], capsys)
+    assert scale["param"] == "scale" and scale["gradients"]["grad_ns"][2] > 0
 
 
 def test_lipschitz_json(capsys):
