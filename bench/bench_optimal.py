@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import statistics
 import time
 from functools import partial
 
 import numpy as np
+import scipy
 
 from dynamics.distributions import parse
 from dynamics.divergences import make_grid
@@ -27,6 +29,8 @@ CASES = [
     ("normal(0, 1)", "normal(2, 0.5)"),
     ("mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))", "laplace(0, 1)"),
     ("uniform(0, 1)", "uniform(3, 4)"),
+    ("normal(0, 1)", "transport(0.5, normal(3, 0.5), normal(0, 1))"),
+    ("normal(0, 1)", "transport(0.5, mixture(uniform(0, 1), uniform(3, 4)), normal(0, 1))"),
     (
         "normal(0, 1)",
         "kde(" + ", ".join(f"{v:.3f}" for v in np.random.default_rng(0).normal(1, 1, 200)) + ")",
@@ -78,9 +82,12 @@ def main(argv=None):
     ap.add_argument("--grid", type=int, default=2001)
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args(argv)
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?"
+    )
     print(
-        f"machine: {platform.machine()}, {platform.processor() or '?'}; Python {platform.python_version()}, "
-        f"numpy {np.__version__}; grid n = {args.grid}; median of {args.repeat} runs"
+        f"machine: {cpu}, {os.cpu_count()} cores, no GPU used; Python {platform.python_version()}, "
+        f"numpy {np.__version__}, scipy {scipy.__version__}; grid n = {args.grid}; median of runs"
     )
     print(f"| {'data':<28} | {'gen':<16} | fast ms | loop ms | loop/fast | quad ms | quad/fast |")
     print(f"|{'-' * 30}|{'-' * 18}|--------:|--------:|----------:|--------:|----------:|")
@@ -91,6 +98,8 @@ def main(argv=None):
         loop = best_ms(partial(naive_update, data, gen, args.grid), few)
         quad = best_ms(partial(summary, data, gen, args.grid, exact=True), few)
         short_b = b if len(b) <= 16 else b[:13] + "..."
+        short_b = "kde(200 samples)" if b.startswith("kde(") else short_b
+        short_b = "kde(200 samples)" if b.startswith("kde(") else short_b
         print(
             f"| {a[:28]:<28} | {short_b:<16} | {fast:7.2f} | {loop:7.1f} | {loop / fast:8.0f}x | "
             f"{quad:7.1f} | {quad / fast:8.0f}x |"
