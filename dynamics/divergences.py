@@ -4,8 +4,8 @@ Two ways to compute each one:
 - `kl`, `js`, `tv`, `w1` take Distribution objects and use adaptive quadrature (scipy.integrate.quad), split
   at the densities' breakpoints and at the points where the two curves cross; the returned `Estimate.error` is
   quad's own error estimate plus the probability mass left outside the integration range.
-- `*_on_grid` take arrays on a grid and use the trapezoid rule; `grid_divergences` runs them on an n-point and
-  an n/2-point grid and states |I_n − I_{n/2}| / 3 as the error (Richardson for a second-order rule).
+- `*_on_grid` take arrays on a grid and use the trapezoid rule; `grid_divergences` runs them on grids of n,
+  n/2 and n/4 points and states max(|I_n − I_{n/2}|/3, |I_{n/2} − I_{n/4}|/12) as the error (Richardson).
 All logarithms are natural: JS lies in [0, log 2].
 """
 
@@ -219,18 +219,22 @@ def divergences_from_arrays(a: dict) -> dict[str, float]:
     }
 
 
-def richardson(fine: dict, coarse: dict, n: int) -> dict[str, Estimate]:
-    """Pair n-point values with the error estimate |I_n − I_{n/2}|/3 (0 where a value is infinite)."""
+def richardson(levels: list[dict], n: int) -> dict[str, Estimate]:
+    """Values on grids of n, n/2, n/4 points → n-point values with the error estimate
+    max(|I_n − I_{n/2}|/3, |I_{n/2} − I_{n/4}|/12): Richardson for a second-order rule, taken over the last
+    two refinements so that one lucky cancellation cannot make it small (0 where a value is infinite)."""
+    fine, mid, coarse = levels
     out = {}
     for key, v in fine.items():
-        c = coarse[key]
-        err = abs(v - c) / 3 if math.isfinite(v) and math.isfinite(c) else 0.0
+        trio = (v, mid[key], coarse[key])
+        if all(math.isfinite(t) for t in trio):
+            err = max(abs(trio[0] - trio[1]) / 3, abs(trio[1] - trio[2]) / 12)
+        else:
+            err = 0.0
         out[key] = Estimate(v, err, f"trapezoid, n={n}")
     return out
 
 
 def grid_divergences(p: Distribution, q: Distribution, n: int = 2001) -> dict[str, Estimate]:
-    """All five quantities on an n-point grid, each with the Richardson error estimate |I_n − I_{n/2}|/3."""
-    fine = divergences_from_arrays(grid_arrays(p, q, n))
-    coarse = divergences_from_arrays(grid_arrays(p, q, n // 2))
-    return richardson(fine, coarse, n)
+    """All five quantities on an n-point grid, each with the error estimate of `richardson`."""
+    return richardson([divergences_from_arrays(grid_arrays(p, q, m)) for m in (n, n // 2, n // 4)], n)
