@@ -64,20 +64,24 @@ class Distribution:
             self._table = (grid, self.cdf(grid))
         grid, table = self._table
         i = np.clip(np.searchsorted(table, u, side="left"), 1, len(grid) - 1)
-        a, b = grid[i - 1], grid[i]
-        x = 0.5 * (a + b)
+        a, b = np.array(grid[i - 1], dtype=float), np.array(grid[i], dtype=float)
+        x = np.array(0.5 * (a + b), dtype=float)
         tol = 4 * np.finfo(float).eps * (grid[-1] - grid[0])
+        active = np.ones(x.shape, dtype=bool)
         for _ in range(100):
-            f = self.cdf(x) - u
-            done = (np.abs(f) <= 8 * np.finfo(float).eps * u) | (b - a <= tol)
-            if np.all(done):
-                break
+            xa, ua, aa, ba = x[active], u[active], a[active], b[active]
+            f = self.cdf(xa) - ua
+            done = (np.abs(f) <= 8 * np.finfo(float).eps * ua) | (ba - aa <= tol)
             below = f < 0
-            a, b = np.where(below, x, a), np.where(below, b, x)
+            aa, ba = np.where(below, xa, aa), np.where(below, ba, xa)
             with np.errstate(divide="ignore", invalid="ignore"):
-                newton = x - f / self.pdf(x)
-            inside = np.isfinite(newton) & (newton > a) & (newton < b)
-            x = np.where(done, x, np.where(inside, newton, 0.5 * (a + b)))
+                newton = xa - f / self.pdf(xa)
+            inside = np.isfinite(newton) & (newton > aa) & (newton < ba)
+            x[active] = np.where(done, xa, np.where(inside, newton, 0.5 * (aa + ba)))
+            a[active], b[active] = aa, ba
+            active[active] = ~done
+            if not active.any():
+                break
         return x
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -342,6 +346,15 @@ class Transport(Distribution):
         tails smooth); points that do not land on the map (gaps) are bisected inside their table bracket.
         """
         x = np.asarray(x, dtype=float)
+        key = x.tobytes()
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] == key:
+            return last[1].copy()
+        z = self._invert_uncached(x)
+        self._last = (key, z)
+        return z.copy()
+
+    def _invert_uncached(self, x):
         u = np.interp(x, self._x, self._u)
         for _ in range(3):
             z = special.ndtr(u)
@@ -351,7 +364,7 @@ class Transport(Distribution):
                 )
             u = np.where(np.isfinite(step), np.clip(u - step, self._u[0], self._u[-1]), u)
         z = np.array(special.ndtr(u), dtype=float)
-        off = ~self._on_map(z, x)
+        off = ~self._on_map(z, x) & (x > self._x[0]) & (x < self._x[-1])
         if np.any(off):
             xo = x[off]
             i = np.clip(np.searchsorted(self._x, xo, side="right"), 1, len(self._x) - 1)
