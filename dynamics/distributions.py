@@ -1,6 +1,6 @@
 """1-D densities and the spec language naming them: "mixture(0.3*normal(-2, 0.5), 0.7*uniform(1, 3))".
 
-Grammar (whitespace is free, numbers are decimal literals such as -1.5 or 2e-3):
+Grammar (whitespace is free, numbers are decimal literals such as -1.5 or 2e-3, at most 1e6 in size):
 
     spec    := dist
     dist    := "normal(" num "," num ")"        mean μ, standard deviation σ > 0
@@ -27,6 +27,7 @@ from dynamics.cli import InputError
 MAX_SPEC_LENGTH = 2000
 MAX_DEPTH = 4
 MAX_COMPONENTS = 64
+MAX_ABS = 1e6  # largest |number| in a spec
 TAIL = 1e-14  # mass each support() leaves outside, at most
 
 
@@ -510,9 +511,10 @@ class _Parser:
         return tok[1]
 
     def number(self, what: str) -> float:
-        value = float(self.take("num"))
-        if not math.isfinite(value):
-            raise SpecError(f"{what} must be finite, got {value}")
+        text = self.take("num")
+        value = float(text)
+        if not math.isfinite(value) or abs(value) > MAX_ABS:
+            raise SpecError(f"{what} must be a finite number in [-{MAX_ABS:g}, {MAX_ABS:g}], got {text}")
         return value
 
     def dist(self, depth: int) -> Distribution:
