@@ -65,7 +65,8 @@ def _pieces(lo, hi, points):
     return list(pairwise([*cuts, hi]))
 
 
-def _quad(f, lo, hi, points) -> tuple[float, float]:
+def integrate_split(f, lo, hi, points) -> tuple[float, float]:
+    """∫_lo^hi f by quad on the pieces between `points`; returns (value, summed error estimate)."""
     total, err = 0.0, 0.0
     for a, b in _pieces(lo, hi, points):
         v, e = integrate.quad(lambda t: float(f(t)), a, b, limit=200, epsabs=1e-13, epsrel=1e-12)
@@ -81,14 +82,15 @@ def _crossings(f, lo, hi, n=2001):
     return [optimize.brentq(lambda t: float(f(t)), x[i], x[i + 1], xtol=1e-14) for i in idx]
 
 
-def _union(p: Distribution, q: Distribution):
+def joint_support(p: Distribution, q: Distribution):
+    """(lo, hi, breakpoints): an interval holding both laws, and both laws' breakpoints."""
     lo = min(p.support()[0], q.support()[0])
     hi = max(p.support()[1], q.support()[1])
     return lo, hi, [*p.breakpoints(), *q.breakpoints()]
 
 
 def _mass_outside(p: Distribution, q: Distribution | None = None):
-    lo, hi = p.support() if q is None else _union(p, q)[:2]
+    lo, hi = p.support() if q is None else joint_support(p, q)[:2]
     ds = [p] if q is None else [p, q]
     return max(float(d.cdf(lo) + 1 - d.cdf(hi)) for d in ds)
 
@@ -101,7 +103,7 @@ def kl(p: Distribution, q: Distribution) -> Estimate:
     lp, lq = p.logpdf(probe), q.logpdf(probe)
     if np.any((lp > -np.inf) & (lq == -np.inf)):
         return Estimate(math.inf, 0.0, "support check: p > 0 where q = 0")
-    value, err = _quad(
+    value, err = integrate_split(
         lambda t: kl_integrand(p.logpdf(t), q.logpdf(t)), lo, hi, [*p.breakpoints(), *q.breakpoints()]
     )
     return Estimate(value, err + _mass_outside(p), "quad")
@@ -109,24 +111,24 @@ def kl(p: Distribution, q: Distribution) -> Estimate:
 
 def js(p: Distribution, q: Distribution) -> Estimate:
     """JS(p‖q) = ½KL(p‖m) + ½KL(q‖m), m = (p+q)/2, in nats; 0 iff p = q, log 2 iff supports are disjoint."""
-    lo, hi, points = _union(p, q)
-    value, err = _quad(lambda t: js_integrand(p.logpdf(t), q.logpdf(t)), lo, hi, points)
+    lo, hi, points = joint_support(p, q)
+    value, err = integrate_split(lambda t: js_integrand(p.logpdf(t), q.logpdf(t)), lo, hi, points)
     return Estimate(value, err + LOG2 * _mass_outside(p, q), "quad")
 
 
 def tv(p: Distribution, q: Distribution) -> Estimate:
     """TV(p, q) = ½∫|p − q| dx, in [0, 1]."""
-    lo, hi, points = _union(p, q)
+    lo, hi, points = joint_support(p, q)
     diff = lambda t: p.pdf(t) - q.pdf(t)  # noqa: E731
-    value, err = _quad(lambda t: 0.5 * abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
+    value, err = integrate_split(lambda t: 0.5 * abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
     return Estimate(value, err + _mass_outside(p, q), "quad")
 
 
 def w1(p: Distribution, q: Distribution) -> Estimate:
     """W1(p, q) = ∫|F_p(x) − F_q(x)| dx, the 1-D earth mover's distance."""
-    lo, hi, points = _union(p, q)
+    lo, hi, points = joint_support(p, q)
     diff = lambda t: p.cdf(t) - q.cdf(t)  # noqa: E731
-    value, err = _quad(lambda t: abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
+    value, err = integrate_split(lambda t: abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
     return Estimate(value, err + (abs(p.mean) + abs(q.mean) + hi - lo) * _mass_outside(p, q), "quad")
 
 
@@ -149,7 +151,7 @@ def make_grid(p: Distribution, q: Distribution, n: int = 2001) -> np.ndarray:
     A jump of a density at b then sits in a cell one ulp wide (or δ wide when b is off by a few ulps), so
     the trapezoid rule stays second order on piecewise-smooth densities.
     """
-    lo, hi, points = _union(p, q)
+    lo, hi, points = joint_support(p, q)
     points = [b for b in points if lo <= b <= hi]
     delta = 1e-11 * (hi - lo)
     ulp = [np.nextafter(b, side) for b in points for side in (-np.inf, np.inf)]

@@ -13,6 +13,7 @@ CLI: python -m dynamics.optimal --data SPEC --gen SPEC [--out FILE] [--json] [--
 
 from __future__ import annotations
 
+import argparse
 import math
 
 import numpy as np
@@ -20,10 +21,10 @@ import numpy as np
 from dynamics.cli import InputError, Parser, finite_float, print_json, run_main, save_figure
 from dynamics.distributions import Distribution, Transport, parse
 from dynamics.divergences import (
-    _quad,
-    _union,
     divergences_from_arrays,
     grid_arrays,
+    integrate_split,
+    joint_support,
     js,
     kl,
     richardson,
@@ -74,8 +75,8 @@ def value_on_grid(x, logp_data, logp_g, logit) -> float:
 
 def value(data: Distribution, gen: Distribution, logit) -> tuple[float, float]:
     """V(G, D) by adaptive quadrature for a discriminator logit t(x) (vectorized callable); (value, error)."""
-    lo, hi, points = _union(data, gen)
-    return _quad(lambda t: value_integrand(data.logpdf(t), gen.logpdf(t), logit(t)), lo, hi, points)
+    lo, hi, points = joint_support(data, gen)
+    return integrate_split(lambda t: value_integrand(data.logpdf(t), gen.logpdf(t), logit(t)), lo, hi, points)
 
 
 def line_logit(a: float, b: float):
@@ -118,7 +119,7 @@ def summary(data: Distribution, gen: Distribution, n: int = 2001, exact: bool = 
     """
     lo, hi = display_range(data, gen)
     x = np.unique(
-        np.concatenate([np.linspace(lo, hi, n), [b for b in _union(data, gen)[2] if lo <= b <= hi]])
+        np.concatenate([np.linspace(lo, hi, n), [b for b in joint_support(data, gen)[2] if lo <= b <= hi]])
     )
     p, q = data.pdf(x), gen.pdf(x)
     d, defined = optimal_discriminator(p, q)
@@ -229,7 +230,7 @@ def build_parser() -> Parser:
         prog="python -m dynamics.optimal",
         description=__doc__.split("\n")[0],
         epilog=EXAMPLES,
-        formatter_class=__import__("argparse").RawDescriptionHelpFormatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--data", default="normal(0, 1)", help="p_data spec (default: normal(0, 1))")
     ap.add_argument("--gen", default="normal(2, 0.5)", help="p_g spec (default: normal(2, 0.5))")
