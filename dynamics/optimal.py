@@ -53,6 +53,16 @@ def optimal_logit(logp_data, logp_g):
         return np.where(both_zero, np.nan, logp_data - logp_g)
 
 
+def optimal_discriminator_from_logs(logp_data, logp_g):
+    """D* = σ(log p_data − log p_g) from log-densities: exact where both densities underflow; returns
+    (D*, defined) with NaN where both log-densities are −inf."""
+    t = optimal_logit(logp_data, logp_g)
+    defined = ~np.isnan(t)
+    with np.errstate(over="ignore"):
+        d = np.where(defined, 1.0 / (1.0 + np.exp(-np.where(defined, t, 0.0))), np.nan)
+    return d, defined
+
+
 def _softplus(t):
     """log(1 + e^t), exact for large |t| and ±inf."""
     t = np.asarray(t, dtype=float)
@@ -121,8 +131,9 @@ def summary(data: Distribution, gen: Distribution, n: int = 2001, exact: bool = 
     x = np.unique(
         np.concatenate([np.linspace(lo, hi, n), [b for b in joint_support(data, gen)[2] if lo <= b <= hi]])
     )
-    p, q = data.pdf(x), gen.pdf(x)
-    d, defined = optimal_discriminator(p, q)
+    lp, lq = data.logpdf(x), gen.logpdf(x)
+    p, q = np.exp(lp), np.exp(lq)
+    d, defined = optimal_discriminator_from_logs(lp, lq)
     if exact:
         est = {
             "js": js(data, gen),

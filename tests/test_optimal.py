@@ -96,6 +96,22 @@ def test_summary_fast_agrees_with_quadrature():
     assert abs(fast["c_g"] - fast["c_g_identity"]) <= 5 * fast["errors"]["c_g"] + 10 * fast["errors"]["js"]
 
 
+def test_d_star_from_logs_survives_underflow():
+    from dynamics.optimal import optimal_discriminator_from_logs
+
+    res = summary(parse("normal(0, 0.1)"), parse("normal(100, 0.1)"), 1001)
+    assert res["d_star_undefined"] == []  # both densities underflow at x = 50, yet D* is defined there
+    mid = np.argmin(np.abs(res["x"] - 50))
+    assert res["p_data"][mid] == 0 and res["p_g"][mid] == 0
+    xm = res["x"][mid]
+    logit = (-(xm**2) + (xm - 100) ** 2) / (2 * 0.01)
+    assert res["d_star"][mid] == pytest.approx(special.expit(logit), abs=1e-12)
+    d, ok = optimal_discriminator_from_logs(
+        np.array([-np.inf, 0.0, -1000.0]), np.array([-np.inf, -np.inf, -1001.0])
+    )
+    assert np.isnan(d[0]) and not ok[0] and d[1] == 1.0 and d[2] == pytest.approx(special.expit(1.0))
+
+
 def test_undefined_intervals_between_disjoint_uniforms():
     res = summary(parse("uniform(0, 1)"), parse("uniform(3, 4)"), 1001)
     gaps = res["d_star_undefined"]
