@@ -51,8 +51,7 @@ def naive_update(data, gen, n):
             d = p / (p + q) if p + q > 0 else math.nan
             mix = 0.5 * (p + q)
             terms = {
-                "js": 0.5
-                * ((p * math.log(p / mix) if p > 0 else 0.0) + (q * math.log(q / mix) if q > 0 else 0.0)),
+                "js": 0.5 * ((p * math.log(p / mix) if p > 0 else 0.0) + (q * math.log(q / mix) if q > 0 else 0.0)),
                 "kl_pq": (p * math.log(p / q) if q > 0 else math.inf) if p > 0 else 0.0,
                 "kl_qp": (q * math.log(q / p) if p > 0 else math.inf) if q > 0 else 0.0,
                 "tv": 0.5 * abs(p - q),
@@ -82,9 +81,7 @@ def main(argv=None):
     ap.add_argument("--grid", type=int, default=2001)
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args(argv)
-    cpu = next(
-        (ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?"
-    )
+    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
     print(
         f"machine: {cpu}, {os.cpu_count()} cores, no GPU used; Python {platform.python_version()}, "
         f"numpy {np.__version__}, scipy {scipy.__version__}; grid n = {args.grid}; median of runs"

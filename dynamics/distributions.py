@@ -232,9 +232,7 @@ class Mixture(Distribution):
         return float(min(e[0] for e in ends)), float(max(e[1] for e in ends))
 
     def breakpoints(self):
-        return sorted(
-            {b for w, c in zip(self.weights, self.components, strict=True) if w > 0 for b in c.breakpoints()}
-        )
+        return sorted({b for w, c in zip(self.weights, self.components, strict=True) if w > 0 for b in c.breakpoints()})
 
     def __str__(self):
         terms = ", ".join(f"{_fmt(w)}*{c}" for w, c in zip(self.weights, self.components, strict=True))
@@ -360,9 +358,7 @@ class Transport(Distribution):
         for _ in range(3):
             z = special.ndtr(u)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                step = (self.quantile(z) - x) / (
-                    self._slope(z) * np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi)
-                )
+                step = (self.quantile(z) - x) / (self._slope(z) * np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi))
             u = np.where(np.isfinite(step), np.clip(u - step, self._u[0], self._u[-1]), u)
         z = np.array(special.ndtr(u), dtype=float)
         off = ~self._on_map(z, x) & (x > self._x[0]) & (x < self._x[-1])
@@ -502,9 +498,7 @@ class _Parser:
     def take(self, kind: str, value: str | None = None):
         tok = self.peek()
         if tok[0] != kind or (value is not None and tok[1] != value):
-            want = (
-                repr(value) if value else {"num": "a number", "name": "a distribution name"}.get(kind, kind)
-            )
+            want = repr(value) if value else {"num": "a number", "name": "a distribution name"}.get(kind, kind)
             got = "end of text" if tok[0] == "end" else repr(tok[1])
             raise SpecError(f"expected {want} at position {tok[2]}, got {got} in {self.text!r}")
         self.i += 1
@@ -519,9 +513,7 @@ class _Parser:
 
     def dist(self, depth: int) -> Distribution:
         if depth > MAX_DEPTH:
-            raise SpecError(
-                f"spec nested too deep: at most {MAX_DEPTH} levels of mixture(...)/transport(...) allowed"
-            )
+            raise SpecError(f"spec nested too deep: at most {MAX_DEPTH} levels of mixture(...)/transport(...) allowed")
         name = self.take("name").lower()
         self.take("sym", "(")
         if name in ("normal", "uniform", "laplace"):
@@ -544,9 +536,7 @@ class _Parser:
             end = self.dist(depth + 1)
             self.take("sym", ")")
             return Transport(t, start, end)
-        raise SpecError(
-            f"unknown distribution {name!r}; allowed: normal, uniform, laplace, mixture, kde, transport"
-        )
+        raise SpecError(f"unknown distribution {name!r}; allowed: normal, uniform, laplace, mixture, kde, transport")
 
     def mixture(self, depth: int) -> Mixture:
         weights, parts = [], []

@@ -252,4 +252,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    raise SystemExit(run_main(main, prog="python -m dynamics.lipschitz"))

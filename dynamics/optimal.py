@@ -128,9 +128,7 @@ def summary(data: Distribution, gen: Distribution, n: int = 2001, exact: bool = 
     (errors by Richardson over n, n/2, n/4 points), which is what the app's live update uses.
     """
     lo, hi = display_range(data, gen)
-    x = np.unique(
-        np.concatenate([np.linspace(lo, hi, n), [b for b in joint_support(data, gen)[2] if lo <= b <= hi]])
-    )
+    x = np.unique(np.concatenate([np.linspace(lo, hi, n), [b for b in joint_support(data, gen)[2] if lo <= b <= hi]]))
     lp, lq = data.logpdf(x), gen.logpdf(x)
     p, q = np.exp(lp), np.exp(lq)
     d, defined = optimal_discriminator_from_logs(lp, lq)
@@ -247,12 +245,8 @@ def build_parser() -> Parser:
     ap.add_argument("--gen", default="normal(2, 0.5)", help="p_g spec (default: normal(2, 0.5))")
     ap.add_argument("--discriminator", metavar="A,B", help="also evaluate V(G, D) for D(x) = σ(A·x + B)")
     ap.add_argument("--grid", type=int, default=2001, help="points of the plotted grid (default 2001)")
-    ap.add_argument(
-        "--fast", action="store_true", help="grid numbers (the app's live path) instead of quadrature"
-    )
-    ap.add_argument(
-        "--figure1", action="store_true", help="draw Goodfellow et al. 2014 Fig. 1, stages (a)-(d)"
-    )
+    ap.add_argument("--fast", action="store_true", help="grid numbers (the app's live path) instead of quadrature")
+    ap.add_argument("--figure1", action="store_true", help="draw Goodfellow et al. 2014 Fig. 1, stages (a)-(d)")
     ap.add_argument("--out", help="figure file (.png/.svg/.pdf); default dstar.png or figure1.png")
     ap.add_argument("--json", action="store_true", help="print one JSON object with the numbers")
     ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
@@ -305,4 +299,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    raise SystemExit(run_main(main, prog="python -m dynamics.optimal"))

@@ -77,9 +77,7 @@ def generator_gradients(data: Distribution, gen: Distribution, lambdas, param: s
     return {k: np.array(v) for k, v in out.items()}
 
 
-def expected_loss(
-    data: Distribution, gen: Distribution, lam: float, theta: float, param: str, n: int = 20001
-):
+def expected_loss(data: Distribution, gen: Distribution, lam: float, theta: float, param: str, n: int = 20001):
     """E_z[loss(D_λ(G_θ(z)))] for both losses, D_λ built for θ = 0 and held fixed (for gradient checks)."""
     lo, hi = gen.support()
     z = np.linspace(lo, hi, n)
@@ -154,4 +152,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    raise SystemExit(run_main(main, prog="python -m dynamics.saturation"))

@@ -44,9 +44,7 @@ def test_help_has_examples(module, capsys):
 
 
 def test_optimal_json_disjoint_uniforms(capsys):
-    res = run_json(
-        optimal, ["--data", "uniform(0, 1)", "--gen", "uniform(3, 4)", "--discriminator=-2,4"], capsys
-    )
+    res = run_json(optimal, ["--data", "uniform(0, 1)", "--gen", "uniform(3, 4)", "--discriminator=-2,4"], capsys)
     for key in ("js", "kl_data_gen", "kl_gen_data", "tv", "w1", "c_g", "c_g_identity", "grid", "errors"):
         assert key in res
     assert res["js"] == pytest.approx(math.log(2), abs=1e-12)

@@ -54,9 +54,7 @@ def test_c_of_g_equals_identity(a, b):
 
 
 def test_c_of_g_known_values():
-    assert virtual_criterion(parse("normal(1, 2)"), parse("normal(1, 2)"))[0] == pytest.approx(
-        -math.log(4), abs=1e-12
-    )
+    assert virtual_criterion(parse("normal(1, 2)"), parse("normal(1, 2)"))[0] == pytest.approx(-math.log(4), abs=1e-12)
     assert virtual_criterion(parse("uniform(0, 1)"), parse("uniform(3, 4)"))[0] == pytest.approx(0, abs=1e-12)
 
 
@@ -106,9 +104,7 @@ def test_d_star_from_logs_survives_underflow():
     xm = res["x"][mid]
     logit = (-(xm**2) + (xm - 100) ** 2) / (2 * 0.01)
     assert res["d_star"][mid] == pytest.approx(special.expit(logit), abs=1e-12)
-    d, ok = optimal_discriminator_from_logs(
-        np.array([-np.inf, 0.0, -1000.0]), np.array([-np.inf, -np.inf, -1001.0])
-    )
+    d, ok = optimal_discriminator_from_logs(np.array([-np.inf, 0.0, -1000.0]), np.array([-np.inf, -np.inf, -1001.0]))
     assert np.isnan(d[0]) and not ok[0] and d[1] == 1.0 and d[2] == pytest.approx(special.expit(1.0))
 
 
