@@ -105,6 +105,19 @@ def test_start_grid_compare_and_svg(tmp_path, capsys):
     )
     assert len(out["trajectories"]) == 64 and out["figure"].endswith("grid.svg")
     assert (tmp_path / "grid.svg").read_text().startswith("<?xml")
+    out = run_json(
+        capsys,
+        "--compare",
+        "wgan",
+        "gan+r1",
+        "--start-grid",
+        "6",
+        "--steps",
+        "50",
+        "--out",
+        str(tmp_path / "basins.png"),
+    )
+    assert [len(p["trajectories"]) for p in out["compare"]] == [36, 36]
     out = run_json(capsys, "--compare", "--steps", "50", "--out", str(tmp_path / "cmp.png"))
     assert [(p["loss"], p["reg"]) for p in out["compare"]] == [
         ("gan", "none"),
@@ -135,7 +148,7 @@ def test_optimizers_in_json(capsys):
         (["--lr-d", "inf"], "--lr-d must be a finite number in (0, 100], got 'inf'"),
         (["--lr", "abc"], "--lr must be a number, got 'abc'"),
         (["--gamma", "-1"], "--gamma must be a finite number in [0, 1e+06], got '-1'"),
-        (["--sigma", "-0.5"], "--sigma must be a finite number in [0, 1000], got '-0.5'"),
+        (["--sigma", "-0.5"], "--sigma must be a finite number in [0, 100], got '-0.5'"),
         (["--start", "1;2"], "--start must be two numbers 'θ,ψ' such as 1,-0.5, got '1;2'"),
         (["--start=1,x"], "--start must be a number, got 'x'"),
         (["--steps", "2.5"], "--steps must be an integer in [1, 100000], got '2.5'"),
@@ -144,6 +157,14 @@ def test_optimizers_in_json(capsys):
         (["--out", "x.jpg"], "--out must end in .png, .svg or .pdf, got 'x.jpg'"),
         (["--clip", "0"], "--clip must be a finite number in (0, 1e+06], got '0'"),
         (["--compare", "gan+r9"], "unknown regularizer 'r9'"),
+        (["--window", "1,0,0,1"], "--window must be θ0,θ1,ψ0,ψ1 with θ0 < θ1 and ψ0 < ψ1"),
+        (["--start-grid", "1"], "--start-grid must be a finite number in [2, 256], got '1'"),
+        (["--start-grid", "4", "--start", "1,1"], "give either --start or --start-grid, not both"),
+        (["--start-grid", "4", "--flow"], "--flow draws one curve per --start"),
+        (["--eval", "0.5"], "--eval must be two numbers"),
+        (["--target", "-1"], "--target must be a finite number in [0, 1e+06], got '-1'"),
+        (["--optimizer", "momentum", "--beta", "1"], "beta must be a finite number in [-1, 1) for momentum, got 1.0"),
+        (["--beta", "0.5"], "--beta applies to --optimizer momentum or adam, not gd"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(args, message, capsys):

@@ -164,6 +164,19 @@ def test_adam_operator_is_undefined():
     assert discrete_verdict(None) == "undefined"
 
 
+def test_defective_unit_eigenvalue_diverges_and_rotation_cycles():
+    """Alternating GD on WGAN at h = 2 has a double eigenvalue −1 with one eigenvector: iterates grow linearly.
+    At h = 1 the eigenvalues are e^(±iπ/3), distinct on the unit circle: iterates stay bounded."""
+    J = equilibrium(make_objective("wgan")).jacobian
+    jordan = update_matrix(J, Optimizer("gd"), (2.0, 2.0), "alt")
+    np.testing.assert_allclose(np.linalg.eigvals(jordan), [-1, -1], atol=1e-7)
+    assert discrete_verdict(jordan) == "diverges"
+    rotation = update_matrix(J, Optimizer("gd"), (1.0, 1.0), "alt")
+    assert spectral_radius(rotation) == pytest.approx(1.0, abs=1e-12)
+    assert discrete_verdict(rotation) == "cycles"
+    assert discrete_verdict(np.diag([0.5, 0.9])) == "converges" and discrete_verdict(np.diag([1.1, 0])) == "diverges"
+
+
 def growth_rate(obj, opt, schedule, start=(1e-7, 0.0)):
     """Per-round growth of the distance to (0, 0) on a simulated run near the equilibrium: the slope of a
     least-squares line through log r over the last three quarters (oscillations average out)."""

@@ -115,3 +115,34 @@ def test_clipped_flow_stays_in_the_box():
     path = flow(make_objective("wgan", clip=0.3), (1.0, 0.0), 10.0)
     assert np.abs(path[:, 1]).max() <= 0.3 + 1e-6
     assert np.abs(path[:, 1]).max() > 0.29
+
+
+def test_flow_with_unequal_rates_is_the_limit_of_alternating_steps():
+    """With h_g ≠ h_d (and g/d steps per round) the limit is ẋ = diag(g·h_g, d·h_d)·v in rounds."""
+    obj = make_objective("gan", "r1", gamma=0.3)
+    ends = []
+    for scale in (1, 2):
+        schedule = Schedule(0.005 / scale, 0.02 / scale, "alt", g_steps=2, d_steps=1, steps=400 * scale)
+        ends.append(simulate(obj, [(1.0, 1.0)], schedule, record=False).end[0])
+    exact = flow(obj, (1.0, 1.0), 400, n_points=2, speed=(2 * 0.005, 0.02))[-1]
+    errors = [np.linalg.norm(e - exact) for e in ends]
+    assert errors[0] < 2e-2 and errors[1] == pytest.approx(errors[0] / 2, rel=0.15)
+
+
+def test_growing_run_near_the_equilibrium_is_not_converged():
+    """Simultaneous GD spirals out of WGAN's equilibrium: even below tol it must not read as converged."""
+    run = simulate(make_objective("wgan"), [(1e-4, 0.0)], Schedule(0.1, 0.1, steps=200))
+    assert run.distance[0] < 1e-3 and run.trend[0] == "growing" and run.status[0] == "cycling"
+
+
+@pytest.mark.parametrize(("steps", "lr"), [(100, 0.3), (150, 0.3), (333, 0.3), (100, 0.8), (1000, 0.05)])
+def test_closed_orbit_reads_steady_at_any_phase(steps, lr):
+    """(At h = 0.8 the orbit of the nonlinear GAN does widen over hundreds of rounds: its peak distance grows
+    1.45 → 1.67 → 1.98 over 50, 500, 777 rounds — there "growing" is the right word.)"""
+    run = simulate(make_objective("gan"), [(1.0, 1.0)], Schedule(lr, lr, "alt", steps=steps))
+    assert run.trend[0] == "steady" and run.status[0] == "cycling"
+
+
+def test_one_round_compares_start_and_end():
+    run = simulate(make_objective("gan", "r1", gamma=2.0), [(1.0, 1.0)], Schedule(0.1, 0.1, steps=1))
+    assert run.distance[0] < np.sqrt(2) and run.trend[0] == "shrinking"
