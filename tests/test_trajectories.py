@@ -87,8 +87,11 @@ def test_alternating_rounds_leave_the_idle_player_untouched(name):
     obj = make_objective("gan", "r1")
     opt = Optimizer(name)
     state = init_state(opt, np.array([[0.5, -0.4]]), obj.vector)
+    state = play_round(opt, state, obj.vector, (0.1, 0.1), "alt", g_steps=0, d_steps=1)  # buffers now non-zero
     after_g = play_round(opt, state, obj.vector, (0.1, 0.1), "alt", g_steps=1, d_steps=0)
     assert after_g[0][0, 1] == state[0][0, 1] and after_g[0][0, 0] != state[0][0, 0]
+    for before, after in zip(state[1:], after_g[1:], strict=True):  # the discriminator's buffers too
+        assert after[0, 1] == before[0, 1]
 
 
 def test_adam_takes_normalized_steps():
