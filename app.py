@@ -8,6 +8,11 @@ PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", url_path="home", default=True),
     st.Page("pages/phase.py", title="Dirac-GAN phase portraits", icon=":material/cyclone:", url_path="phase"),
     st.Page("pages/stability.py", title="Eigenvalues & stability", icon=":material/functions:", url_path="stability"),
+    st.Page("pages/optimal.py", title="Optimal discriminator", icon=":material/balance:", url_path="optimal"),
+    st.Page(
+        "pages/saturation.py", title="Saturating vs non-saturating", icon=":material/speed:", url_path="saturation"
+    ),
+    st.Page("pages/lipschitz.py", title="LS-GAN vs WGAN", icon=":material/straighten:", url_path="lipschitz"),
 ]
 
 st.navigation(PAGES).run()

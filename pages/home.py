@@ -24,6 +24,18 @@ st.markdown(
     "Eigenvalues of the Jacobian (continuous time) and of the discrete update operator against the unit "
     "circle; spectral radius against the learning rate; eigenvalue paths against γ or σ."
 )
+st.page_link("pages/optimal.py", label="Optimal discriminator", icon=":material/balance:")
+st.markdown(
+    "Two 1-D densities (presets or your own specs), D*(x), KL/JS/TV/W1, and C(G) next to −log 4 + 2·JS; a "
+    "movable logistic discriminator shows that D* maximizes V; Goodfellow et al. (2014), Figure 1."
+)
+st.page_link("pages/saturation.py", label="Saturating vs non-saturating", icon=":material/speed:")
+st.markdown("The two generator losses, their gradients, and the generator's gradient as D approaches D*.")
+st.page_link("pages/lipschitz.py", label="LS-GAN vs WGAN", icon=":material/straighten:")
+st.markdown(
+    "Lipschitz-constrained critics (the WGAN Kantorovich potential, Qi's LS-GAN bounds) and the gradient each "
+    "gives the generator, for κ = 1, 3, 5, next to the classic GAN's vanishing gradient."
+)
 st.markdown(
     """
 **Using it in a class**

@@ -49,9 +49,10 @@ def _control(key: str, default, parse, allowed: str, widget, label: str):
             text = st.query_params[key]
             try:
                 value = parse(text)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError) as err:
+                why = f" ({err})" if str(err) not in ("", text) else ""
                 st.warning(
-                    f"URL parameter {key}={text!r} is not valid: {label} must be {allowed}. "
+                    f"URL parameter {key}={text!r} is not valid{why}: {label} must be {allowed}. "
                     f"Using the default {_fmt(default)}."
                 )
         st.session_state[key] = value
@@ -163,6 +164,19 @@ def toggle(key: str, label: str, default: bool = False, help: str | None = None,
         parse,
         "1 or 0",
         lambda disabled: where.checkbox(label, key=key, help=help, disabled=disabled),
+        label,
+    )
+
+
+def text(key: str, label: str, default: str, parse, allowed: str, help: str | None = None, where=st):
+    """A text box bound to the URL; `parse` raises ValueError on bad text (checked for URL values here; the page
+    checks what the user types)."""
+    return _control(
+        key,
+        default,
+        lambda t: (parse(t), t)[1],
+        allowed,
+        lambda disabled: where.text_input(label, key=key, help=help, disabled=disabled),
         label,
     )
 

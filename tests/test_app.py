@@ -10,7 +10,7 @@ from dynamics.optimizers import Optimizer
 from dynamics.trajectories import Schedule, simulate
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["home", "phase", "stability"]
+PAGES = ["home", "phase", "stability", "optimal", "saturation", "lipschitz"]
 # Configurations that between them show every control of the Dirac-GAN pages.
 CONFIGS = {
     "phase": [
@@ -24,6 +24,9 @@ CONFIGS = {
         {"reg": "r1", "optimizer": "momentum", "scheme": "alt", "two_lr": "1"},
         {"loss": "wgan-gp", "reg": "instance-noise"},
     ],
+    "optimal": [{}, {"preset": "disjoint", "figure1": "1"}],
+    "saturation": [{}, {"preset": "bimodal", "family": "scale"}],
+    "lipschitz": [{}, {"preset": "gaussians"}],
 }
 
 
@@ -82,14 +85,23 @@ def test_every_numeric_widget_at_min_and_max(name, query):
         next(w for w in at.get(kind) if w.key == key).set_value(widget.min).run()
 
 
-@pytest.mark.parametrize("name,key,value", [("phase", "lr", 0.5), ("stability", "lr", 1.5)])
+@pytest.mark.parametrize(
+    "name,key,value",
+    [
+        ("phase", "lr", 0.5),
+        ("stability", "lr", 1.5),
+        ("optimal", "a", 1.0),
+        ("saturation", "levels", 5),
+        ("lipschitz", "kappa", 3.0),
+    ],
+)
 def test_parameter_change_changes_the_figure(name, key, value):
     at = run_page(name)
-    before, caption = image_urls(at), at.caption[0].value
+    before, captions = image_urls(at), [c.value for c in at.caption]
     next(s for s in at.slider if s.key == key).set_value(value).run()
     assert_clean(at)
     assert image_urls(at)[0] != before[0]
-    assert at.caption[0].value != caption
+    assert [c.value for c in at.caption] != captions  # the text summary follows the figure
 
 
 def test_query_parameters_restore_the_state():
@@ -162,6 +174,12 @@ EXERCISES = [
     ("stability", "stab_real_gamma", "0.5", "1"),
     ("stability", "stab_critical_lr", "4", "1.2"),
     ("stability", "stab_real_sigma", "2", "1.4142"),
+    ("optimal", "opt_cg", "-1.3863", "-0.43768"),
+    ("optimal", "opt_disjoint_js", "1", "0.693147"),
+    ("saturation", "sat_logit", "0.98", "0.02"),
+    ("saturation", "sat_ratio", "1", "90.975"),
+    ("lipschitz", "lip_w1", "2", "3"),
+    ("lipschitz", "lip_kappa", "1", "3"),
 ]
 
 
@@ -182,3 +200,16 @@ def test_exercise_rejects_wrong_and_accepts_right(name, key, wrong, right):
     at.text_input(key=f"answer_{key}").set_value("abc")
     at.button(key=f"check_{key}").click().run()
     assert any("not a number" in e.value for e in at.error)
+
+
+def test_custom_densities_from_the_url():
+    at = run_page("optimal", preset="custom", data="uniform(0, 1)", gen="uniform(3, 4)")
+    assert_clean(at)
+    assert "JS = 0.693147" in at.caption[0].value
+    at = run_page("optimal", preset="custom", data="normal(0, -1)", gen="__import__('os')")
+    assert_clean(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "data='normal(0, -1)'" in warnings and "sigma must be > 0" in warnings and "gen=" in warnings
+    at.text_input(key="gen").set_value("uniform(2, 1)").run()
+    assert "a < b" in " ".join(w.value for w in at.warning)
+    assert_clean(at)

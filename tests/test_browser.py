@@ -13,7 +13,14 @@ from bench.harness import CHROMIUM, PROBE, ROOT, chromium, figure_src, move_slid
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
-PAGES = {"home": "GAN Dynamics Lab", "phase": "Dirac-GAN phase portraits", "stability": "Eigenvalues & stability"}
+PAGES = {
+    "home": "GAN Dynamics Lab",
+    "phase": "Dirac-GAN phase portraits",
+    "stability": "Eigenvalues & stability",
+    "optimal": "Optimal discriminator",
+    "saturation": "Saturating vs non-saturating",
+    "lipschitz": "LS-GAN vs WGAN",
+}
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +101,12 @@ def test_shared_url_restores_state(page, server):
 def test_bad_url_value_is_reported(page, server):
     open_page(page, f"{server}/phase?reg=r1&gamma=abc")
     assert "gamma='abc' is not valid" in page.inner_text("body")
+    assert_no_error(page)
+
+
+def test_custom_spec_in_shared_url(page, server):
+    open_page(page, f"{server}/optimal?preset=custom&data=uniform(0,%201)&gen=uniform(3,%204)")
+    assert "JS = 0.693147" in page.inner_text("body")
     assert_no_error(page)
 
 
