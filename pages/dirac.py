@@ -15,6 +15,7 @@ from dynamics.objectives import (
     REGULARIZERS,
     make_objective,
     parse_name,
+    symbolic_field,
 )
 from dynamics.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.plotting import (
@@ -204,6 +205,11 @@ def eigen_path(obj, param: str, high: float, n: int = 200):
     real = real_from(obj.loss, obj.reg, param, **others)
     stable = converges_from(obj.loss, obj.reg, param, high, **others)
     return values, eig, real, stable
+
+
+def readable_tex(tex: str) -> str:
+    """sympy prints the Heaviside step as θ(·), which reads like the generator parameter θ: write H(·)."""
+    return tex.replace(r"\theta\left(", r"H\left(")
 
 
 def matrix_tex(rows) -> str:

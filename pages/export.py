@@ -40,7 +40,7 @@ def show_figure(png: bytes, make: Callable[[], Figure], name: str, summary: str,
     `make` rebuilds the Figure for the high-resolution downloads; `data` maps a file name (ending in .csv or
     .json) to a function returning its text. All downloads are generated on click.
     """
-    st.image(png, width="stretch")
+    st.image(png)
     st.caption(summary)
     columns = st.columns(2 + len(data))
     columns[0].download_button(

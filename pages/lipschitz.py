@@ -40,7 +40,7 @@ def result(data_spec: str, gen_spec: str, samples: int, kappa: float, lam: float
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def png(*args) -> bytes:
-    return export.figure_bytes(lipschitz_figure(result(*args)))
+    return export.figure_bytes(lipschitz_figure(result(*args)), dpi=100)
 
 
 args = (str(data), str(gen), samples, kappa, lam, seed)

@@ -213,3 +213,15 @@ def test_custom_densities_from_the_url():
     at.text_input(key="gen").set_value("uniform(2, 1)").run()
     assert "a < b" in " ".join(w.value for w in at.warning)
     assert_clean(at)
+
+
+def test_hide_all_and_doc_classroom_link():
+    at = run_page("phase", reg="r1", hide="all")
+    assert_clean(at)
+    assert not at.sidebar.slider and not at.sidebar.selectbox
+    assert image_urls(at)
+    at = run_page("stability", loss="gan", reg="r1", gamma="0.3", lock="loss,reg,gamma,optimizer,scheme")
+    assert_clean(at)
+    assert at.selectbox(key="loss").disabled and at.slider(key="gamma").disabled
+    assert not at.slider(key="lr").disabled
+    assert not at.warning
