@@ -15,7 +15,6 @@ from dynamics.objectives import (
     REGULARIZERS,
     make_objective,
     parse_name,
-    symbolic_field,
 )
 from dynamics.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.plotting import (

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dynamics.objectives import make_objective
+from dynamics.objectives import make_objective, symbolic_field
 from dynamics.optimizers import Optimizer
 from dynamics.thresholds import radius
 from dynamics.trajectories import Schedule, simulate
@@ -102,7 +102,7 @@ if mode == "single":
     st.subheader("The derived field and Jacobian")
     st.markdown("The field v = (−∂L_G/∂θ, ∂L_D/∂ψ), derived symbolically from the objective:")
     st.latex(r"v(\theta, \psi) = " + dirac.readable_tex(report["field_latex"]))
-    if "Heaviside" in str(dirac.symbolic_field(obj.loss, obj.reg)):
+    if "Heaviside" in str(symbolic_field(obj.loss, obj.reg)):
         st.caption("H is the Heaviside step function (H(u) = 1 for u > 0, 0 for u < 0).")
     if report["jacobian_latex"]:
         st.markdown("Jacobian at the equilibrium (0, 0) and its eigenvalues:")
