@@ -20,7 +20,6 @@ from dynamics.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHE
 from dynamics.plotting import (
     OKABE_ITO,
     compare_figure,
-    draw_basins,
     eigen_axes,
     eigenvalue_path_figure,
     phase_axes,
@@ -160,10 +159,7 @@ def compare_fig(objs, schedule, opt, starts, grid_n):
         report, run, _, _ = analysis(obj, schedule, opt, starts, record=not grid_n)
         verdict = report["verdict"]
         panels.append((obj, run, f"{verdict['continuous']}; discrete {verdict['discrete']}"))
-    fig = compare_figure(panels, WINDOW)
-    if grid_n:  # basin maps: each panel's start-grid status under its field
-        for ax, (_, run, _) in zip(fig.axes, panels, strict=False):
-            draw_basins(ax, run, grid_n, WINDOW)
+    fig = compare_figure(panels, WINDOW, grid_n=grid_n)
     return fig
 
 
