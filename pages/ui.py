@@ -81,7 +81,7 @@ def _number(low: float, high: float, integer: bool):
     return parse
 
 
-def slider(key: str, label: str, low, high, default, step=None, help: str | None = None, where=st):
+def slider(key: str, label: str, low, high, default, step=None, help: str | None = None, where=st, format=None):
     """A numeric slider (int when all bounds are ints) bound to the URL."""
     integer = all(isinstance(v, int) for v in (low, high, default))
     kind = "an integer" if integer else "a number"
@@ -90,7 +90,9 @@ def slider(key: str, label: str, low, high, default, step=None, help: str | None
         default,
         _number(low, high, integer),
         f"{kind} in [{low:g}, {high:g}]",
-        lambda disabled: where.slider(label, low, high, step=step, key=key, help=help, disabled=disabled),
+        lambda disabled: where.slider(
+            label, low, high, step=step, key=key, help=help, disabled=disabled, format=format
+        ),
         label,
     )
 
