@@ -132,7 +132,7 @@ else:
         png,
         lambda: dirac.compare_fig(objs, schedule, opt, starts, grid_n),
         "phase-compare",
-        " ".join(describe(r) for r in reports),
+        "  \n".join(describe(r) for r in reports),
         {"phase-compare.json": lambda: export.to_json({"compare": reports})},
     )
     st.dataframe(
