@@ -111,14 +111,13 @@ def _apply(fn, x, batch=1000):
 def classifier(data, cache_dir):
     """The data set's feature classifier and real-feature statistics, trained once (seed 0) and cached."""
     path = Path(cache_dir) / f"classifier-{data.name}-v1.pt"
-    net = Classifier(data.shape[0], data.n_classes)
-    if path.exists():
-        saved = checkpoint.load(path)
-        net.load_state_dict(saved["model"])
-        return net.eval(), saved["stats"]
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.manual_seed(0)
         net = Classifier(data.shape[0], data.n_classes)
+        if path.exists():
+            saved = checkpoint.load(path)
+            net.load_state_dict(saved["model"])
+            return net.eval(), saved["stats"]
         opt = torch.optim.Adam(net.parameters(), 1e-3)
         order = np.random.default_rng(0)
         for _ in range(EPOCHS.get(data.name, 5)):
