@@ -19,18 +19,18 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def run_main(main, argv=None) -> int:
+def run_main(main, argv=None, prog: str = "gdl") -> int:
     """Run `main(argv)`, turning InputError into a one-line message and exit status 2."""
     try:
         return main(argv) or 0
     except InputError as err:
-        prog = sys.argv[0].rsplit("/", 1)[-1] if sys.argv and sys.argv[0] else "gdl"
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
 
 
-def finite_float(text: str, name: str = "value", low: float = -math.inf, high: float = math.inf,
-                 low_open: bool = False) -> float:
+def finite_float(
+    text: str, name: str = "value", low: float = -math.inf, high: float = math.inf, low_open: bool = False
+) -> float:
     """Parse a finite float in [low, high] (or (low, high] when low_open)."""
     try:
         value = float(text)

@@ -1,0 +1,216 @@
+"""`python -m dynamics.phase`: Dirac-GAN phase portraits, eigenvalues and trajectory status, headless."""
+
+from __future__ import annotations
+
+import math
+
+from dynamics.analysis import analyze
+from dynamics.cli import InputError, Parser, finite_float, point, print_json, run_main, save_figure
+from dynamics.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
+from dynamics.optimizers import OPTIMIZERS, Optimizer
+from dynamics.plotting import WINDOW, compare_figure, phase_figure
+from dynamics.trajectories import Schedule, flow, grid_starts
+
+FIGURE3 = ["gan", "wgan", "wgan-gp", "gan+consensus", "gan+instance-noise", "gan+r1"]
+EXAMPLES = """examples:
+  python -m dynamics.phase --loss gan --reg r1 --gamma 0.3
+  python -m dynamics.phase --loss wgan-gp --json --no-plot
+  python -m dynamics.phase --loss gan --scheme alt --lr 0.2 --start=-1,0.7 --start 1,1 --eval 0.5,0.5
+  python -m dynamics.phase --loss gan --reg r1 --start-grid 64 --scheme alt --steps 2000
+  python -m dynamics.phase --compare            (the six panels of Mescheder et al. 2018, Figure 3)
+  python -m dynamics.phase --compare wgan wgan+r1 hinge --out compare.svg
+"""
+
+
+PROG = "python -m dynamics.phase"
+
+
+def build_parser() -> Parser:
+    p = Parser(
+        prog=PROG,
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=__import__("argparse").RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--loss", default="gan", help=f"one of {', '.join(LOSSES)} (default gan)")
+    p.add_argument("--reg", default="none", help=f"one of {', '.join(REGULARIZERS)} (default none)")
+    p.add_argument("--gamma", default=str(DEFAULTS["gamma"]), help="regularizer weight γ ≥ 0 (default 1)")
+    p.add_argument("--sigma", default=str(DEFAULTS["sigma"]), help="instance-noise std σ ≥ 0 (default 1)")
+    p.add_argument("--clip", default=None, help="WGAN weight clipping c > 0: |ψ| ≤ c (default: none)")
+    p.add_argument("--target", default=str(DEFAULTS["target"]), help="WGAN-GP gradient target g₀ (default 1)")
+    p.add_argument("--lr", default="0.1", help="learning rate of both players (default 0.1)")
+    p.add_argument("--lr-g", default=None, help="generator learning rate (overrides --lr)")
+    p.add_argument("--lr-d", default=None, help="discriminator learning rate (overrides --lr)")
+    p.add_argument("--scheme", default="sim", help="sim (simultaneous) or alt (alternating); default sim")
+    p.add_argument("--g-steps", default="1", help="generator steps per alternating round (default 1)")
+    p.add_argument("--d-steps", default="1", help="discriminator steps per alternating round (default 1)")
+    p.add_argument("--optimizer", default="gd", help=f"one of {', '.join(OPTIMIZERS)} (default gd)")
+    p.add_argument("--beta", default=None, help="momentum β in [-1, 1) (default 0.9) or Adam's β₁ (default 0.5)")
+    p.add_argument("--steps", default="500", help="number of rounds (default 500)")
+    p.add_argument(
+        "--start",
+        action="append",
+        default=None,
+        metavar="θ,ψ",
+        help="starting point, repeatable; negative values: --start=-1,0.7 (default 1,1)",
+    )
+    p.add_argument("--start-grid", default=None, metavar="N", help="N×N starts over the window: basin map")
+    p.add_argument("--window", default=None, metavar="θ0,θ1,ψ0,ψ1", help="plot window (default -2,2,-2,2)")
+    p.add_argument("--eval", action="append", default=[], metavar="θ,ψ", help="print the field there")
+    p.add_argument("--flow", action="store_true", help="overlay the continuous-time flow from each start")
+    p.add_argument(
+        "--compare",
+        nargs="*",
+        default=None,
+        metavar="LOSS[+REG]",
+        help="one figure, several objectives (no names: Mescheder et al. 2018, Figure 3)",
+    )
+    p.add_argument("--out", default=None, help="figure file, .png/.svg/.pdf (default phase-<loss>[+<reg>].png)")
+    p.add_argument("--no-plot", action="store_true", help="do not write a figure")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    return p
+
+
+def integer(text, name, low, high) -> int:
+    value = finite_float(text, name, low, high)
+    if value != int(value):
+        raise InputError(f"{name} must be an integer in [{low}, {high}], got {text!r}")
+    return int(value)
+
+
+def read_settings(args):
+    """Turn the parsed strings into an objective, a schedule, an optimizer and starting points."""
+    params = {
+        "gamma": finite_float(args.gamma, "--gamma", 0, 1e6),
+        "sigma": finite_float(args.sigma, "--sigma", 0, 1e3),
+        "target": finite_float(args.target, "--target", 0, 1e6),
+        "clip": None if args.clip is None else finite_float(args.clip, "--clip", 0, 1e6, low_open=True),
+    }
+    lr = finite_float(args.lr, "--lr", 0, 100, low_open=True)
+    lr_g = lr if args.lr_g is None else finite_float(args.lr_g, "--lr-g", 0, 100, low_open=True)
+    lr_d = lr if args.lr_d is None else finite_float(args.lr_d, "--lr-d", 0, 100, low_open=True)
+    if args.scheme not in ("sim", "alt"):
+        raise InputError(f"--scheme must be sim or alt, got {args.scheme!r}")
+    schedule = Schedule(
+        lr_g,
+        lr_d,
+        args.scheme,
+        integer(args.g_steps, "--g-steps", 1, 100),
+        integer(args.d_steps, "--d-steps", 1, 100),
+        integer(args.steps, "--steps", 1, 100_000),
+    )
+    if args.optimizer not in OPTIMIZERS:
+        raise InputError(f"--optimizer must be one of {', '.join(OPTIMIZERS)}, got {args.optimizer!r}")
+    beta = None if args.beta is None else finite_float(args.beta, "--beta", -1, 1)
+    try:
+        opt = Optimizer(args.optimizer, beta)
+    except ValueError as err:
+        raise InputError(str(err)) from None
+    window = WINDOW
+    if args.window:
+        window = tuple(finite_float(t, "--window") for t in args.window.split(","))
+        if len(window) != 4 or window[0] >= window[1] or window[2] >= window[3]:
+            raise InputError(f"--window must be θ0,θ1,ψ0,ψ1 with θ0 < θ1 and ψ0 < ψ1, got {args.window!r}")
+    grid_n = None if args.start_grid is None else integer(args.start_grid, "--start-grid", 2, 256)
+    if grid_n:
+        starts = grid_starts(grid_n, window)
+    else:
+        starts = [point(s, "--start") for s in (args.start or ["1,1"])]
+    evals = [point(s, "--eval") for s in args.eval]
+    return params, schedule, opt, starts, evals, window, grid_n
+
+
+def objective(name_or_loss: str, reg: str, params: dict):
+    try:
+        return make_objective(name_or_loss, reg, **params)
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+
+def describe(report: dict) -> str:
+    """The numbers in a form a person reads in a terminal."""
+    fmt = lambda z: ", ".join(f"{re:+.6g}{im:+.6g}i" for re, im in z) if z else "undefined"  # noqa: E731
+    params = ", ".join(f"{k}={v:g}" for k, v in report["params"].items()) or "no parameters"
+    up = report["update"]
+    lines = [
+        f"objective: {report['loss']} + {report['reg']} ({params})",
+        f"Jacobian at (0, 0): {report['jacobian'] if report['jacobian'] is not None else 'undefined (non-smooth)'}",
+        f"eigenvalues: {fmt(report['eigenvalues'])}"
+        + (f"   closed form: {report['eigenvalues_latex']}" if report["eigenvalues_latex"] else ""),
+    ]
+    for side in report.get("sides", []):
+        lines.append(
+            f"  one side, {side['where']}: field at (0,0) = {side['field_at_equilibrium']}, "
+            f"Jacobian = {side['jacobian']}"
+        )
+    radius = up["spectral_radius"]
+    lines += [
+        f"update: {up['optimizer']}, {up['scheme']}, lr_g={up['lr_g']:g}, lr_d={up['lr_d']:g}"
+        + (f", g_steps={up['g_steps']}, d_steps={up['d_steps']}" if up["scheme"] == "alt" else ""),
+        f"  operator eigenvalues: {fmt(up['eigenvalues'])}",
+        f"  spectral radius: {'undefined' if radius is None else f'{radius:.6f}'}",
+        f"verdict: continuous time {report['verdict']['continuous']}; discrete {report['verdict']['discrete']}",
+    ]
+    rows = report["trajectories"]
+    if len(rows) > 10:
+        counts = {s: sum(r["status"] == s for r in rows) for s in ("converged", "cycling", "diverged")}
+        lines.append(f"trajectories: {len(rows)} starts: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    for r in rows[:10]:
+        lines.append(
+            f"  start ({r['start'][0]:g}, {r['start'][1]:g}) -> ({r['end'][0]:.4g}, {r['end'][1]:.4g})"
+            f" after {r['steps']} rounds: {r['status']} ({r['trend']}, distance {r['distance']:.3g})"
+        )
+    for f in report["field"]:
+        lines.append(f"  v({f['point'][0]:g}, {f['point'][1]:g}) = ({f['v'][0]:.6g}, {f['v'][1]:.6g})")
+    if report.get("note"):
+        lines.append(f"note: {report['note']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    params, schedule, opt, starts, evals, window, grid_n = read_settings(args)
+    if args.compare is not None:
+        return compare(args, params, schedule, opt, starts, window)
+    obj = objective(args.loss, args.reg, params)
+    report, run, cont, disc = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
+    flows = []
+    if args.flow and not grid_n:
+        t_end = schedule.steps * math.sqrt(schedule.lr_g * schedule.lr_d)
+        flows = [flow(obj, s, t_end) for s in starts]
+    if not args.no_plot:
+        out = args.out or f"phase-{obj.name}.png"
+        fig = phase_figure(obj, run, cont, disc, window, grid_n, flows)
+        report["figure"] = save_figure(fig, out)
+    if args.json:
+        print_json(report)
+    else:
+        print(describe(report))
+        if "figure" in report:
+            print(f"figure: {report['figure']}")
+    return 0
+
+
+def compare(args, params, schedule, opt, starts, window) -> int:
+    names = args.compare or FIGURE3
+    panels, reports = [], []
+    for name in names:
+        obj = objective(*parse_name(name), params)
+        report, run, _, _ = analyze(obj, schedule, opt, starts)
+        reports.append(report)
+        panels.append((obj, run, f"{report['verdict']['continuous']}; discrete {report['verdict']['discrete']}"))
+    result = {"compare": reports}
+    if not args.no_plot:
+        out = args.out or "phase-compare.png"
+        result["figure"] = save_figure(compare_figure(panels, window), out)
+    if args.json:
+        print_json(result)
+    else:
+        print("\n\n".join(describe(r) for r in reports))
+        if "figure" in result:
+            print(f"figure: {result['figure']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_main(main, prog=PROG))

@@ -1,0 +1,281 @@
+"""Local stability at the equilibrium (0, 0): the Jacobian and its eigenvalues in closed form and numerically,
+the discrete update operators of every optimizer, and sweeps over learning rate and regularizer weight.
+
+Non-smooth objectives are analysed side by side: every kink (|·|, max, sign, Heaviside) that passes through
+the equilibrium splits its neighbourhood into sides; on each side the objective is smooth and gets its own
+field and Jacobian. The Jacobian is reported only where all sides agree and the field vanishes at (0, 0);
+otherwise the sides are reported and the verdict is "undefined (non-smooth)" — never a number that
+sympy's convention Heaviside(0) = 1/2 would invent.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from dynamics.objectives import (
+    NOISE,
+    PARAM_SYMBOLS,
+    Objective,
+    field_from_objective,
+    lambdify,
+    make_objective,
+    objective_exprs,
+    psi,
+    theta,
+)
+from dynamics.optimizers import BUFFERS, Optimizer, play_round
+
+NONSMOOTH = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign)
+REPRESENTATIVE = dict(zip(PARAM_SYMBOLS.values(), (0.7, 0.9, 0.8), strict=True))
+DIRECTIONS = [(math.cos((2 * k + 1) * math.pi / 8), math.sin((2 * k + 1) * math.pi / 8)) for k in range(8)]
+TOL = 1e-9
+
+
+def _branch(atom, point) -> tuple[sp.Expr, str]:
+    """The smooth expression `atom` equals near `point`, and the condition that selects it."""
+    values = [float(a.subs(point)) for a in atom.args]
+    if isinstance(atom, (sp.Max, sp.Min)):
+        pick = int(np.argmax(values) if isinstance(atom, sp.Max) else np.argmin(values))
+        others = [a for i, a in enumerate(atom.args) if i != pick]
+        cmp = ">" if isinstance(atom, sp.Max) else "<"
+        return atom.args[pick], " and ".join(f"{sp.sstr(atom.args[pick])} {cmp} {sp.sstr(o)}" for o in others)
+    (u,) = atom.args
+    sign = 1 if values[0] > 0 else -1
+    condition = f"{sp.sstr(u)} {'>' if sign > 0 else '<'} 0"
+    if isinstance(atom, sp.Abs):
+        return sign * u, condition
+    if isinstance(atom, sp.sign):
+        return sp.Integer(sign), condition
+    return sp.Integer(1 if sign > 0 else 0), condition
+
+
+def resolve_kinks(exprs, point) -> tuple[list, frozenset]:
+    """Replace every non-smooth atom (innermost first) by its branch at `point`; return the conditions."""
+    exprs, conditions = list(exprs), set()
+    while True:
+        atoms = set().union(*(e.atoms(*NONSMOOTH) for e in exprs))
+        atoms = [a for a in atoms if not any(b.atoms(*NONSMOOTH) for b in a.args)]
+        if not atoms:
+            return exprs, frozenset(conditions)
+        atom = atoms[0]
+        branch, condition = _branch(atom, point)
+        conditions.add(condition)
+        exprs = [e.xreplace({atom: branch}) for e in exprs]
+
+
+def gaussian_mean(expr: sp.Expr) -> sp.Expr | None:
+    """E[expr] over z_g, z_d iid N(0, 1) when expr is a polynomial in them (E[z^k] = (k−1)!! for even k)."""
+    try:
+        poly = sp.Poly(sp.expand(expr), *NOISE)
+    except sp.PolynomialError:
+        return None
+    if any(c.free_symbols & set(NOISE) for c in poly.coeffs()):
+        return None
+    moment = lambda k: 0 if k % 2 else sp.factorial2(k - 1)  # noqa: E731
+    return sp.simplify(sum(c * moment(i) * moment(j) for (i, j), c in poly.terms()))
+
+
+def _tidy(e: sp.Expr) -> sp.Expr:
+    """Simplify; a parameter-free entry (e.g. erf(10¹²) from the noise floor) becomes a clean rational."""
+    if not e.free_symbols:
+        return sp.nsimplify(float(e), tolerance=1e-12, rational=True)
+    return sp.simplify(e)
+
+
+@dataclass(frozen=True)
+class Side:
+    """The smooth piece of the objective on one side of the kinks through the equilibrium."""
+
+    condition: str
+    value: sp.Matrix  # the field at (0, 0); None entries when only numeric
+    jacobian: sp.Matrix | None  # closed form at (0, 0), or None when only numeric
+    numeric: tuple  # numpy functions (value_θ, value_ψ, J00, J01, J10, J11) of (γ, σ, g₀)
+
+
+class _NumericAtEquilibrium:
+    """A field or Jacobian entry at (θ, ψ) = (0, 0), averaged over the noise by quadrature when needed."""
+
+    def __init__(self, expr, noisy):
+        from dynamics.objectives import GaussianExpectation
+
+        self.fn = GaussianExpectation(expr) if noisy else lambdify(expr)
+        self.noisy = noisy
+
+    def __call__(self, *params):
+        if self.noisy:
+            return float(self.fn(0.0, 0.0, *params))
+        return float(self.fn(0.0, 0.0, 0.0, 0.0, *params))
+
+
+@functools.cache
+def sides(loss: str, reg: str = "none") -> tuple[Side, ...]:
+    """The distinct smooth sides of the objective around (0, 0) (one side when it is smooth there)."""
+    L_G, L_D = objective_exprs(loss, reg)
+    noisy = reg == "instance-noise"
+    found: list[Side] = []
+    for c, s in DIRECTIONS:
+        point = {theta: 1e-4 * c, psi: 1e-4 * s, **REPRESENTATIVE, **dict.fromkeys(NOISE, 0.0)}
+        (l_g, l_d), condition = resolve_kinks([L_G, L_D], point)
+        v = field_from_objective(l_g, l_d, reg)
+        J = v.jacobian([theta, psi])
+        at_eq = {theta: 0, psi: 0}
+        v0, J0 = v.subs(at_eq), J.subs(at_eq)
+        if noisy:
+            v0, J0 = v0.applyfunc(gaussian_mean), J0.applyfunc(gaussian_mean)
+            v0 = v0 if all(e is not None for e in v0) else None
+            J0 = J0 if all(e is not None for e in J0) else None
+        if J0 is not None:
+            J0 = J0.applyfunc(_tidy)
+        raw = [*v.subs(at_eq), *J.subs(at_eq)]
+        side = Side(
+            condition=" and ".join(sorted(condition)),
+            value=v0,
+            jacobian=J0,
+            numeric=tuple(_NumericAtEquilibrium(e, noisy) for e in raw),
+        )
+        same = [o for o in found if _same_side(o, side)]
+        if not same:
+            found.append(side)
+    return tuple(found)
+
+
+def _same_side(a: Side, b: Side) -> bool:
+    params = [REPRESENTATIVE[s] for s in PARAM_SYMBOLS.values()]
+    va = np.array([fn(*params) for fn in a.numeric])
+    vb = np.array([fn(*params) for fn in b.numeric])
+    return bool(np.allclose(va, vb, rtol=1e-10, atol=1e-12))
+
+
+def closed_form(loss: str, reg: str = "none") -> dict:
+    """Closed-form Jacobian at (0, 0) and its eigenvalues (sympy, in γ, σ, g₀) with LaTeX strings.
+
+    For generic parameter values; `jacobian` is None where the objective is non-smooth at (0, 0) or the
+    noise average has no closed form (then `sides` lists the one-sided Jacobians where known).
+    """
+    found = sides(loss, reg)
+    smooth = len(found) == 1 and found[0].value is not None and all(sp.simplify(e) == 0 for e in found[0].value)
+    J = found[0].jacobian if smooth else None
+    eig = None
+    if J is not None:
+        eig = [sp.simplify(e) for e, mult in J.eigenvals().items() for _ in range(mult)]
+    return {
+        "jacobian": J,
+        "eigenvalues": eig,
+        "jacobian_latex": sp.latex(J) if J is not None else None,
+        "eigenvalues_latex": ", ".join(sp.latex(e) for e in eig) if eig else None,
+        "sides": [(s.condition, s.jacobian) for s in found] if not smooth else [],
+    }
+
+
+@dataclass(frozen=True)
+class Equilibrium:
+    """Numeric local analysis at (0, 0) for given parameters."""
+
+    jacobian: np.ndarray | None
+    eigenvalues: np.ndarray | None
+    sides: list  # [(condition, field value at (0,0), one-sided Jacobian)] when non-smooth
+    clip_note: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.jacobian is None:
+            return "undefined (non-smooth)"
+        return "locally convergent" if np.max(self.eigenvalues.real) < -TOL else "not locally convergent"
+
+
+def equilibrium(obj: Objective) -> Equilibrium:
+    """Jacobian and eigenvalues at (0, 0), or the one-sided pieces where the field is not smooth there."""
+    params = (obj.params["gamma"], obj.params["sigma"], obj.params["target"])
+    evaluated = []
+    for side in sides(obj.loss, obj.reg):
+        numbers = np.array([fn(*params) for fn in side.numeric])
+        evaluated.append((side.condition, numbers[:2], numbers[2:].reshape(2, 2)))
+    values = np.array([v for _, v, _ in evaluated])
+    jacs = np.array([J for _, _, J in evaluated])
+    note = None
+    if obj.params.get("clip") is not None:
+        note = f"clipping |ψ| ≤ {obj.params['clip']:g} is inactive at (0, 0): the local analysis is unchanged"
+    smooth = np.all(np.abs(values) < 1e-12) and np.allclose(jacs, jacs[0], rtol=1e-10, atol=1e-12)
+    if not smooth:
+        return Equilibrium(None, None, evaluated, note)
+    J = jacs[0]
+    return Equilibrium(J, np.linalg.eigvals(J), [], note)
+
+
+# ---------- discrete update operators ----------
+
+
+def update_matrix(
+    J: np.ndarray,
+    opt: Optimizer,
+    lr: tuple[float, float],
+    scheme: str = "sim",
+    g_steps: int = 1,
+    d_steps: int = 1,
+) -> np.ndarray | None:
+    """The Jacobian of one round of updates at the equilibrium, on the state augmented with the buffers.
+
+    Built by playing one round of the optimizer on the linearized field v(x) = J·x from each basis state,
+    so it is exactly the map the simulation applies. None for Adam (not differentiable at v = 0).
+    """
+    if not opt.linear:
+        return None
+    n = 2 * (1 + BUFFERS[opt.name])
+    basis = np.eye(n)
+    state = tuple(basis[:, 2 * k : 2 * k + 2] for k in range(n // 2))
+    out = play_round(opt, state, lambda x: x @ J.T, lr, scheme, g_steps, d_steps)
+    return np.concatenate(out, axis=1).T
+
+
+def discrete_verdict(radius: float | None) -> str:
+    if radius is None or not np.isfinite(radius):
+        return "undefined"
+    if radius < 1 - TOL:
+        return "converges"
+    return "cycles" if radius <= 1 + TOL else "diverges"
+
+
+def spectral_radius(M: np.ndarray | None) -> float | None:
+    return None if M is None else float(np.max(np.abs(np.linalg.eigvals(M))))
+
+
+def radius_vs_lr(
+    obj: Objective, lrs, opt: Optimizer, scheme: str = "sim", g_steps: int = 1, d_steps: int = 1, ratio=1.0
+) -> np.ndarray:
+    """Spectral radius of the update operator for each learning rate (lr_d = ratio·lr_g); NaN if undefined."""
+    eq = equilibrium(obj)
+    out = np.full(len(lrs), np.nan)
+    if eq.jacobian is None or not opt.linear:
+        return out
+    for i, lr in enumerate(lrs):
+        out[i] = spectral_radius(update_matrix(eq.jacobian, opt, (lr, ratio * lr), scheme, g_steps, d_steps))
+    return out
+
+
+def eigenvalue_paths(loss: str, reg: str, param: str, values, **params) -> np.ndarray:
+    """Continuous-time eigenvalues (n, 2) complex as `param` runs over `values`; NaN where undefined."""
+    out = np.full((len(values), 2), np.nan, dtype=complex)
+    for i, value in enumerate(values):
+        eq = equilibrium(make_objective(loss, reg, **{**params, param: float(value)}))
+        if eq.eigenvalues is not None:
+            out[i] = np.sort_complex(eq.eigenvalues)
+    return out
+
+
+def critical_values(loss: str, reg: str, param: str) -> dict:
+    """Closed-form thresholds in `param`: where the eigenvalues turn real (discriminant 0) and where the
+    largest real part crosses 0, for the other parameters at their symbolic values."""
+    form = closed_form(loss, reg)
+    J, symbol = form["jacobian"], PARAM_SYMBOLS.get(param)
+    if J is None or symbol is None:
+        return {}
+    disc = sp.simplify(J.trace() ** 2 - 4 * J.det())
+    return {
+        "discriminant": disc,
+        "real_from": [s for s in sp.solve(sp.Eq(disc, 0), symbol) if s.is_real is not False],
+    }
