@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from dynamics.cli import InputError
+from dynamics.distributions import parse
 
 IMAGES = ("digits", "mnist5k", "fashion-mnist")
 TOYS = ("ring8", "grid25")
@@ -149,53 +150,8 @@ def fashion_mnist(root=None):
     return _images("fashion-mnist", *(read_idx(p) for p in paths))
 
 
-class _Mixture:
-    """Stand-in for dynamics.distributions until issue 3 lands: Σ w_k N(μ_k, σ_k²) with pdf, cdf, sample."""
-
-    def __init__(self, weights, mus, sigmas):
-        self.w, self.mu, self.sigma = (np.asarray(a, float) for a in (weights, mus, sigmas))
-        self.w = self.w / self.w.sum()
-
-    def pdf(self, x):
-        z = (np.asarray(x, float)[..., None] - self.mu) / self.sigma
-        return (self.w * np.exp(-z * z / 2) / (self.sigma * np.sqrt(2 * np.pi))).sum(-1)
-
-    def cdf(self, x):
-        from scipy.special import ndtr
-
-        return (self.w * ndtr((np.asarray(x, float)[..., None] - self.mu) / self.sigma)).sum(-1)
-
-    def sample(self, n, rng):
-        k = rng.choice(len(self.w), n, p=self.w)
-        return self.mu[k] + self.sigma[k] * rng.standard_normal(n)
-
-    def support(self):
-        return float((self.mu - 8 * self.sigma).min()), float((self.mu + 8 * self.sigma).max())
-
-
-def _parse_normals(spec):
-    """normal(μ, σ) or mixture(w*normal(μ, σ), ...): the subset of the issue-3 spec language used here."""
-    import re
-
-    num = r"\s*([-+0-9.eE]+)\s*"
-    text = spec.replace(" ", "")
-    body = text[len("mixture(") : -1] if text.startswith("mixture(") and text.endswith(")") else text
-    terms = re.findall(rf"(?:{num}\*)?normal\({num},{num}\)", body)
-    rebuilt = ",".join((f"{w}*" if w else "") + f"normal({m},{s})" for w, m, s in terms)
-    if not terms or rebuilt != body:
-        raise ValueError(f"cannot read {spec!r}; use normal(mu, sigma) or mixture(0.5*normal(-2, 0.5), ...)")
-    w, m, s = zip(*((float(w or 1), float(m), float(s)) for w, m, s in terms), strict=True)
-    if min(s) <= 0 or min(w) < 0 or sum(w) <= 0:
-        raise ValueError(f"{spec!r}: σ must be > 0 and weights ≥ 0 with a positive sum")
-    return _Mixture(w, m, s)
-
-
 def density_1d(spec):
-    """A 1-D density from the spec language of dynamics.distributions (issue 3), or the stand-in above."""
-    try:
-        from dynamics.distributions import parse
-    except ImportError:
-        parse = _parse_normals
+    """A 1-D density of the spec language (dynamics.distributions), e.g. "mixture(0.5*normal(-2, 0.5), ...)"."""
     try:
         dist = parse(spec)
     except ValueError as err:
@@ -216,7 +172,6 @@ def load(name):
         return loaders[name]()
     if "(" not in name:
         raise InputError(
-            f"--data: unknown data {name!r}; choose {', '.join(loaders)} or a 1-D density such as "
-            "'normal(0, 1)'"
+            f"--data: unknown data {name!r}; choose {', '.join(loaders)} or a 1-D density such as 'normal(0, 1)'"
         )
     return density_1d(name)

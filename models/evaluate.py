@@ -50,10 +50,7 @@ def evaluate(G, D, data, cfg, device, cache_dir):
         if cfg["conditional"] and cfg["loss"] == "loss-sensitive":
             D.eval()
             pred = torch.cat(
-                [
-                    D.classify(data.x_test[i : i + 500].to(device)).cpu()
-                    for i in range(0, len(data.x_test), 500)
-                ]
+                [D.classify(data.x_test[i : i + 500].to(device)).cpu() for i in range(0, len(data.x_test), 500)]
             )
             D.train()
             out["cls_accuracy"] = float((pred == data.y_test).float().mean())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-LOSSES = ("gan", "nsgan", "wgan", "wgan-gp", "least-squares", "hinge", "loss-sensitive")
+from dynamics.objectives import LOSSES
 
 
 def expect(terms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from scipy import linalg
 from torch import nn
 
+from dynamics.distributions import kde
 from models import checkpoint
 
 
@@ -37,14 +38,6 @@ def modes_2d(samples, centers, std, min_count=20):
     }
 
 
-def _kde(samples):
-    try:
-        from dynamics.distributions import kde
-    except ImportError:
-        from scipy.stats import gaussian_kde as kde
-    return kde(samples)
-
-
 def grid_1d(density, samples, n=2001):
     lo, hi = density.support()
     lo, hi = min(lo, float(np.min(samples))), max(hi, float(np.max(samples)))
@@ -55,8 +48,10 @@ def grid_1d(density, samples, n=2001):
 def divergences_1d(density, samples, x=None):
     """{"js": JS(p ‖ KDE of samples), "w1": ∫|F_p − F_samples|} on a grid covering both."""
     samples = np.asarray(samples, float).ravel()
+    if not np.isfinite(samples).all():
+        return {"js": float("nan"), "w1": float("nan")}
     x = grid_1d(density, samples) if x is None else x
-    p, q = np.asarray(density.pdf(x), float), np.asarray(_kde(samples).pdf(x), float)
+    p, q = np.asarray(density.pdf(x), float), np.asarray(kde(samples).pdf(x), float)
     m = (p + q) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
         kl = lambda a: np.where(a > 0, a * np.log(a / m), 0.0)  # noqa: E731
@@ -68,7 +63,7 @@ def divergences_1d(density, samples, x=None):
 
 def disc_vs_optimal(d_values, density, samples, x):
     """Mean |sigmoid(−d(x)) − D*(x)| weighted by the mixture (p + p_g)/2, with p_g the samples' KDE."""
-    p, q = np.asarray(density.pdf(x), float), np.asarray(_kde(np.ravel(samples)).pdf(x), float)
+    p, q = np.asarray(density.pdf(x), float), np.asarray(kde(np.ravel(samples)).pdf(x), float)
     dstar = p / np.maximum(p + q, 1e-300)
     learned = 1 / (1 + np.exp(np.asarray(d_values, float)))
     w = (p + q) / 2

@@ -62,9 +62,7 @@ def _start(size):
 
 
 def _norm(kind, ch):
-    return {"batch": nn.BatchNorm2d, "layer": lambda c: nn.GroupNorm(1, c), "none": lambda c: nn.Identity()}[
-        kind
-    ](ch)
+    return {"batch": nn.BatchNorm2d, "layer": lambda c: nn.GroupNorm(1, c), "none": lambda c: nn.Identity()}[kind](ch)
 
 
 class DCGANGenerator(nn.Module):

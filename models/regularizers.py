@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import torch
 
+from dynamics.objectives import REGULARIZERS
 from models.losses import disc_objective, expect, gen_loss, input_grad
-
-REGULARIZERS = ("none", "r1", "r2", "consensus", "instance-noise")
 
 
 def grad_penalty(D, x, gamma, weights=None):

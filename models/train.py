@@ -323,9 +323,7 @@ def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=N
         out = resume
     cfg = resolve(cfg)
     if resume is None and out is not None and (Path(out) / "checkpoint.pt").exists():
-        raise InputError(
-            f"--out {out} already holds a run; continue it with --resume {out} or pick another --out"
-        )
+        raise InputError(f"--out {out} already holds a run; continue it with --resume {out} or pick another --out")
     data = load(cfg["data"])
     threads = torch.get_num_threads()
     if data.kind != "image" and cfg["device"] == "cpu":
@@ -333,9 +331,7 @@ def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=N
     trainer = Trainer(cfg, data)
     if resume is not None:
         trainer.load_state(saved)
-    out = (
-        out or f"runs/{cfg['data'].split('(')[0]}-{cfg['loss']}-{cfg['reg']}-{time.strftime('%Y%m%d-%H%M%S')}"
-    )
+    out = out or f"runs/{cfg['data'].split('(')[0]}-{cfg['loss']}-{cfg['reg']}-{time.strftime('%Y%m%d-%H%M%S')}"
     run = RunDir(out)
     cache_dir = cache_dir or run.path.parent / ".cache"
     run.start(cfg, trainer.step)
@@ -367,19 +363,14 @@ def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=N
             latest = measure()
         while trainer.step < cfg["steps"]:
             values = trainer.round()
-            record = dict(
-                zip(LOG_FIELDS, [trainer.step, *values, round(time.perf_counter() - t0, 4)], strict=True)
-            )
+            record = dict(zip(LOG_FIELDS, [trainer.step, *values, round(time.perf_counter() - t0, 4)], strict=True))
             run.writer.writerow(record.values())
             bad = [name for name, v in zip(LOG_FIELDS[1:5], values, strict=True) if not math.isfinite(v)]
             if bad:
                 run.log.flush()
-                kept = (
-                    f"the last checkpoint in {run.ckpt} is kept" if run.ckpt.exists() else "no checkpoint yet"
-                )
+                kept = f"the last checkpoint in {run.ckpt} is kept" if run.ckpt.exists() else "no checkpoint yet"
                 raise NonFiniteError(
-                    f"step {trainer.step}: non-finite {', '.join(f'{n} = {record[n]}' for n in bad)}"
-                    f"; stopped ({kept})"
+                    f"step {trainer.step}: non-finite {', '.join(f'{n} = {record[n]}' for n in bad)}; stopped ({kept})"
                 )
             if trainer.step % cfg["eval_every"] == 0 or trainer.step == cfg["steps"]:
                 latest = record["metrics"] = measure()
@@ -482,9 +473,7 @@ def main(argv=None):
     if a.resume is not None:
         given = [k for k, v in cfg.items() if v is not None and k not in ("steps", "device")]
         if given:
-            raise InputError(
-                f"--resume continues a run with its own settings; drop --{given[0].replace('_', '-')}"
-            )
+            raise InputError(f"--resume continues a run with its own settings; drop --{given[0].replace('_', '-')}")
         if not (Path(a.resume) / "checkpoint.pt").exists():
             raise InputError(f"--resume: no checkpoint.pt in {a.resume}")
     try:

@@ -18,9 +18,7 @@ def test_ring8_and_grid25_modes():
     assert x.shape == (4000, 2) and spread.std() == pytest.approx(0.01, rel=0.05)
 
 
-@pytest.mark.parametrize(
-    ("name", "shape", "n_train"), [("digits", (1, 8, 8), 1437), ("mnist5k", (1, 28, 28), 4000)]
-)
+@pytest.mark.parametrize(("name", "shape", "n_train"), [("digits", (1, 8, 8), 1437), ("mnist5k", (1, 28, 28), 4000)])
 def test_bundled_images(name, shape, n_train):
     d = data.load(name)
     assert d.kind == "image" and d.shape == shape and d.x.shape == (n_train, *shape) and d.n_classes == 10

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
+from dynamics.distributions import parse
 from models import metrics
-from models.data import _Mixture, digits, grid25, ring8
+from models.data import digits, grid25, ring8
 
 
 def test_samples_exactly_at_the_modes_capture_all_of_them():
@@ -33,7 +34,7 @@ def test_high_quality_is_three_sigma_and_grid25_counts_25_modes():
 
 
 def test_1d_divergences_of_true_and_shifted_samples():
-    p = _Mixture([1.0], [0.0], [1.0])
+    p = parse("normal(0, 1)")
     rng = np.random.default_rng(0)
     same = metrics.divergences_1d(p, rng.standard_normal(20000))
     shifted = metrics.divergences_1d(p, rng.standard_normal(20000) + 3.0)
@@ -43,10 +44,10 @@ def test_1d_divergences_of_true_and_shifted_samples():
 
 
 def test_learned_d_equal_to_dstar_scores_zero():
-    p = _Mixture([1.0], [0.0], [1.0])
+    p = parse("normal(0, 1)")
     samples = np.random.default_rng(0).normal(1.0, 1.0, 5000)
     x = np.linspace(-5, 6, 801)
-    q = metrics._kde(samples).pdf(x)
+    q = metrics.kde(samples).pdf(x)
     dstar = np.clip(p.pdf(x) / (p.pdf(x) + q), 1e-12, 1 - 1e-12)
     d = np.log(1 / dstar - 1)  # sigmoid(−d) = D*
     assert metrics.disc_vs_optimal(d, p, samples, x) == pytest.approx(0.0, abs=1e-6)
@@ -66,9 +67,7 @@ def test_digit_classifier_is_cached_accurate_and_separates_real_from_noise(tmp_p
     assert stats["accuracy"] > 0.9
     net2, stats2 = metrics.classifier(data, tmp_path)
     assert stats2["accuracy"] == stats["accuracy"]
-    assert all(
-        torch.equal(a, b) for a, b in zip(net.state_dict().values(), net2.state_dict().values(), strict=True)
-    )
+    assert all(torch.equal(a, b) for a, b in zip(net.state_dict().values(), net2.state_dict().values(), strict=True))
     real = metrics.image_metrics(net, stats, data.x_test, data.y_test)
     noise = metrics.image_metrics(net, stats, torch.rand(360, 1, 8, 8) * 2 - 1)
     one = metrics.image_metrics(net, stats, data.x_test[data.y_test == 3])

@@ -12,19 +12,38 @@ from models.regularizers import REGULARIZERS, objectives
 PARAMS = {"gamma": 0.7, "sigma": 0.4, "target": 1.0}
 
 
-def torch_field(loss, reg, theta, psi, nodes=60, **params):
-    """v = (−∂L_G/∂θ, ∂L_D/∂ψ) by autograd; instance noise as the exact Gauss–Hermite expectation."""
+def noise_rule(loss, nodes=60):
+    """Noise pairs (z_real, z_fake) with probability weights for the exact instance-noise expectation.
+
+    Smooth losses: a 2-D Gauss–Hermite grid. hinge and loss-sensitive have kinks, where Gauss–Hermite converges
+    slowly (1e-2 at 60 nodes), so their kink variable gets a fine trapezoid rule instead; the field integrates
+    the kink's derivative, a step, so its error is O(h) ≈ 3e-6 with h = 2.4e-4 (hence the 1e-5 tolerance):
+    hinge's terms each depend on z_real or z_fake alone, so the pairs (z, −z) give exact marginals;
+    loss-sensitive's kink depends on a = (z_real − z_fake)/√2 only and its other terms are linear, so the
+    pairs use independent N(0, 1) coordinates a (trapezoid) and b = (z_real + z_fake)/√2 (3-node Hermite).
+    """
+    z = np.linspace(-12, 12, 100_001)
+    w = np.exp(-z * z / 2) / np.exp(-z * z / 2).sum()
+    if loss == "hinge":
+        return z, -z, w
+    x, v = np.polynomial.hermite_e.hermegauss(3 if loss == "loss-sensitive" else nodes)
+    v = v / v.sum()
+    if loss == "loss-sensitive":
+        a, b = (g.ravel() for g in np.meshgrid(z, x, indexing="ij"))
+        return (a + b) / np.sqrt(2), (b - a) / np.sqrt(2), np.outer(w, v).ravel()
+    zr, zf = (g.ravel() for g in np.meshgrid(x, x, indexing="ij"))
+    return zr, zf, np.outer(v, v).ravel()
+
+
+def torch_field(loss, reg, theta, psi, **params):
+    """v = (−∂L_G/∂θ, ∂L_D/∂ψ) by autograd through `objectives`; instance noise as an exact expectation."""
     th = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
     ps = torch.tensor(psi, dtype=torch.float64, requires_grad=True)
     weights = noise = None
     if reg == "instance-noise":
-        x, w = np.polynomial.hermite_e.hermegauss(nodes)
-        w = w / w.sum()
-        grid = np.meshgrid(x, x, indexing="ij")
-        nr, nf = (torch.tensor(a, dtype=torch.float64).reshape(-1, 1) for a in grid)
-        weights = torch.tensor(np.outer(w, w).ravel(), dtype=torch.float64)
-        noise = (nr.reshape(-1, 1), nf.reshape(-1, 1))
-    n = 1 if noise is None else noise[0].shape[0]
+        zr, zf, w = (torch.tensor(a, dtype=torch.float64) for a in noise_rule(loss))
+        noise, weights = (zr[:, None], zf[:, None]), w
+    n = 1 if noise is None else len(weights)
     real = torch.zeros(n, 1, dtype=torch.float64)
     fake = th * torch.ones(n, 1, dtype=torch.float64)
     obj_d, loss_g = objectives(
@@ -113,18 +132,12 @@ def test_disc_objective_and_gen_loss_values():
     assert gen_loss("least-squares", d_fake).item() == pytest.approx((4.5 + 0.5) / 2)
 
 
-def test_names_match_the_core_registry():
-    from dynamics.objectives import LOSSES as CORE_LOSSES
-    from dynamics.objectives import REGULARIZERS as CORE_REGS
-
-    assert tuple(LOSSES) == tuple(CORE_LOSSES) and tuple(REGULARIZERS) == tuple(CORE_REGS)
-
-
 @pytest.mark.parametrize(("loss", "reg"), list(itertools.product(LOSSES, REGULARIZERS)))
 def test_autograd_reproduces_the_core_field(loss, reg):
     from dynamics.objectives import make_objective
 
     objective = make_objective(loss, reg, **PARAMS)
+    tol = 1e-5 if reg == "instance-noise" and loss in ("hinge", "loss-sensitive") else 1e-8
     for th, ps in points(np.random.default_rng(1), n=4):
         v_th, v_ps = objective.field(np.float64(th), np.float64(ps))
-        assert torch_field(loss, reg, th, ps, **PARAMS) == pytest.approx((float(v_th), float(v_ps)), abs=1e-8)
+        assert torch_field(loss, reg, th, ps, **PARAMS) == pytest.approx((float(v_th), float(v_ps)), abs=tol)

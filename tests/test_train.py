@@ -60,9 +60,7 @@ def test_nan_stops_naming_step_and_quantity_and_keeps_the_checkpoint(tmp_path):
         "eval_every": 10_000,
         "ckpt_every": 1,
     }
-    with pytest.raises(
-        NonFiniteError, match=r"step (\d+): non-finite .*(d_objective|g_loss|grad_norm)"
-    ) as err:
+    with pytest.raises(NonFiniteError, match=r"step (\d+): non-finite .*(d_objective|g_loss|grad_norm)") as err:
         train(cfg, out=tmp_path / "run")
     step = int(str(err.value).split()[1].rstrip(":"))
     saved = checkpoint.load(tmp_path / "run" / "checkpoint.pt")
@@ -87,9 +85,7 @@ def test_ctrl_c_saves_and_stops_cleanly_then_resume_finishes(tmp_path):
 
 def test_callback_returning_false_stops(tmp_path):
     seen = []
-    r = train(
-        {"data": "ring8", "steps": 50, **FAST}, out=tmp_path, callback=lambda rec: seen.append(rec) or False
-    )
+    r = train({"data": "ring8", "steps": 50, **FAST}, out=tmp_path, callback=lambda rec: seen.append(rec) or False)
     assert r["status"] == "interrupted" and r["step"] == 1 and seen[0]["step"] == 1
     assert set(seen[0]) >= {"d_objective", "g_loss", "d_grad_norm", "g_grad_norm"}
 
@@ -141,9 +137,7 @@ def test_json_prints_one_object_with_metrics_and_run_dir(tmp_path, capsys):
 
 
 def test_ring8_run_learns_modes(tmp_path):
-    r = train(
-        {"data": "ring8", "loss": "nsgan", "batch": 128, "steps": 1500, "eval_every": 1500}, out=tmp_path
-    )
+    r = train({"data": "ring8", "loss": "nsgan", "batch": 128, "steps": 1500, "eval_every": 1500}, out=tmp_path)
     first, last = metrics(r["run_dir"])
     assert first["high_quality"] == 0.0 and first["modes"] == 0
     assert last["high_quality"] > 0.05 and last["modes"] >= 4
