@@ -142,7 +142,7 @@ def optimizer(name, params, lr):
 
 
 def grad_norm(params):
-    return torch.sqrt(sum(p.grad.float().pow(2).sum() for p in params if p.grad is not None))
+    return torch.nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
 
 
 class Trainer:
@@ -196,10 +196,8 @@ class Trainer:
             return torch.autocast("cuda", dtype=torch.bfloat16)
         return contextlib.nullcontext()
 
-    def objectives(self, real, y, z, detach_fake=False):
+    def objectives(self, real, y, fake):
         c = self.cfg
-        fake = self.g_fn(z, y)
-        fake = fake.detach() if detach_fake else fake
         D = self.d_fn if y is None else (lambda x: self.d_fn(x, y))
         return objectives(
             c["loss"],
@@ -215,9 +213,11 @@ class Trainer:
         )
 
     def d_update(self):
+        """One discriminator step; returns its objective, gradient norm, and the fake batch (with G's graph)."""
         real, y, z = self.batch()
         with self.autocast():
-            obj_d, _ = self.objectives(real, y, z, detach_fake=self.cfg["reg"] != "consensus")
+            fake = self.g_fn(z, y)
+            obj_d, _ = self.objectives(real, y, fake if self.cfg["reg"] == "consensus" else fake.detach())
         self.opt_d.zero_grad(set_to_none=True)
         (-obj_d).backward(inputs=self.d_params)
         norm = grad_norm(self.d_params)
@@ -226,16 +226,17 @@ class Trainer:
             with torch.no_grad():
                 for p in self.d_params:
                     p.clamp_(-self.cfg["clip"], self.cfg["clip"])
-        return obj_d.detach(), norm
+        return obj_d.detach(), norm, fake, y
 
-    def g_update(self):
+    def g_update(self, fake, y):
+        """One generator step on the last D step's fake batch (as in DCGAN: one G forward per round);
+        consensus needs real data and the field at the current point, so it draws a fresh batch."""
         c = self.cfg
-        real, y, z = self.batch()
         with self.autocast():
             if c["reg"] == "consensus":
-                _, loss_g = self.objectives(real, y, z)
+                real, y, z = self.batch()
+                _, loss_g = self.objectives(real, y, self.g_fn(z, y))
             else:
-                fake = self.g_fn(z, y)
                 if c["reg"] == "instance-noise":
                     fake = fake + c["sigma"] * torch.randn_like(fake)
                 loss_g = gen_loss(c["loss"], self.d_fn(fake) if y is None else self.d_fn(fake, y))
@@ -251,7 +252,7 @@ class Trainer:
         start = [p.detach().clone() for p in self.g_params + self.d_params]
         for phase in range(2):
             with self.autocast():
-                obj_d, loss_g = self.objectives(real, y, z)
+                obj_d, loss_g = self.objectives(real, y, self.g_fn(z, y))
             grads = torch.autograd.grad(loss_g, self.g_params, retain_graph=True, allow_unused=True)
             grads += torch.autograd.grad(-obj_d, self.d_params, allow_unused=True)
             with torch.no_grad():
@@ -272,8 +273,8 @@ class Trainer:
             vals = self.extragradient_update()
         else:
             for _ in range(self.cfg["d_steps"]):
-                obj_d, norm_d = self.d_update()
-            loss_g, norm_g = self.g_update()
+                obj_d, norm_d, fake, y = self.d_update()
+            loss_g, norm_g = self.g_update(fake, y)
             vals = (obj_d, loss_g, norm_d, norm_g)
         self.step += 1
         return torch.stack([v.float() for v in vals]).tolist()

@@ -15,6 +15,12 @@ from models.train import NonFiniteError, main, train
 FAST = {"eval_every": 10_000, "ckpt_every": 10_000}
 
 
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One metric-classifier cache for the module, so the digits classifier is trained once."""
+    return tmp_path_factory.mktemp("cache")
+
+
 def log(run_dir):
     with open(os.path.join(run_dir, "log.csv")) as f:
         return [[float(v) for v in row[1:5]] for row in list(csv.reader(f))[1:]]
@@ -42,11 +48,11 @@ def test_same_seed_same_losses_other_seed_other_losses(tmp_path):
         {"data": "grid25", "loss": "hinge", "reg": "consensus", "optimizer": "extragradient"},
     ],
 )
-def test_resume_continues_the_exact_loss_sequence(tmp_path, cfg):
-    full = train({**cfg, "steps": 12, **FAST}, out=tmp_path / "full")
-    half = train({**cfg, "steps": 6, **FAST}, out=tmp_path / "half")
+def test_resume_continues_the_exact_loss_sequence(tmp_path, cfg, cache):
+    full = train({**cfg, "steps": 12, **FAST}, out=tmp_path / "full", cache_dir=cache)
+    half = train({**cfg, "steps": 6, **FAST}, out=tmp_path / "half", cache_dir=cache)
     assert half["step"] == 6
-    resumed = train({"steps": 12}, resume=half["run_dir"])
+    resumed = train({"steps": 12}, resume=half["run_dir"], cache_dir=cache)
     assert log(resumed["run_dir"]) == log(full["run_dir"])
 
 
@@ -144,16 +150,12 @@ def test_ring8_run_learns_modes(tmp_path):
 
 
 def test_1d_run_approaches_the_density(tmp_path):
-    r = train({"data": "normal(1, 0.5)", "loss": "nsgan", "steps": 400, "eval_every": 400}, out=tmp_path)
+    r = train({"data": "normal(1, 0.5)", "loss": "nsgan", "steps": 600, "eval_every": 600}, out=tmp_path)
     first, last = metrics(r["run_dir"])
     assert first["js"] > 0.3 and last["js"] < 0.05 and last["w1"] < 0.2 and last["d_vs_dstar"] < 0.1
 
 
-def test_digits_run_lowers_frechet_distance(tmp_path):
-    r = train(
-        {"data": "digits", "loss": "nsgan", "steps": 300, "eval_every": 300},
-        out=tmp_path / "run",
-        cache_dir=tmp_path / "cache",
-    )
+def test_digits_run_lowers_frechet_distance(tmp_path, cache):
+    r = train({"data": "digits", "loss": "nsgan", "steps": 300, "eval_every": 300}, out=tmp_path, cache_dir=cache)
     first, last = metrics(r["run_dir"])
     assert last["fd"] < first["fd"] / 3 and last["coverage"] > first["coverage"]
