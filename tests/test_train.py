@@ -159,3 +159,15 @@ def test_digits_run_lowers_frechet_distance(tmp_path, cache):
     r = train({"data": "digits", "loss": "nsgan", "steps": 300, "eval_every": 300}, out=tmp_path, cache_dir=cache)
     first, last = metrics(r["run_dir"])
     assert last["fd"] < first["fd"] / 3 and last["coverage"] > first["coverage"]
+
+
+def test_wgan_clipping_bounds_every_discriminator_weight(tmp_path):
+    r = train({"data": "ring8", "loss": "wgan", "clip": 0.01, "steps": 5, **FAST}, out=tmp_path)
+    saved = checkpoint.load(os.path.join(r["run_dir"], "checkpoint.pt"))
+    assert max(v.abs().max().item() for v in saved["D"].values()) == pytest.approx(0.01)
+
+
+def test_log_has_both_gradient_norms_for_every_round_with_k_disc_steps(tmp_path):
+    r = train({"data": "ring8", "loss": "loss-sensitive", "d_steps": 5, "steps": 4, **FAST}, out=tmp_path)
+    rows = log(r["run_dir"])
+    assert len(rows) == 4 and all(d > 0 and g > 0 for _, _, d, g in rows)
