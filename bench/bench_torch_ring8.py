@@ -61,7 +61,7 @@ def main(argv=None):
         rows.append({
             "method": name, "reached": f"{len(ok)}/{len(runs)}",
             "median_seconds": statistics.median(r["seconds"] for r in ok) if ok else None,
-            "median_rounds": statistics.median(r["step"] for r in ok) if ok else None,
+            "median_rounds": int(statistics.median(r["step"] for r in ok)) if ok else None,
             "runs": runs,
         })  # fmt: skip
     machine = f"{platform.processor() or platform.machine()}, CPU, torch {torch.__version__}"
@@ -69,11 +69,11 @@ def main(argv=None):
         print_json({"machine": machine, "rows": rows})
         return
     print(f"ring8 to 8/8 modes on {machine}; evaluation every {a.every} rounds, seeds {a.seeds}")
-    print("| method | reached 8/8 | median s | median rounds | per seed (s @ rounds, high-quality) |")
+    print("| method | reached 8/8 | median s | median rounds | per seed: time @ rounds (high-quality fraction) |")
     print("|---|---|---:|---:|---|")
     for r in rows:
-        per = ", ".join(f"{x['seconds']:.1f} @ {x['step']}, {x['metrics']['high_quality']:.2f}" if x else "never"
-                        for x in r["runs"])  # fmt: skip
+        per = "; ".join(f"{x['seconds']:.1f} s @ {x['step']} (hq {x['metrics']['high_quality']:.2f})" if x
+                        else "never" for x in r["runs"])  # fmt: skip
         med = f"{r['median_seconds']:.1f}" if r["median_seconds"] is not None else "–"
         print(f"| {r['method']} | {r['reached']} | {med} | {r['median_rounds'] or '–'} | {per} |")
 
