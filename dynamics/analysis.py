@@ -63,7 +63,7 @@ def analyze(obj: Objective, schedule: Schedule, opt: Optimizer, starts, evals=()
         },
         "trajectories": trajectory_rows(run),
         "field": [{"point": p.tolist(), "v": w.tolist()} for p, w in zip(evals, v, strict=True)],
-        "verdict": {"continuous": eq.verdict, "discrete": discrete_verdict(radius)},
+        "verdict": {"continuous": eq.verdict, "discrete": discrete_verdict(M)},
     }
     if eq.sides:
         report["sides"] = [

@@ -74,5 +74,5 @@ def save_figure(fig, path: str) -> str:
     ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     if ext not in {"png", "svg", "pdf"}:
         raise InputError(f"--out must end in .png, .svg or .pdf, got {path!r}")
-    fig.savefig(path, dpi=150, bbox_inches="tight")
+    fig.savefig(path, dpi=150)
     return path

@@ -1,6 +1,6 @@
 """1-D densities and the spec language naming them: "mixture(0.3*normal(-2, 0.5), 0.7*uniform(1, 3))".
 
-Grammar (whitespace is free, numbers are decimal literals such as -1.5 or 2e-3):
+Grammar (whitespace is free, numbers are decimal literals such as -1.5 or 2e-3, at most 1e6 in size):
 
     spec    := dist
     dist    := "normal(" num "," num ")"        mean μ, standard deviation σ > 0
@@ -27,6 +27,7 @@ from dynamics.cli import InputError
 MAX_SPEC_LENGTH = 2000
 MAX_DEPTH = 4
 MAX_COMPONENTS = 64
+MAX_ABS = 1e6  # largest |number| in a spec
 TAIL = 1e-14  # mass each support() leaves outside, at most
 
 
@@ -56,15 +57,33 @@ class Distribution:
         raise NotImplementedError
 
     def quantile(self, u):
-        """Q(u) = inf{x: F(x) ≥ u}, by bisection on the cdf (exact to a few ulps of the support width)."""
+        """Q(u) = inf{x: F(x) ≥ u}: bracket from a cdf table, then Newton steps kept inside the bracket
+        (bisection where Newton would leave it or the density is 0), to a few ulps of the support width."""
         u = np.asarray(u, dtype=float)
-        lo, hi = self.support()
-        a, b = np.full(u.shape, lo), np.full(u.shape, hi)
-        for _ in range(64):
-            mid = 0.5 * (a + b)
-            below = self.cdf(mid) < u
-            a, b = np.where(below, mid, a), np.where(below, b, mid)
-        return 0.5 * (a + b)
+        if not hasattr(self, "_table"):
+            grid = np.linspace(*self.support(), 2049)
+            self._table = (grid, self.cdf(grid))
+        grid, table = self._table
+        i = np.clip(np.searchsorted(table, u, side="left"), 1, len(grid) - 1)
+        a, b = np.array(grid[i - 1], dtype=float), np.array(grid[i], dtype=float)
+        x = np.array(0.5 * (a + b), dtype=float)
+        tol = 4 * np.finfo(float).eps * (grid[-1] - grid[0])
+        active = np.ones(x.shape, dtype=bool)
+        for _ in range(100):
+            xa, ua, aa, ba = x[active], u[active], a[active], b[active]
+            f = self.cdf(xa) - ua
+            done = (np.abs(f) <= 8 * np.finfo(float).eps * ua) | (ba - aa <= tol)
+            below = f < 0
+            aa, ba = np.where(below, xa, aa), np.where(below, ba, xa)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                newton = xa - f / self.pdf(xa)
+            inside = np.isfinite(newton) & (newton > aa) & (newton < ba)
+            x[active] = np.where(done, xa, np.where(inside, newton, 0.5 * (aa + ba)))
+            a[active], b[active] = aa, ba
+            active[active] = ~done
+            if not active.any():
+                break
+        return x
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         return self.quantile(rng.random(n))
@@ -213,9 +232,7 @@ class Mixture(Distribution):
         return float(min(e[0] for e in ends)), float(max(e[1] for e in ends))
 
     def breakpoints(self):
-        return sorted(
-            {b for w, c in zip(self.weights, self.components, strict=True) if w > 0 for b in c.breakpoints()}
-        )
+        return sorted({b for w, c in zip(self.weights, self.components, strict=True) if w > 0 for b in c.breakpoints()})
 
     def __str__(self):
         terms = ", ".join(f"{_fmt(w)}*{c}" for w, c in zip(self.weights, self.components, strict=True))
@@ -305,10 +322,20 @@ class Transport(Distribution):
             b = self.t / self.end.pdf(self.end.quantile(z)) if self.t > 0 else 0.0
         return a + b
 
+    def _jump_levels(self):
+        """Levels z where Q_start or Q_end may jump: the cdf values of their breakpoints."""
+        if not hasattr(self, "_levels"):
+            ends = [
+                *(self.start.cdf(b) for b in self.start.breakpoints()),
+                *(self.end.cdf(b) for b in self.end.breakpoints()),
+            ]
+            self._levels = np.unique(np.asarray(ends, dtype=float))
+        return self._levels
+
     def _on_map(self, z, x):
         """True where G_t(z) = x up to what rounding z allows (G_t'(z)·ulp(z)); False inside a jump of G_t."""
         with np.errstate(invalid="ignore", over="ignore"):
-            slack = 1e-9 * max(self._x[-1] - self._x[0], 1.0) + 8 * np.spacing(z) * self._slope(z)
+            slack = 1e-13 * max(self._x[-1] - self._x[0], 1.0) + 8 * np.spacing(z) * self._slope(z)
             return np.abs(self.quantile(z) - x) <= np.nan_to_num(slack, nan=0.0, posinf=0.0)
 
     def _invert(self, x):
@@ -318,25 +345,36 @@ class Transport(Distribution):
         tails smooth); points that do not land on the map (gaps) are bisected inside their table bracket.
         """
         x = np.asarray(x, dtype=float)
+        key = x.tobytes()
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] == key:
+            return last[1].copy()
+        z = self._invert_uncached(x)
+        self._last = (key, z)
+        return z.copy()
+
+    def _invert_uncached(self, x):
         u = np.interp(x, self._x, self._u)
         for _ in range(3):
             z = special.ndtr(u)
             with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-                step = (self.quantile(z) - x) / (
-                    self._slope(z) * np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi)
-                )
+                step = (self.quantile(z) - x) / (self._slope(z) * np.exp(-0.5 * u * u) / math.sqrt(2 * math.pi))
             u = np.where(np.isfinite(step), np.clip(u - step, self._u[0], self._u[-1]), u)
         z = np.array(special.ndtr(u), dtype=float)
-        off = ~self._on_map(z, x)
+        off = ~self._on_map(z, x) & (x > self._x[0]) & (x < self._x[-1])
         if np.any(off):
             xo = x[off]
             i = np.clip(np.searchsorted(self._x, xo, side="right"), 1, len(self._x) - 1)
             lo, hi = self._z[i - 1], self._z[i]
-            for _ in range(52):
+            levels = self._jump_levels()
+            k = np.clip(np.searchsorted(levels, lo), 0, max(len(levels) - 1, 0))
+            hit = levels[k] if len(levels) else np.full(lo.shape, np.nan)
+            found = (hit >= lo) & (hit <= hi)
+            for _ in range(0 if found.all() else 52):
                 mid = 0.5 * (lo + hi)
                 below = self.quantile(mid) < xo
                 lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-            z[off] = 0.5 * (lo + hi)
+            z[off] = np.where(found, hit, 0.5 * (lo + hi))
         return z
 
     def _endpoint(self):
@@ -372,7 +410,8 @@ class Transport(Distribution):
         levels = [float(self.start.cdf(b)) for b in self.start.breakpoints()]
         levels += [float(self.end.cdf(b)) for b in self.end.breakpoints()]
         levels = np.clip([w for v in levels for w in (v, np.nextafter(v, 2.0))], 0.0, 1.0)
-        return sorted({float(x) for x in self.quantile(levels)})
+        lo, hi = self.support()
+        return sorted({float(x) for x in self.quantile(levels) if lo <= x <= hi})
 
     def __str__(self):
         return f"transport({_fmt(self.t)}, {self.start}, {self.end})"
@@ -459,25 +498,22 @@ class _Parser:
     def take(self, kind: str, value: str | None = None):
         tok = self.peek()
         if tok[0] != kind or (value is not None and tok[1] != value):
-            want = (
-                repr(value) if value else {"num": "a number", "name": "a distribution name"}.get(kind, kind)
-            )
+            want = repr(value) if value else {"num": "a number", "name": "a distribution name"}.get(kind, kind)
             got = "end of text" if tok[0] == "end" else repr(tok[1])
             raise SpecError(f"expected {want} at position {tok[2]}, got {got} in {self.text!r}")
         self.i += 1
         return tok[1]
 
     def number(self, what: str) -> float:
-        value = float(self.take("num"))
-        if not math.isfinite(value):
-            raise SpecError(f"{what} must be finite, got {value}")
+        text = self.take("num")
+        value = float(text)
+        if not math.isfinite(value) or abs(value) > MAX_ABS:
+            raise SpecError(f"{what} must be a finite number in [-{MAX_ABS:g}, {MAX_ABS:g}], got {text}")
         return value
 
     def dist(self, depth: int) -> Distribution:
         if depth > MAX_DEPTH:
-            raise SpecError(
-                f"spec nested too deep: at most {MAX_DEPTH} levels of mixture(...)/transport(...) allowed"
-            )
+            raise SpecError(f"spec nested too deep: at most {MAX_DEPTH} levels of mixture(...)/transport(...) allowed")
         name = self.take("name").lower()
         self.take("sym", "(")
         if name in ("normal", "uniform", "laplace"):
@@ -500,9 +536,7 @@ class _Parser:
             end = self.dist(depth + 1)
             self.take("sym", ")")
             return Transport(t, start, end)
-        raise SpecError(
-            f"unknown distribution {name!r}; allowed: normal, uniform, laplace, mixture, kde, transport"
-        )
+        raise SpecError(f"unknown distribution {name!r}; allowed: normal, uniform, laplace, mixture, kde, transport")
 
     def mixture(self, depth: int) -> Mixture:
         weights, parts = [], []

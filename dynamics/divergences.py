@@ -4,8 +4,8 @@ Two ways to compute each one:
 - `kl`, `js`, `tv`, `w1` take Distribution objects and use adaptive quadrature (scipy.integrate.quad), split
   at the densities' breakpoints and at the points where the two curves cross; the returned `Estimate.error` is
   quad's own error estimate plus the probability mass left outside the integration range.
-- `*_on_grid` take arrays on a grid and use the trapezoid rule; `grid_divergences` runs them on an n-point and
-  an n/2-point grid and states |I_n − I_{n/2}| / 3 as the error (Richardson for a second-order rule).
+- `*_on_grid` take arrays on a grid and use the trapezoid rule; `grid_divergences` runs them on grids of n,
+  n/2 and n/4 points and states max(|I_n − I_{n/2}|/3, |I_{n/2} − I_{n/4}|/12) as the error (Richardson).
 All logarithms are natural: JS lies in [0, log 2].
 """
 
@@ -65,7 +65,8 @@ def _pieces(lo, hi, points):
     return list(pairwise([*cuts, hi]))
 
 
-def _quad(f, lo, hi, points) -> tuple[float, float]:
+def integrate_split(f, lo, hi, points) -> tuple[float, float]:
+    """∫_lo^hi f by quad on the pieces between `points`; returns (value, summed error estimate)."""
     total, err = 0.0, 0.0
     for a, b in _pieces(lo, hi, points):
         v, e = integrate.quad(lambda t: float(f(t)), a, b, limit=200, epsabs=1e-13, epsrel=1e-12)
@@ -81,14 +82,15 @@ def _crossings(f, lo, hi, n=2001):
     return [optimize.brentq(lambda t: float(f(t)), x[i], x[i + 1], xtol=1e-14) for i in idx]
 
 
-def _union(p: Distribution, q: Distribution):
+def joint_support(p: Distribution, q: Distribution):
+    """(lo, hi, breakpoints): an interval holding both laws, and both laws' breakpoints."""
     lo = min(p.support()[0], q.support()[0])
     hi = max(p.support()[1], q.support()[1])
     return lo, hi, [*p.breakpoints(), *q.breakpoints()]
 
 
 def _mass_outside(p: Distribution, q: Distribution | None = None):
-    lo, hi = p.support() if q is None else _union(p, q)[:2]
+    lo, hi = p.support() if q is None else joint_support(p, q)[:2]
     ds = [p] if q is None else [p, q]
     return max(float(d.cdf(lo) + 1 - d.cdf(hi)) for d in ds)
 
@@ -101,7 +103,7 @@ def kl(p: Distribution, q: Distribution) -> Estimate:
     lp, lq = p.logpdf(probe), q.logpdf(probe)
     if np.any((lp > -np.inf) & (lq == -np.inf)):
         return Estimate(math.inf, 0.0, "support check: p > 0 where q = 0")
-    value, err = _quad(
+    value, err = integrate_split(
         lambda t: kl_integrand(p.logpdf(t), q.logpdf(t)), lo, hi, [*p.breakpoints(), *q.breakpoints()]
     )
     return Estimate(value, err + _mass_outside(p), "quad")
@@ -109,24 +111,24 @@ def kl(p: Distribution, q: Distribution) -> Estimate:
 
 def js(p: Distribution, q: Distribution) -> Estimate:
     """JS(p‖q) = ½KL(p‖m) + ½KL(q‖m), m = (p+q)/2, in nats; 0 iff p = q, log 2 iff supports are disjoint."""
-    lo, hi, points = _union(p, q)
-    value, err = _quad(lambda t: js_integrand(p.logpdf(t), q.logpdf(t)), lo, hi, points)
+    lo, hi, points = joint_support(p, q)
+    value, err = integrate_split(lambda t: js_integrand(p.logpdf(t), q.logpdf(t)), lo, hi, points)
     return Estimate(value, err + LOG2 * _mass_outside(p, q), "quad")
 
 
 def tv(p: Distribution, q: Distribution) -> Estimate:
     """TV(p, q) = ½∫|p − q| dx, in [0, 1]."""
-    lo, hi, points = _union(p, q)
+    lo, hi, points = joint_support(p, q)
     diff = lambda t: p.pdf(t) - q.pdf(t)  # noqa: E731
-    value, err = _quad(lambda t: 0.5 * abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
+    value, err = integrate_split(lambda t: 0.5 * abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
     return Estimate(value, err + _mass_outside(p, q), "quad")
 
 
 def w1(p: Distribution, q: Distribution) -> Estimate:
     """W1(p, q) = ∫|F_p(x) − F_q(x)| dx, the 1-D earth mover's distance."""
-    lo, hi, points = _union(p, q)
+    lo, hi, points = joint_support(p, q)
     diff = lambda t: p.cdf(t) - q.cdf(t)  # noqa: E731
-    value, err = _quad(lambda t: abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
+    value, err = integrate_split(lambda t: abs(diff(t)), lo, hi, [*points, *_crossings(diff, lo, hi)])
     return Estimate(value, err + (abs(p.mean) + abs(q.mean) + hi - lo) * _mass_outside(p, q), "quad")
 
 
@@ -143,13 +145,17 @@ def w1_samples(x, y) -> float:
 
 
 def make_grid(p: Distribution, q: Distribution, n: int = 2001) -> np.ndarray:
-    """n points spanning both supports, plus every breakpoint and its two neighbouring floats.
+    """n points spanning both supports, plus every breakpoint b, its neighbouring floats and b ± δ with
+    δ = 1e-11·(width).
 
-    The neighbours put each jump of a density between two adjacent nodes one ulp apart, so the trapezoid
-    rule stays second order on piecewise-smooth densities.
+    A jump of a density at b then sits in a cell one ulp wide (or δ wide when b is off by a few ulps), so
+    the trapezoid rule stays second order on piecewise-smooth densities.
     """
-    lo, hi, points = _union(p, q)
-    extra = [np.nextafter(b, s) for b in points if lo <= b <= hi for s in (-np.inf, np.inf)]
+    lo, hi, points = joint_support(p, q)
+    points = [b for b in points if lo <= b <= hi]
+    delta = 1e-11 * (hi - lo)
+    ulp = [np.nextafter(b, side) for b in points for side in (-np.inf, np.inf)]
+    extra = [*ulp, *(b + side * delta for b in points for side in (-1, 1))]
     return np.unique(np.concatenate([np.linspace(lo, hi, n), points, extra]))
 
 
@@ -215,18 +221,22 @@ def divergences_from_arrays(a: dict) -> dict[str, float]:
     }
 
 
-def richardson(fine: dict, coarse: dict, n: int) -> dict[str, Estimate]:
-    """Pair n-point values with the error estimate |I_n − I_{n/2}|/3 (0 where a value is infinite)."""
+def richardson(levels: list[dict], n: int) -> dict[str, Estimate]:
+    """Values on grids of n, n/2, n/4 points → n-point values with the error estimate
+    max(|I_n − I_{n/2}|/3, |I_{n/2} − I_{n/4}|/12): Richardson for a second-order rule, taken over the last
+    two refinements so that one lucky cancellation cannot make it small (0 where a value is infinite)."""
+    fine, mid, coarse = levels
     out = {}
     for key, v in fine.items():
-        c = coarse[key]
-        err = abs(v - c) / 3 if math.isfinite(v) and math.isfinite(c) else 0.0
+        trio = (v, mid[key], coarse[key])
+        if all(math.isfinite(t) for t in trio):
+            err = max(abs(trio[0] - trio[1]) / 3, abs(trio[1] - trio[2]) / 12)
+        else:
+            err = 0.0
         out[key] = Estimate(v, err, f"trapezoid, n={n}")
     return out
 
 
 def grid_divergences(p: Distribution, q: Distribution, n: int = 2001) -> dict[str, Estimate]:
-    """All five quantities on an n-point grid, each with the Richardson error estimate |I_n − I_{n/2}|/3."""
-    fine = divergences_from_arrays(grid_arrays(p, q, n))
-    coarse = divergences_from_arrays(grid_arrays(p, q, n // 2))
-    return richardson(fine, coarse, n)
+    """All five quantities on an n-point grid, each with the error estimate of `richardson`."""
+    return richardson([divergences_from_arrays(grid_arrays(p, q, m)) for m in (n, n // 2, n // 4)], n)

@@ -135,7 +135,7 @@ def compare(
     xd, xg = np.sort(data.sample(samples, rng)), np.sort(gen.sample(samples, rng))
     lo, hi = min(lo, xd[0], xg[0]), max(hi, xd[-1], xg[-1])
     kinks = [b for b in [*data.breakpoints(), *gen.breakpoints()] if lo < b < hi]
-    near = [np.nextafter(b, side) for b in kinks for side in (-np.inf, np.inf)]
+    near = [b + side * 1e-11 * (hi - lo) for b in kinks for side in (-1, 1)]
     x = np.unique(np.concatenate([np.linspace(lo, hi, n), kinks, near]))
     p, q = data.pdf(x), gen.pdf(x)
     f, fprime = kantorovich_potential(x, data.cdf(x), gen.cdf(x))
@@ -252,4 +252,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    raise SystemExit(run_main(main, prog="python -m dynamics.lipschitz"))

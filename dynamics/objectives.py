@@ -9,12 +9,13 @@ Sign convention (../shared/conventions.md): D scores *generated* points high, L 
 from __future__ import annotations
 
 import functools
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
-from scipy.special import expit
+from scipy.special import expit, ndtr
 
 theta, psi = sp.symbols("theta psi", real=True)
 # Instance noise: x_fake = θ + σ·z_g, x_real = σ·z_d with z standard normal.
@@ -40,7 +41,7 @@ class Sigmoid(sp.Function):
             return sp.S.Half
 
     def _latex(self, printer, exp=None):
-        tex = rf"\sigma\left({printer._print(self.args[0])}\right)"
+        tex = rf"\operatorname{{sigmoid}}\left({printer._print(self.args[0])}\right)"
         return tex if exp is None else rf"{tex}^{{{exp}}}"
 
 
@@ -56,7 +57,7 @@ class LogSigmoid(sp.Function):
             return -sp.log(2)
 
     def _latex(self, printer, exp=None):
-        tex = rf"\log\sigma\left({printer._print(self.args[0])}\right)"
+        tex = rf"\log\operatorname{{sigmoid}}\left({printer._print(self.args[0])}\right)"
         return tex if exp is None else rf"\left({tex}\right)^{{{exp}}}"
 
 
@@ -263,24 +264,112 @@ def gauss_hermite(n: int = 64) -> tuple[np.ndarray, np.ndarray]:
     return nodes, weights / weights.sum()
 
 
+@functools.cache
+def gauss_laguerre(n: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights for ∫₀^∞ e^(−u) g(u) du."""
+    return np.polynomial.laguerre.laggauss(n)
+
+
+def _upper_moments(z0: np.ndarray, degree: int) -> list[np.ndarray]:
+    """E[z^k · 1(z > z0)] for k = 0..degree, z ~ N(0, 1): M₀ = Q(z0), M₁ = φ(z0), M_k = z0^(k−1)φ(z0) + (k−1)M_(k−2)."""
+    pdf = np.exp(-(z0**2) / 2) / np.sqrt(2 * np.pi)
+    moments = [ndtr(-z0), pdf]
+    for k in range(2, degree + 1):
+        moments.append(z0 ** (k - 1) * pdf + (k - 1) * moments[k - 2])
+    return moments[: degree + 1]
+
+
+class SteepSigmoidTerm:
+    """E[P(z)·sigmoid(c + d·z)], z ~ N(0, 1), P a polynomial — accurate however steep the sigmoid is.
+
+    Gauss–Hermite needs the integrand smooth on the node spacing, which fails once |d| ≳ 2 (sigmoid of
+    large noisy logits). Then sigmoid(t) = H(t) + r(t): the step H gives truncated-Gaussian moments in closed
+    form, and r(t) = ∓sigmoid(−|t|) decays like e^(−|t|) on each side of the kink z₀ = −c/d, so
+    E[P·r] = sign(d)/|d| · ∫₀^∞ sigmoid(−u)·[F(z₀ − u/|d|) − F(z₀ + u/|d|)] du with F = P·φ (Gauss–Laguerre).
+    """
+
+    STEEP = 2.0
+
+    def __init__(self, coeffs, c, d, noise):
+        self.coeffs, self.c, self.d, self.noise = coeffs, c, d, noise
+
+    @staticmethod
+    def match(term: sp.Expr, z: sp.Symbol):
+        """(coefficient functions, c, d) if term = P(z)·sigmoid(c + d·z), else None."""
+        sigmoids = [a for a in term.atoms(Sigmoid) if z in a.free_symbols]
+        if len(sigmoids) != 1:
+            return None
+        (sig,) = sigmoids
+        arg, rest = sig.args[0], sp.cancel(term / sig)
+        if sp.diff(arg, z, 2) != 0 or any(z in a.free_symbols for a in rest.atoms(Sigmoid)):
+            return None
+        try:
+            poly = sp.Poly(rest, z)
+        except sp.PolynomialError:
+            return None
+        if any(co.free_symbols & set(NOISE) for co in poly.all_coeffs()):
+            return None
+        coeffs = [lambdify(co) for co in reversed(poly.all_coeffs())]
+        return coeffs, lambdify(arg.subs(z, 0)), lambdify(sp.diff(arg, z))
+
+    def __call__(self, th, ps, params, nodes, weights):
+        args = (th, ps, 0.0, 0.0, *params)
+        a = [np.broadcast_to(f(*args), th.shape)[..., None] for f in self.coeffs]
+        c, d = (np.broadcast_to(f(*args), th.shape) for f in (self.c, self.d))
+
+        def P(z):
+            return sum(ak * z**k for k, ak in enumerate(a))
+
+        gentle = (P(nodes) * expit(c[..., None] + d[..., None] * nodes)) @ weights
+        steep = np.abs(d) > self.STEEP
+        if not steep.any():
+            return gentle
+        d = np.where(steep, d, 1.0)
+        z0 = -c / d
+        full = [float(k % 2 == 0) * _double_factorial(k - 1) for k in range(len(a))]
+        tails = [np.where(d > 0, m, f - m) for m, f in zip(_upper_moments(z0, len(a) - 1), full, strict=True)]
+        step_part = sum(ak[..., 0] * t for ak, t in zip(a, tails, strict=True))
+        u, w = gauss_laguerre()
+        zc, offset = z0[..., None], u / np.abs(d)[..., None]
+
+        def F(z):
+            return P(z) * np.exp(-(z**2) / 2) / np.sqrt(2 * np.pi)
+
+        r_part = np.sign(d) / np.abs(d) * (((F(zc - offset) - F(zc + offset)) / (1 + np.exp(-u))) @ w)
+        return np.where(steep, step_part + r_part, gentle)
+
+
+def _double_factorial(n: int) -> int:
+    return 1 if n <= 0 else n * _double_factorial(n - 2)
+
+
 class GaussianExpectation:
-    """Numeric E_z[expr(θ, ψ, z_g, z_d)] for z_g, z_d iid N(0, 1) by Gauss–Hermite quadrature.
+    """Numeric E_z[expr(θ, ψ, z_g, z_d)] for z_g, z_d iid N(0, 1).
 
     The expression is split into its additive terms; terms that involve one noise variable use a 1-D rule
     and only terms coupling both use the 2-D tensor rule, so the usual GAN losses cost n, not n², evaluations.
+    Terms P(z)·sigmoid(c + d·z) go to `SteepSigmoidTerm`; the rest use Gauss–Hermite (exact for polynomials).
     """
 
     def __init__(self, expr: sp.Expr, n: int = 64):
         groups: dict[frozenset, list] = {}
+        self.sigmoid_terms = []
         for term in sp.Add.make_args(sp.expand(almost_everywhere(expr), deep=False)):
-            groups.setdefault(frozenset(term.free_symbols & set(NOISE)), []).append(term)
+            noise = frozenset(term.free_symbols & set(NOISE))
+            matched = SteepSigmoidTerm.match(term, next(iter(noise))) if len(noise) == 1 else None
+            if matched:
+                self.sigmoid_terms.append(SteepSigmoidTerm(*matched, noise))
+            else:
+                groups.setdefault(noise, []).append(term)
         self.terms = [(noise, lambdify(sp.Add(*terms))) for noise, terms in groups.items()]
         self.n = n
 
     def __call__(self, th, ps, *params):
         nodes, weights = gauss_hermite(self.n)
-        th, ps = np.asarray(th, float), np.asarray(ps, float)
-        total = np.zeros(np.broadcast(th, ps).shape)
+        th, ps = np.broadcast_arrays(np.asarray(th, float), np.asarray(ps, float))
+        total = np.zeros(th.shape)
+        for term in self.sigmoid_terms:
+            total = total + term(th, ps, params, nodes, weights)
         for noise, fn in self.terms:
             if not noise:
                 total = total + fn(th, ps, 0.0, 0.0, *params)
@@ -375,6 +464,10 @@ class Objective:
         return np.stack(entries, axis=-1).reshape(*shape, 2, 2)
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
 def make_objective(loss: str, reg: str = "none", **params) -> Objective:
     """Validate names and parameters and build an Objective; raises ValueError naming the bad value."""
     if loss not in LOSSES_BY_NAME:
@@ -387,12 +480,12 @@ def make_objective(loss: str, reg: str = "none", **params) -> Objective:
     values = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
     for name in ("gamma", "sigma", "target"):
         value = values[name]
-        if not (isinstance(value, (int, float)) and np.isfinite(value) and value >= 0):
+        if not (_is_number(value) and np.isfinite(value) and value >= 0):
             raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
         values[name] = float(value)
     clip = values["clip"]
     if clip is not None:
-        if not (isinstance(clip, (int, float)) and np.isfinite(clip) and clip > 0):
+        if not (_is_number(clip) and np.isfinite(clip) and clip > 0):
             raise ValueError(f"clip must be a finite number > 0 (or omitted for no clipping), got {clip!r}")
         values["clip"] = float(clip)
     return Objective(loss, reg, values)

@@ -13,6 +13,7 @@ CLI: python -m dynamics.optimal --data SPEC --gen SPEC [--out FILE] [--json] [--
 
 from __future__ import annotations
 
+import argparse
 import math
 
 import numpy as np
@@ -20,10 +21,10 @@ import numpy as np
 from dynamics.cli import InputError, Parser, finite_float, print_json, run_main, save_figure
 from dynamics.distributions import Distribution, Transport, parse
 from dynamics.divergences import (
-    _quad,
-    _union,
     divergences_from_arrays,
     grid_arrays,
+    integrate_split,
+    joint_support,
     js,
     kl,
     richardson,
@@ -52,6 +53,16 @@ def optimal_logit(logp_data, logp_g):
         return np.where(both_zero, np.nan, logp_data - logp_g)
 
 
+def optimal_discriminator_from_logs(logp_data, logp_g):
+    """D* = σ(log p_data − log p_g) from log-densities: exact where both densities underflow; returns
+    (D*, defined) with NaN where both log-densities are −inf."""
+    t = optimal_logit(logp_data, logp_g)
+    defined = ~np.isnan(t)
+    with np.errstate(over="ignore"):
+        d = np.where(defined, 1.0 / (1.0 + np.exp(-np.where(defined, t, 0.0))), np.nan)
+    return d, defined
+
+
 def _softplus(t):
     """log(1 + e^t), exact for large |t| and ±inf."""
     t = np.asarray(t, dtype=float)
@@ -74,8 +85,8 @@ def value_on_grid(x, logp_data, logp_g, logit) -> float:
 
 def value(data: Distribution, gen: Distribution, logit) -> tuple[float, float]:
     """V(G, D) by adaptive quadrature for a discriminator logit t(x) (vectorized callable); (value, error)."""
-    lo, hi, points = _union(data, gen)
-    return _quad(lambda t: value_integrand(data.logpdf(t), gen.logpdf(t), logit(t)), lo, hi, points)
+    lo, hi, points = joint_support(data, gen)
+    return integrate_split(lambda t: value_integrand(data.logpdf(t), gen.logpdf(t), logit(t)), lo, hi, points)
 
 
 def line_logit(a: float, b: float):
@@ -114,14 +125,13 @@ def summary(data: Distribution, gen: Distribution, n: int = 2001, exact: bool = 
     """Everything the D* page shows: the curves on an n-point grid and the divergences and C(G).
 
     With exact=True the numbers come from adaptive quadrature (errors from quad); otherwise from the grid
-    (errors by Richardson extrapolation), which is what the app's live update uses.
+    (errors by Richardson over n, n/2, n/4 points), which is what the app's live update uses.
     """
     lo, hi = display_range(data, gen)
-    x = np.unique(
-        np.concatenate([np.linspace(lo, hi, n), [b for b in _union(data, gen)[2] if lo <= b <= hi]])
-    )
-    p, q = data.pdf(x), gen.pdf(x)
-    d, defined = optimal_discriminator(p, q)
+    x = np.unique(np.concatenate([np.linspace(lo, hi, n), [b for b in joint_support(data, gen)[2] if lo <= b <= hi]]))
+    lp, lq = data.logpdf(x), gen.logpdf(x)
+    p, q = np.exp(lp), np.exp(lq)
+    d, defined = optimal_discriminator_from_logs(lp, lq)
     if exact:
         est = {
             "js": js(data, gen),
@@ -135,7 +145,7 @@ def summary(data: Distribution, gen: Distribution, n: int = 2001, exact: bool = 
     else:
         est = grid_numbers(data, gen, n)
         c_g, c_err = est.pop("c_g")[:2]
-        method = f"trapezoid rule on {n} points, error by Richardson (n vs n/2)"
+        method = f"trapezoid rule on {n} points, error by Richardson (n, n/2, n/4)"
     values = {k: e.value for k, e in est.items()}
     errors = {k: e.error for k, e in est.items()}
     values["c_g"] = c_g
@@ -158,15 +168,15 @@ def summary(data: Distribution, gen: Distribution, n: int = 2001, exact: bool = 
 
 def grid_numbers(data: Distribution, gen: Distribution, n: int = 2001) -> dict:
     """JS, both KLs, TV, W1 and C(G) = V(G, D*) by the trapezoid rule, each density evaluated once per grid;
-    errors by Richardson (n vs n/2). Keys as in `summary`."""
+    errors by `divergences.richardson` (n, n/2, n/4). Keys as in `summary`."""
     results = []
-    for m in (n, n // 2):
+    for m in (n, n // 2, n // 4):
         a = grid_arrays(data, gen, m)
         vals = divergences_from_arrays(a)
         logit = np.nan_to_num(optimal_logit(a["logp"], a["logq"]), nan=0.0, posinf=np.inf)
         vals["c_g"] = value_on_grid(a["x"], a["logp"], a["logq"], logit)
         results.append(vals)
-    est = richardson(*results, n)
+    est = richardson(results, n)
     rename = {"kl_pq": "kl_data_gen", "kl_qp": "kl_gen_data"}
     return {rename.get(k, k): v for k, v in est.items()}
 
@@ -229,18 +239,14 @@ def build_parser() -> Parser:
         prog="python -m dynamics.optimal",
         description=__doc__.split("\n")[0],
         epilog=EXAMPLES,
-        formatter_class=__import__("argparse").RawDescriptionHelpFormatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ap.add_argument("--data", default="normal(0, 1)", help="p_data spec (default: normal(0, 1))")
     ap.add_argument("--gen", default="normal(2, 0.5)", help="p_g spec (default: normal(2, 0.5))")
     ap.add_argument("--discriminator", metavar="A,B", help="also evaluate V(G, D) for D(x) = σ(A·x + B)")
     ap.add_argument("--grid", type=int, default=2001, help="points of the plotted grid (default 2001)")
-    ap.add_argument(
-        "--fast", action="store_true", help="grid numbers (the app's live path) instead of quadrature"
-    )
-    ap.add_argument(
-        "--figure1", action="store_true", help="draw Goodfellow et al. 2014 Fig. 1, stages (a)-(d)"
-    )
+    ap.add_argument("--fast", action="store_true", help="grid numbers (the app's live path) instead of quadrature")
+    ap.add_argument("--figure1", action="store_true", help="draw Goodfellow et al. 2014 Fig. 1, stages (a)-(d)")
     ap.add_argument("--out", help="figure file (.png/.svg/.pdf); default dstar.png or figure1.png")
     ap.add_argument("--json", action="store_true", help="print one JSON object with the numbers")
     ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
@@ -293,4 +299,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    raise SystemExit(run_main(main, prog="python -m dynamics.optimal"))

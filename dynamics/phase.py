@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from dynamics.analysis import analyze
 from dynamics.cli import InputError, Parser, finite_float, point, print_json, run_main, save_figure
 from dynamics.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
@@ -82,7 +80,7 @@ def read_settings(args):
     """Turn the parsed strings into an objective, a schedule, an optimizer and starting points."""
     params = {
         "gamma": finite_float(args.gamma, "--gamma", 0, 1e6),
-        "sigma": finite_float(args.sigma, "--sigma", 0, 1e3),
+        "sigma": finite_float(args.sigma, "--sigma", 0, 100),
         "target": finite_float(args.target, "--target", 0, 1e6),
         "clip": None if args.clip is None else finite_float(args.clip, "--clip", 0, 1e6, low_open=True),
     }
@@ -102,6 +100,8 @@ def read_settings(args):
     if args.optimizer not in OPTIMIZERS:
         raise InputError(f"--optimizer must be one of {', '.join(OPTIMIZERS)}, got {args.optimizer!r}")
     beta = None if args.beta is None else finite_float(args.beta, "--beta", -1, 1)
+    if beta is not None and args.optimizer not in ("momentum", "adam"):
+        raise InputError(f"--beta applies to --optimizer momentum or adam, not {args.optimizer}")
     try:
         opt = Optimizer(args.optimizer, beta)
     except ValueError as err:
@@ -112,11 +112,18 @@ def read_settings(args):
         if len(window) != 4 or window[0] >= window[1] or window[2] >= window[3]:
             raise InputError(f"--window must be θ0,θ1,ψ0,ψ1 with θ0 < θ1 and ψ0 < ψ1, got {args.window!r}")
     grid_n = None if args.start_grid is None else integer(args.start_grid, "--start-grid", 2, 256)
+    if grid_n and args.start:
+        raise InputError("give either --start or --start-grid, not both")
+    if grid_n and args.flow:
+        raise InputError("--flow draws one curve per --start; it does not combine with --start-grid")
+
     if grid_n:
         starts = grid_starts(grid_n, window)
     else:
         starts = [point(s, "--start") for s in (args.start or ["1,1"])]
     evals = [point(s, "--eval") for s in args.eval]
+    if args.out and args.out.rsplit(".", 1)[-1].lower() not in ("png", "svg", "pdf"):
+        raise InputError(f"--out must end in .png, .svg or .pdf, got {args.out!r}")
     return params, schedule, opt, starts, evals, window, grid_n
 
 
@@ -171,14 +178,11 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     params, schedule, opt, starts, evals, window, grid_n = read_settings(args)
     if args.compare is not None:
-        return compare(args, params, schedule, opt, starts, window)
+        return compare(args, params, schedule, opt, starts, window, grid_n)
     obj = objective(args.loss, args.reg, params)
     report, run, cont, disc = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
-    flows = []
-    if args.flow and not grid_n:
-        t_end = schedule.steps * math.sqrt(schedule.lr_g * schedule.lr_d)
-        flows = [flow(obj, s, t_end) for s in starts]
     if not args.no_plot:
+        flows = [flow(obj, s, schedule.steps, speed=schedule.speed) for s in starts] if args.flow else []
         out = args.out or f"phase-{obj.name}.png"
         fig = phase_figure(obj, run, cont, disc, window, grid_n, flows)
         report["figure"] = save_figure(fig, out)
@@ -191,18 +195,18 @@ def main(argv=None) -> int:
     return 0
 
 
-def compare(args, params, schedule, opt, starts, window) -> int:
+def compare(args, params, schedule, opt, starts, window, grid_n) -> int:
     names = args.compare or FIGURE3
     panels, reports = [], []
     for name in names:
         obj = objective(*parse_name(name), params)
-        report, run, _, _ = analyze(obj, schedule, opt, starts)
+        report, run, _, _ = analyze(obj, schedule, opt, starts, record=not grid_n)
         reports.append(report)
         panels.append((obj, run, f"{report['verdict']['continuous']}; discrete {report['verdict']['discrete']}"))
     result = {"compare": reports}
     if not args.no_plot:
         out = args.out or "phase-compare.png"
-        result["figure"] = save_figure(compare_figure(panels, window), out)
+        result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), out)
     if args.json:
         print_json(result)
     else:

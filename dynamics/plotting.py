@@ -148,13 +148,13 @@ def phase_figure(
     return fig
 
 
-def compare_figure(panels, window=WINDOW, columns: int = 3) -> Figure:
-    """Several objectives side by side; panels = [(objective, run, subtitle)]."""
+def compare_figure(panels, window=WINDOW, columns: int = 3, grid_n: int | None = None) -> Figure:
+    """Several objectives side by side; panels = [(objective, run, subtitle)]; basin maps for a start grid."""
     rows = -(-len(panels) // columns)
     fig = Figure(figsize=(4.2 * columns, 4.2 * rows), layout="constrained")
     axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
     for ax, (obj, run, subtitle) in zip(axes, panels, strict=False):
-        phase_axes(ax, obj, run, window, title=f"{obj.title}\n{subtitle}")
+        phase_axes(ax, obj, run, window, grid_n, title=f"{obj.title}\n{subtitle}")
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
     status_legend(axes[0])

@@ -129,12 +129,8 @@ def lipschitz_figure(res: dict) -> Figure:
     x = res["x"]
     top.plot(x, res["p_data"], **DATA)
     top.plot(x, res["p_g"], **GEN)
-    top.plot(
-        res["x_data"], np.zeros_like(res["x_data"]), "|", color=BLACK, markersize=12, label="real samples"
-    )
-    top.plot(
-        res["x_gen"], np.zeros_like(res["x_gen"]), "x", color=GREEN, markersize=6, label="generated samples"
-    )
+    top.plot(res["x_data"], np.zeros_like(res["x_data"]), "|", color=BLACK, markersize=12, label="real samples")
+    top.plot(res["x_gen"], np.zeros_like(res["x_gen"]), "x", color=GREEN, markersize=6, label="generated samples")
     top.set_ylabel("density")
     top.legend(fontsize=8, loc="upper right")
     top.set_title(f"W1 = {res['w1']:.4g},  LS-GAN κ = {res['kappa']:g}, λ = {res['lam']:g}", fontsize=9)

@@ -10,7 +10,7 @@ For a generator G_θ(z) and a discriminator held fixed during the generator step
     ∂/∂θ E_z[loss(D(G_θ(z)))] = E_{x~p_g}[ dloss/dt · t'(x) · ∂x/∂θ ].
 The discriminator "gets better" along D_λ = σ(λ·log(p_data/p_g)), λ from 0 (D = ½) to 1 (D = D*).
 
-CLI: python -m dynamics.saturation [--data SPEC] [--gen SPEC] [--param shift|scale] [--out FILE] [--json]
+CLI: python -m dynamics.saturation [--data SPEC] [--gen SPEC] [--gen-family shift|scale] [--out FILE] [--json]
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def generator_gradients(data: Distribution, gen: Distribution, lambdas, param: s
     D locally constant and contribute no gradient. Expectations use the trapezoid rule over p_g's support.
     """
     if param not in ("shift", "scale"):
-        raise InputError(f"--param must be 'shift' or 'scale', got {param!r}")
+        raise InputError(f"--gen-family must be 'shift' or 'scale', got {param!r}")
     lo, hi = gen.support()
     x = np.unique(np.concatenate([np.linspace(lo, hi, n), [b for b in gen.breakpoints() if lo < b < hi]]))
     pg = gen.pdf(x)
@@ -77,9 +77,7 @@ def generator_gradients(data: Distribution, gen: Distribution, lambdas, param: s
     return {k: np.array(v) for k, v in out.items()}
 
 
-def expected_loss(
-    data: Distribution, gen: Distribution, lam: float, theta: float, param: str, n: int = 20001
-):
+def expected_loss(data: Distribution, gen: Distribution, lam: float, theta: float, param: str, n: int = 20001):
     """E_z[loss(D_λ(G_θ(z)))] for both losses, D_λ built for θ = 0 and held fixed (for gradient checks)."""
     lo, hi = gen.support()
     z = np.linspace(lo, hi, n)
@@ -97,7 +95,7 @@ EXAMPLES = """examples:
   python -m dynamics.saturation
   python -m dynamics.saturation --data "normal(0, 1)" --gen "normal(4, 0.5)" --json --no-plot
   python -m dynamics.saturation --data "mixture(normal(-2, 0.5), normal(2, 0.5))" --gen "laplace(5, 1)" \\
-      --param scale --out saturation.svg
+      --gen-family scale --out saturation.svg
 """
 
 
@@ -110,7 +108,13 @@ def build_parser() -> Parser:
     )
     ap.add_argument("--data", default="normal(0, 1)", help="p_data spec (default: normal(0, 1))")
     ap.add_argument("--gen", default="normal(4, 0.5)", help="starting p_g spec (default: normal(4, 0.5))")
-    ap.add_argument("--param", default="shift", help="generator parameter θ: shift (location) or scale")
+    ap.add_argument(
+        "--gen-family",
+        "--param",
+        dest="param",
+        default="shift",
+        help="generator family G_θ and its parameter θ: shift (θ + X) or scale (m + e^θ·(X − m))",
+    )
     ap.add_argument("--levels", type=int, default=21, help="number of λ values in [0, 1] (default 21)")
     ap.add_argument("--out", help="figure file (.png/.svg/.pdf); default saturation.png")
     ap.add_argument("--json", action="store_true", help="print one JSON object with the plotted numbers")
@@ -148,4 +152,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(run_main(main))
+    raise SystemExit(run_main(main, prog="python -m dynamics.saturation"))

@@ -1,7 +1,7 @@
 """Local stability at the equilibrium (0, 0): the Jacobian and its eigenvalues in closed form and numerically,
 the discrete update operators of every optimizer, and sweeps over learning rate and regularizer weight.
 
-Non-smooth objectives are analysed side by side: every kink (|·|, max, sign, Heaviside) that passes through
+Non-smooth objectives are analysed side by side: every kink (|·|, max) of the objective that passes through
 the equilibrium splits its neighbourhood into sides; on each side the objective is smooth and gets its own
 field and Jacobian. The Jacobian is reported only where all sides agree and the field vanishes at (0, 0);
 otherwise the sides are reported and the verdict is "undefined (non-smooth)" — never a number that
@@ -30,7 +30,7 @@ from dynamics.objectives import (
 )
 from dynamics.optimizers import BUFFERS, Optimizer, play_round
 
-NONSMOOTH = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign)
+NONSMOOTH = (sp.Abs, sp.Max, sp.Min)  # the kinks objectives are written with (their derivatives come later)
 REPRESENTATIVE = dict(zip(PARAM_SYMBOLS.values(), (0.7, 0.9, 0.8), strict=True))
 DIRECTIONS = [(math.cos((2 * k + 1) * math.pi / 8), math.sin((2 * k + 1) * math.pi / 8)) for k in range(8)]
 TOL = 1e-9
@@ -46,12 +46,7 @@ def _branch(atom, point) -> tuple[sp.Expr, str]:
         return atom.args[pick], " and ".join(f"{sp.sstr(atom.args[pick])} {cmp} {sp.sstr(o)}" for o in others)
     (u,) = atom.args
     sign = 1 if values[0] > 0 else -1
-    condition = f"{sp.sstr(u)} {'>' if sign > 0 else '<'} 0"
-    if isinstance(atom, sp.Abs):
-        return sign * u, condition
-    if isinstance(atom, sp.sign):
-        return sp.Integer(sign), condition
-    return sp.Integer(1 if sign > 0 else 0), condition
+    return sign * u, f"{sp.sstr(u)} {'>' if sign > 0 else '<'} 0"
 
 
 def resolve_kinks(exprs, point) -> tuple[list, frozenset]:
@@ -116,32 +111,34 @@ class _NumericAtEquilibrium:
 def sides(loss: str, reg: str = "none") -> tuple[Side, ...]:
     """The distinct smooth sides of the objective around (0, 0) (one side when it is smooth there)."""
     L_G, L_D = objective_exprs(loss, reg)
-    noisy = reg == "instance-noise"
-    found: list[Side] = []
+    branches = {}
     for c, s in DIRECTIONS:
         point = {theta: 1e-4 * c, psi: 1e-4 * s, **REPRESENTATIVE, **dict.fromkeys(NOISE, 0.0)}
-        (l_g, l_d), condition = resolve_kinks([L_G, L_D], point)
-        v = field_from_objective(l_g, l_d, reg)
-        J = v.jacobian([theta, psi])
-        at_eq = {theta: 0, psi: 0}
-        v0, J0 = v.subs(at_eq), J.subs(at_eq)
-        if noisy:
-            v0, J0 = v0.applyfunc(gaussian_mean), J0.applyfunc(gaussian_mean)
-            v0 = v0 if all(e is not None for e in v0) else None
-            J0 = J0 if all(e is not None for e in J0) else None
-        if J0 is not None:
-            J0 = J0.applyfunc(_tidy)
-        raw = [*v.subs(at_eq), *J.subs(at_eq)]
-        side = Side(
-            condition=" and ".join(sorted(condition)),
-            value=v0,
-            jacobian=J0,
-            numeric=tuple(_NumericAtEquilibrium(e, noisy) for e in raw),
-        )
-        same = [o for o in found if _same_side(o, side)]
-        if not same:
+        resolved, condition = resolve_kinks([L_G, L_D], point)
+        branches.setdefault(condition, resolved)
+    found: list[Side] = []
+    for condition, (l_g, l_d) in branches.items():
+        side = _side(" and ".join(sorted(condition)), l_g, l_d, reg)
+        if not any(_same_side(other, side) for other in found):
             found.append(side)
     return tuple(found)
+
+
+def _side(condition: str, l_g: sp.Expr, l_d: sp.Expr, reg: str) -> Side:
+    """Field value and Jacobian at (0, 0) of one smooth piece, in closed form where possible."""
+    noisy = reg == "instance-noise"
+    v = field_from_objective(l_g, l_d, reg)
+    J = v.jacobian([theta, psi])
+    at_eq = {theta: 0, psi: 0}
+    v0, J0 = v.subs(at_eq), J.subs(at_eq)
+    raw = [*v0, *J0]
+    if noisy:
+        v0, J0 = v0.applyfunc(gaussian_mean), J0.applyfunc(gaussian_mean)
+        v0 = v0 if all(e is not None for e in v0) else None
+        J0 = J0 if all(e is not None for e in J0) else None
+    if J0 is not None:
+        J0 = J0.applyfunc(_tidy)
+    return Side(condition, v0, J0, tuple(_NumericAtEquilibrium(e, noisy) for e in raw))
 
 
 def _same_side(a: Side, b: Side) -> bool:
@@ -232,12 +229,17 @@ def update_matrix(
     return np.concatenate(out, axis=1).T
 
 
-def discrete_verdict(radius: float | None) -> str:
+def discrete_verdict(M: np.ndarray | None) -> str:
+    """converges (ρ < 1), diverges (ρ > 1) or cycles, for the update operator M.
+
+    Within 10⁻⁶ of ρ = 1 the eigenvalues of a defective M (a Jordan block on the unit circle) are only
+    known to ~10⁻⁸, so there the growth of ‖M^k‖ decides: linear growth diverges, bounded powers cycle."""
+    radius = spectral_radius(M)
     if radius is None or not np.isfinite(radius):
         return "undefined"
-    if radius < 1 - TOL:
-        return "converges"
-    return "cycles" if radius <= 1 + TOL else "diverges"
+    if abs(radius - 1) > 1e-6:
+        return "converges" if radius < 1 else "diverges"
+    return "diverges" if np.linalg.norm(np.linalg.matrix_power(M, 1 << 14), 2) > 1e3 else "cycles"
 
 
 def spectral_radius(M: np.ndarray | None) -> float | None:
@@ -248,13 +250,14 @@ def radius_vs_lr(
     obj: Objective, lrs, opt: Optimizer, scheme: str = "sim", g_steps: int = 1, d_steps: int = 1, ratio=1.0
 ) -> np.ndarray:
     """Spectral radius of the update operator for each learning rate (lr_d = ratio·lr_g); NaN if undefined."""
-    eq = equilibrium(obj)
-    out = np.full(len(lrs), np.nan)
-    if eq.jacobian is None or not opt.linear:
-        return out
-    for i, lr in enumerate(lrs):
-        out[i] = spectral_radius(update_matrix(eq.jacobian, opt, (lr, ratio * lr), scheme, g_steps, d_steps))
-    return out
+    J = equilibrium(obj).jacobian
+    if J is None or not opt.linear:
+        return np.full(len(lrs), np.nan)
+    return np.array([_radius(J, opt, lr, scheme, g_steps, d_steps, ratio) for lr in lrs])
+
+
+def _radius(J, opt, lr, scheme, g_steps, d_steps, ratio) -> float:
+    return spectral_radius(update_matrix(J, opt, (lr, ratio * lr), scheme, g_steps, d_steps))
 
 
 def eigenvalue_paths(loss: str, reg: str, param: str, values, **params) -> np.ndarray:
@@ -268,8 +271,8 @@ def eigenvalue_paths(loss: str, reg: str, param: str, values, **params) -> np.nd
 
 
 def critical_values(loss: str, reg: str, param: str) -> dict:
-    """Closed-form thresholds in `param`: where the eigenvalues turn real (discriminant 0) and where the
-    largest real part crosses 0, for the other parameters at their symbolic values."""
+    """Closed-form threshold in `param` where the eigenvalues turn real: the discriminant (tr J)² − 4 det J
+    and its roots, the other parameters kept symbolic."""
     form = closed_form(loss, reg)
     J, symbol = form["jacobian"], PARAM_SYMBOLS.get(param)
     if J is None or symbol is None:
@@ -279,3 +282,27 @@ def critical_values(loss: str, reg: str, param: str) -> dict:
         "discriminant": disc,
         "real_from": [s for s in sp.solve(sp.Eq(disc, 0), symbol) if s.is_real is not False],
     }
+
+
+def max_stable_lr(
+    obj: Objective, opt: Optimizer, scheme: str = "sim", g_steps: int = 1, d_steps: int = 1, ratio=1.0, high=10.0
+) -> float | None:
+    """The learning rate h* at which the update operator's spectral radius reaches 1 (converges below it):
+    scanned on a log grid from 10⁻⁴ to `high`, then refined by bisection. None if no h there converges."""
+
+    J = equilibrium(obj).jacobian
+    if J is None or not opt.linear:
+        return None
+    grid = np.geomspace(1e-4, high, 200)
+    radii = np.array([_radius(J, opt, h, scheme, g_steps, d_steps, ratio) for h in grid])
+    stable = np.flatnonzero(radii < 1 - TOL)
+    if not stable.size:
+        return None
+    last = stable[-1]
+    if last == len(grid) - 1:
+        return float(grid[-1])
+    lo, hi = grid[last], grid[last + 1]
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _radius(J, opt, mid, scheme, g_steps, d_steps, ratio) < 1 else (lo, mid)
+    return float(lo)

@@ -44,9 +44,7 @@ def test_help_has_examples(module, capsys):
 
 
 def test_optimal_json_disjoint_uniforms(capsys):
-    res = run_json(
-        optimal, ["--data", "uniform(0, 1)", "--gen", "uniform(3, 4)", "--discriminator=-2,4"], capsys
-    )
+    res = run_json(optimal, ["--data", "uniform(0, 1)", "--gen", "uniform(3, 4)", "--discriminator=-2,4"], capsys)
     for key in ("js", "kl_data_gen", "kl_gen_data", "tv", "w1", "c_g", "c_g_identity", "grid", "errors"):
         assert key in res
     assert res["js"] == pytest.approx(math.log(2), abs=1e-12)
@@ -73,8 +71,10 @@ def test_saturation_json(capsys):
     assert g["lambda"] == [0, 0.25, 0.5, 0.75, 1]
     assert all(n > s for n, s in zip(g["grad_ns"][1:], g["grad_sat"][1:], strict=True))
     assert len(res["curves"]["d"]) == len(res["curves"]["loss_sat"]) == 199
-    assert run_main(saturation.main, ["--param", "width", "--no-plot"]) == 2
-    assert "--param must be 'shift' or 'scale'" in capsys.readouterr().err
+    assert run_main(saturation.main, ["--gen-family", "width", "--no-plot"]) == 2
+    assert "--gen-family must be 'shift' or 'scale', got 'width'" in capsys.readouterr().err
+    scale = run_json(saturation, ["--gen-family", "scale", "--levels", "3"], capsys)
+    assert scale["param"] == "scale" and scale["gradients"]["grad_ns"][2] > 0
 
 
 def test_lipschitz_json(capsys):

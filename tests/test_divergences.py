@@ -45,9 +45,7 @@ def test_kl_uniforms_nested_and_infinite():
     assert g["kl_qp"].value == math.inf
 
 
-@pytest.mark.parametrize(
-    "spec", ["normal(0, 1)", "uniform(-1, 2)", "mixture(normal(-2, 0.5), laplace(2, 1))"]
-)
+@pytest.mark.parametrize("spec", ["normal(0, 1)", "uniform(-1, 2)", "mixture(normal(-2, 0.5), laplace(2, 1))"])
 def test_js_of_identical_is_zero(spec):
     p = parse(spec)
     assert js(p, p).value == pytest.approx(0, abs=1e-13)
@@ -93,9 +91,7 @@ def test_tv_and_w1_equal_shape_normals(dm, s):
 
 
 def test_w1_scale_change_and_disjoint_uniforms():
-    assert w1(parse("normal(0, 1)"), parse("normal(0, 2)")).value == pytest.approx(
-        math.sqrt(2 / math.pi), abs=1e-10
-    )
+    assert w1(parse("normal(0, 1)"), parse("normal(0, 2)")).value == pytest.approx(math.sqrt(2 / math.pi), abs=1e-10)
     assert w1(parse("uniform(0, 1)"), parse("uniform(3, 4)")).value == pytest.approx(3, abs=1e-12)
     # W1 = ∫|Q_p(u) − Q_q(u)| du: U(0,1) vs U(0,3) gives ∫ 2u du = 1
     assert w1(parse("uniform(0, 1)"), parse("uniform(0, 3)")).value == pytest.approx(1, abs=1e-12)

@@ -44,9 +44,7 @@ def _dense_lp(xd, xg, kappa, lam):
                 r[a], r[b] = 1, -1
                 rows.append(r)
                 rhs.append(kappa * abs(y[a] - y[b]))
-    return optimize.linprog(
-        cost, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=(0, None), method="highs"
-    ).fun
+    return optimize.linprog(cost, A_ub=np.array(rows), b_ub=np.array(rhs), bounds=(0, None), method="highs").fun
 
 
 @pytest.mark.parametrize("kappa, lam", [(1, 1), (2, 1), (1, 10), (0.5, 1)])

@@ -54,9 +54,7 @@ def test_c_of_g_equals_identity(a, b):
 
 
 def test_c_of_g_known_values():
-    assert virtual_criterion(parse("normal(1, 2)"), parse("normal(1, 2)"))[0] == pytest.approx(
-        -math.log(4), abs=1e-12
-    )
+    assert virtual_criterion(parse("normal(1, 2)"), parse("normal(1, 2)"))[0] == pytest.approx(-math.log(4), abs=1e-12)
     assert virtual_criterion(parse("uniform(0, 1)"), parse("uniform(3, 4)"))[0] == pytest.approx(0, abs=1e-12)
 
 
@@ -94,6 +92,20 @@ def test_summary_fast_agrees_with_quadrature():
         assert abs(fast[key] - exact[key]) <= 5 * fast["errors"][key] + 1e-9, key
     # on a grid the identity holds up to log 2 × the trapezoid rule's error on the total mass
     assert abs(fast["c_g"] - fast["c_g_identity"]) <= 5 * fast["errors"]["c_g"] + 10 * fast["errors"]["js"]
+
+
+def test_d_star_from_logs_survives_underflow():
+    from dynamics.optimal import optimal_discriminator_from_logs
+
+    res = summary(parse("normal(0, 0.1)"), parse("normal(100, 0.1)"), 1001)
+    assert res["d_star_undefined"] == []  # both densities underflow at x = 50, yet D* is defined there
+    mid = np.argmin(np.abs(res["x"] - 50))
+    assert res["p_data"][mid] == 0 and res["p_g"][mid] == 0
+    xm = res["x"][mid]
+    logit = (-(xm**2) + (xm - 100) ** 2) / (2 * 0.01)
+    assert res["d_star"][mid] == pytest.approx(special.expit(logit), abs=1e-12)
+    d, ok = optimal_discriminator_from_logs(np.array([-np.inf, 0.0, -1000.0]), np.array([-np.inf, -np.inf, -1001.0]))
+    assert np.isnan(d[0]) and not ok[0] and d[1] == 1.0 and d[2] == pytest.approx(special.expit(1.0))
 
 
 def test_undefined_intervals_between_disjoint_uniforms():

@@ -17,8 +17,7 @@ def test_loss_curves_closed_forms_and_derivatives():
         np.testing.assert_allclose(c[f"dloss_dd_{kind}"], fd, rtol=1e-6)
         t = special.logit(d)
         through_logit = (
-            loss_curves(special.expit(t + h))[f"loss_{kind}"]
-            - loss_curves(special.expit(t - h))[f"loss_{kind}"]
+            loss_curves(special.expit(t + h))[f"loss_{kind}"] - loss_curves(special.expit(t - h))[f"loss_{kind}"]
         )
         np.testing.assert_allclose(c[f"dloss_dlogit_{kind}"], through_logit / (2 * h), rtol=1e-6)
     # early in training (D(G(z)) → 0) the saturating gradient through the logit vanishes, the other does not
