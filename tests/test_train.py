@@ -171,3 +171,38 @@ def test_log_has_both_gradient_norms_for_every_round_with_k_disc_steps(tmp_path)
     r = train({"data": "ring8", "loss": "loss-sensitive", "d_steps": 5, "steps": 4, **FAST}, out=tmp_path)
     rows = log(r["run_dir"])
     assert len(rows) == 4 and all(d > 0 and g > 0 for _, _, d, g in rows)
+
+
+def test_ctrl_c_on_the_command_line_saves_and_exits_130(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "models.train", "--steps", "100000", "--out", str(out), "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out / "log.csv").exists():
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    step = checkpoint.load(out / "checkpoint.pt")["step"]
+    assert f"interrupted at step {step}" in stdout and f"--resume {out}" in stdout and 0 < step < 100000
+    assert len(log(out)) == step and "Traceback" not in stderr
+
+
+@pytest.mark.slow
+def test_ring8_reaches_all_modes(tmp_path):
+    cfg = {"data": "ring8", "loss": "nsgan", "lr": 1e-4, "batch": 256, "steps": 6000, "eval_every": 6000}
+    last = metrics(train(cfg, out=tmp_path)["run_dir"])[-1]
+    assert last["modes"] == 8 and last["high_quality"] > 0.3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["mnist5k", "fashion-mnist"])
+def test_28_pixel_runs_lower_frechet_distance(tmp_path, cache, name):
+    r = train({"data": name, "loss": "nsgan", "steps": 300, "eval_every": 300}, out=tmp_path, cache_dir=cache)
+    first, last = metrics(r["run_dir"])
+    assert last["fd"] < first["fd"] / 3
