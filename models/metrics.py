@@ -71,7 +71,7 @@ def disc_vs_optimal(d_values, density, samples, x):
 
 
 class Classifier(nn.Module):
-    """Two conv blocks and a 128-feature layer; works for 8×8 and 28×28 inputs (adaptive pooling)."""
+    """Two conv blocks and a 128-feature layer; works for 8×8 and 28×28 inputs (adaptive max pooling to 4×4)."""
 
     def __init__(self, channels=1, n_classes=10):
         super().__init__()
@@ -81,9 +81,9 @@ class Classifier(nn.Module):
             nn.MaxPool2d(2),
             nn.Conv2d(32, 64, 3, padding=1),
             nn.ReLU(),
-            nn.AdaptiveAvgPool2d(2),
+            nn.AdaptiveMaxPool2d(4),
             nn.Flatten(),
-            nn.Linear(256, 128),
+            nn.Linear(1024, 128),
             nn.ReLU(),
         )
         self.head = nn.Linear(128, n_classes)
@@ -105,7 +105,7 @@ def _apply(fn, x, batch=1000):
 
 def classifier(data, cache_dir):
     """The data set's feature classifier and real-feature statistics, trained once (seed 0) and cached."""
-    path = Path(cache_dir) / f"classifier-{data.name}-v1.pt"
+    path = Path(cache_dir) / f"classifier-{data.name}-v2.pt"
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.manual_seed(0)
         net = Classifier(data.shape[0], data.n_classes)

@@ -63,7 +63,7 @@ def test_frechet_distance_of_known_gaussians():
 def test_digit_classifier_is_cached_accurate_and_separates_real_from_noise(tmp_path):
     data = digits()
     net, stats = metrics.classifier(data, tmp_path)
-    assert (tmp_path / "classifier-digits-v1.pt").exists()
+    assert (tmp_path / "classifier-digits-v2.pt").exists()
     assert stats["accuracy"] > 0.9
     net2, stats2 = metrics.classifier(data, tmp_path)
     assert stats2["accuracy"] == stats["accuracy"]
