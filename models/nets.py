@@ -1,0 +1,143 @@
+"""Networks: MLPs for 1-D/2-D data, DCGAN-class conv nets (Radford 2015) for 8/16/28/32-pixel images,
+class-conditional versions (Mirza & Osindero 2014: the one-hot label is concatenated to G's input and to D's
+input), and the CLS-GAN loss function (Qi 2017) whose class of minimal loss is its classification.
+
+Every discriminator returns scores of shape (n,); conditional ones take (x, y) with integer labels y.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def mlp(n_in, n_out, width=128, depth=3):
+    """depth Linear layers with LeakyReLU(0.2) between them."""
+    layers, n = [], n_in
+    for _ in range(depth - 1):
+        layers += [nn.Linear(n, width), nn.LeakyReLU(0.2)]
+        n = width
+    return nn.Sequential(*layers, nn.Linear(n, n_out))
+
+
+def one_hot(y, n_classes):
+    return F.one_hot(y, n_classes).float()
+
+
+class MLPGenerator(nn.Module):
+    """z (and one-hot y) → a point in R^dim."""
+
+    def __init__(self, dim, nz=2, n_classes=0, width=128, depth=3):
+        super().__init__()
+        self.nz, self.n_classes = nz, n_classes
+        self.net = mlp(nz + n_classes, dim, width, depth)
+
+    def forward(self, z, y=None):
+        return self.net(z if y is None else torch.cat([z, one_hot(y, self.n_classes)], 1))
+
+
+class MLPDiscriminator(nn.Module):
+    """x (and one-hot y) → n_out scores; n_out = 1 gives the usual (n,) scores."""
+
+    def __init__(self, dim, n_classes=0, width=128, depth=3, n_out=1):
+        super().__init__()
+        self.n_classes, self.n_out = n_classes, n_out
+        self.net = mlp(dim + n_classes, n_out, width, depth)
+
+    def forward(self, x, y=None):
+        out = self.net(x if y is None else torch.cat([x, one_hot(y, self.n_classes)], 1))
+        return out.squeeze(1) if self.n_out == 1 else out
+
+
+def _start(size):
+    """Spatial size the conv stacks start/end at: 7 for 28 pixels, 4 for powers of two (8, 16, 32)."""
+    if size == 28:
+        return 7
+    if size >= 8 and 2 ** round(math.log2(size)) == size:
+        return 4
+    raise ValueError(f"DCGAN nets support 8, 16, 28 or 32 pixels, got {size}")
+
+
+def _norm(kind, ch):
+    return {"batch": nn.BatchNorm2d, "layer": lambda c: nn.GroupNorm(1, c), "none": lambda c: nn.Identity()}[kind](ch)
+
+
+class DCGANGenerator(nn.Module):
+    """z → Linear to (width·2^(L−1), s, s) → L × [ConvTranspose(4, stride 2) + BN + ReLU] → tanh image."""
+
+    def __init__(self, size=32, channels=1, nz=64, n_classes=0, width=64):
+        super().__init__()
+        self.nz, self.n_classes, s = nz, n_classes, _start(size)
+        blocks = round(math.log2(size // s))
+        ch = width * 2 ** (blocks - 1)
+        self.head = nn.Sequential(
+            nn.Linear(nz + n_classes, ch * s * s),
+            nn.Unflatten(1, (ch, s, s)),
+            nn.BatchNorm2d(ch),
+            nn.ReLU(True),
+        )
+        layers = []
+        for i in range(blocks):
+            out = channels if i == blocks - 1 else ch // 2
+            layers.append(nn.ConvTranspose2d(ch, out, 4, 2, 1, bias=i == blocks - 1))
+            layers += [nn.Tanh()] if i == blocks - 1 else [nn.BatchNorm2d(out), nn.ReLU(True)]
+            ch = out
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, z, y=None):
+        return self.body(self.head(z if y is None else torch.cat([z, one_hot(y, self.n_classes)], 1)))
+
+
+class DCGANDiscriminator(nn.Module):
+    """image (and label planes) → L × [Conv(4, stride 2) + norm + LeakyReLU(0.2)] → Linear to n_out scores.
+
+    norm: "batch" (DCGAN), "layer" (per-sample, needed by gradient penalties, Gulrajani 2017) or "none".
+    """
+
+    def __init__(self, size=32, channels=1, n_classes=0, width=64, norm="batch", n_out=1):
+        super().__init__()
+        self.n_classes, self.n_out, s = n_classes, n_out, _start(size)
+        blocks = round(math.log2(size // s))
+        layers, ch = [], channels + n_classes
+        for i in range(blocks):
+            out = width * 2**i
+            layers.append(nn.Conv2d(ch, out, 4, 2, 1, bias=i == 0 or norm == "none"))
+            layers += ([] if i == 0 else [_norm(norm, out)]) + [nn.LeakyReLU(0.2, True)]
+            ch = out
+        self.body = nn.Sequential(*layers, nn.Flatten(), nn.Linear(ch * s * s, n_out))
+
+    def forward(self, x, y=None):
+        if y is not None:
+            planes = one_hot(y, self.n_classes)[:, :, None, None].expand(-1, -1, *x.shape[2:])
+            x = torch.cat([x, planes.to(x.dtype)], 1)
+        out = self.body(x)
+        return out.squeeze(1) if self.n_out == 1 else out
+
+
+class CLSDiscriminator(nn.Module):
+    """CLS-GAN loss function L(x, y) = −log softmax(a(x))_y (Qi 2017): low for real x of class y; the class
+    of minimal loss, argmax a(x), classifies x. `body` maps x to n_classes logits a(x)."""
+
+    def __init__(self, body):
+        super().__init__()
+        self.body = body
+
+    def forward(self, x, y):
+        return -F.log_softmax(self.body(x), 1).gather(1, y[:, None]).squeeze(1)
+
+    def classify(self, x):
+        return self.body(x).argmax(1)
+
+
+def init_weights(module):
+    """DCGAN initialisation: conv weights N(0, 0.02), norm scales N(1, 0.02), biases 0."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, (nn.BatchNorm2d, nn.GroupNorm)):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)

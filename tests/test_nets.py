@@ -1,0 +1,47 @@
+"""Network shapes, conditioning, and the CLS-GAN classification rule."""
+
+import pytest
+import torch
+
+from models import nets
+
+
+@pytest.mark.parametrize("size", [8, 16, 28, 32])
+def test_dcgan_shapes_and_range(size):
+    G, D = nets.DCGANGenerator(size, 1, 16, width=8), nets.DCGANDiscriminator(size, 1, width=8, norm="layer")
+    x = G(torch.randn(5, 16))
+    assert x.shape == (5, 1, size, size) and x.abs().max() <= 1 and D(x).shape == (5,)
+
+
+def test_unsupported_size():
+    with pytest.raises(ValueError, match="8, 16, 28 or 32"):
+        nets.DCGANGenerator(30)
+
+
+def test_conditional_nets_use_the_label():
+    torch.manual_seed(0)
+    G, D = nets.DCGANGenerator(8, 1, 4, n_classes=10, width=8), nets.DCGANDiscriminator(8, 1, 10, width=8)
+    G.eval()
+    D.eval()
+    z = torch.randn(1, 4).repeat(2, 1)
+    x = G(z, torch.tensor([1, 2]))
+    assert not torch.allclose(x[0], x[1])
+    assert D(x[:1].repeat(2, 1, 1, 1), torch.tensor([1, 2])).unique().numel() == 2
+    M = nets.MLPDiscriminator(2, n_classes=3)
+    assert M(torch.zeros(3, 2), torch.tensor([0, 1, 2])).unique().numel() == 3
+
+
+def test_cls_loss_is_minimal_at_the_predicted_class():
+    torch.manual_seed(0)
+    D = nets.CLSDiscriminator(nets.MLPDiscriminator(2, n_out=4))
+    x = torch.randn(50, 2)
+    losses = torch.stack([D(x, torch.full((50,), k)) for k in range(4)], 1)
+    assert torch.equal(losses.argmin(1), D.classify(x))
+    assert (losses >= 0).all() and torch.allclose(torch.exp(-losses).sum(1), torch.ones(50))
+
+
+def test_dcgan_init():
+    torch.manual_seed(0)
+    D = nets.DCGANDiscriminator(32, 1, width=64).apply(nets.init_weights)
+    w = D.body[2].weight
+    assert w.std().item() == pytest.approx(0.02, rel=0.05) and abs(w.mean().item()) < 1e-3
