@@ -12,7 +12,10 @@ PAGES = [
     st.Page(
         "pages/saturation.py", title="Saturating vs non-saturating", icon=":material/speed:", url_path="saturation"
     ),
+    st.Page("pages/train1d.py", title="1-D GAN training", icon=":material/show_chart:", url_path="train1d"),
+    st.Page("pages/mixtures.py", title="2-D mixtures", icon=":material/scatter_plot:", url_path="mixtures"),
     st.Page("pages/lipschitz.py", title="LS-GAN vs WGAN", icon=":material/straighten:", url_path="lipschitz"),
+    st.Page("pages/images.py", title="Image GANs", icon=":material/image:", url_path="images"),
 ]
 
 st.navigation(PAGES).run()

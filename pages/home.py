@@ -31,10 +31,27 @@ st.markdown(
 )
 st.page_link("pages/saturation.py", label="Saturating vs non-saturating", icon=":material/speed:")
 st.markdown("The two generator losses, their gradients, and the generator's gradient as D approaches D*.")
+st.page_link("pages/train1d.py", label="1-D GAN training", icon=":material/show_chart:")
+st.markdown(
+    "A small neural GAN trained live on a 1-D density (play / pause / step / reset): the Goodfellow et al. "
+    "(2014) Figure 1 picture with the learned D against D*, and JS over training."
+)
+st.page_link("pages/mixtures.py", label="2-D mixtures", icon=":material/scatter_plot:")
+st.markdown(
+    "ring8 and grid25 trained live: the discriminator as a heat map, the samples, modes captured and the "
+    "high-quality fraction over time."
+)
 st.page_link("pages/lipschitz.py", label="LS-GAN vs WGAN", icon=":material/straighten:")
 st.markdown(
     "Lipschitz-constrained critics (the WGAN Kantorovich potential, Qi's LS-GAN bounds) and the gradient each "
-    "gives the generator, for κ = 1, 3, 5, next to the classic GAN's vanishing gradient."
+    "gives the generator, for κ = 1, 3, 5, next to the classic GAN's vanishing gradient; a torch run with "
+    "k = 1, 3, 5 discriminator steps per generator step."
+)
+st.page_link("pages/images.py", label="Image GANs", icon=":material/image:")
+st.markdown(
+    "DCGANs on 8×8 digits trained live on the CPU; runs trained headless (e.g. on a GPU) loaded from their run "
+    "directories: sample grids, losses, gradient norms and Fréchet distance side by side, and conditional "
+    "generation per class."
 )
 st.markdown(
     """

@@ -41,3 +41,21 @@ def densities(default: str = "gaussians"):
     data = _spec("data", "p_data", PRESETS[default][0])
     gen = _spec("gen", "p_g", PRESETS[default][1])
     return data, gen
+
+
+DATA_PRESETS = {
+    "bimodal": "mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))",
+    "trimodal": "mixture(normal(-3, 0.3), normal(0, 0.3), normal(3, 0.3))",
+    "gaussian": "normal(0, 1)",
+    "uniform": "uniform(0, 1)",
+    "laplace": "laplace(0, 1)",
+    "custom": None,
+}
+
+
+def density(default: str = "bimodal"):
+    """One density for the training pages: a preset, or any spec with 'custom'."""
+    name = ui.select("density", "Data density", list(DATA_PRESETS), default, fmt=lambda k: DATA_PRESETS[k] or "custom")
+    if name != "custom":
+        return parse(DATA_PRESETS[name])
+    return _spec("data", "p_data", DATA_PRESETS[default])

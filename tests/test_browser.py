@@ -20,6 +20,9 @@ PAGES = {
     "optimal": "Optimal discriminator",
     "saturation": "Saturating vs non-saturating",
     "lipschitz": "LS-GAN vs WGAN",
+    "train1d": "1-D GAN training",
+    "mixtures": "2-D mixtures",
+    "images": "Image GANs",
 }
 
 
@@ -115,3 +118,20 @@ def test_locked_control_is_disabled(page, server):
     assert slider(page, "learning rate h").is_disabled()
     assert not slider(page, "rounds").is_disabled()
     assert page.locator('[data-testid="stSelectbox"]', has_text="Loss").count() == 0
+
+
+@pytest.mark.parametrize("name", ["train1d", "mixtures"])
+def test_play_trains_live_and_pause_stops(page, server, name):
+    open_page(page, f"{server}/{name}")
+    before = figure_src(page)
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(
+        '(b) => { const i = document.querySelector(\'[data-testid="stMain"] [data-testid="stImage"] img\');'
+        " return i && i.src !== b && /Round [1-9]/.test(document.body.innerText); }",
+        arg=before,
+        timeout=30_000,
+    )
+    page.get_by_role("button", name="⏸ Pause").click()
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=10_000)
+    assert_no_error(page)
+    page.screenshot(path=ARTIFACTS / f"{name}-trained.png", full_page=True)

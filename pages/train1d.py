@@ -1,0 +1,98 @@
+"""Page 5: a small neural GAN trained live on a 1-D density — Goodfellow et al. (2014) Figure 1 as it trains."""
+
+import numpy as np
+import streamlit as st
+from matplotlib.figure import Figure
+
+from dynamics.distributions import kde
+from dynamics.optimal import optimal_discriminator
+from dynamics.plotting_1d import DATA, DISC, GEN
+from pages import export, lab, live, oned, ui
+
+KEY = "train1d"
+ui.start_page()
+st.title("1-D GAN training")
+st.markdown(
+    "A generator (MLP, 8-dimensional noise) and a discriminator (MLP) trained on a 1-D density with the losses of "
+    "the Dirac-GAN pages. As in Goodfellow et al. (2014), Figure 1: the data density (dotted), the generated "
+    "density (a KDE of 5,000 samples, solid), the discriminator's P(real | x) (dashed) and, for the same "
+    "generator, the optimal D*(x) = p_data/(p_data + p_g) (dash-dot). Below: JS(p_data ‖ p_g) over training."
+)
+
+with st.sidebar:
+    data = oned.density("bimodal")
+    cfg = live.training_controls({"steps": 3000})
+    rounds = ui.slider("tick", "rounds per update while playing", 10, 500, 100, 10)
+cfg["data"] = str(data)
+s = live.session(KEY, cfg)
+if s is None:
+    st.stop()
+live.controls(KEY, s, rounds)
+
+
+def figure(s) -> Figure:
+    m, x, curve = s.latest
+    grid, d = curve
+    samples = x.ravel()
+    p = s.data.density.pdf(grid)
+    pg = kde(samples).pdf(grid) if np.isfinite(samples).all() and samples.std() > 0 else np.zeros_like(grid)
+    d_star, _ = optimal_discriminator(p, pg)
+    fig = Figure(figsize=(8, 6))
+    fig.subplots_adjust(left=0.09, right=0.91, bottom=0.08, top=0.95, hspace=0.35)
+    top, bottom = fig.subplots(2, 1, height_ratios=[3, 2])
+    top.plot(grid, p, **DATA)
+    top.plot(grid, pg, **GEN)
+    top.set_ylabel("density")
+    twin = top.twinx()
+    twin.plot(grid, 1 / (1 + np.exp(np.clip(d, -50, 50))), **DISC, label="D(x) = P(real | x)")
+    twin.plot(grid, d_star, color="#D55E00", linestyle="-.", label="D*(x)")
+    twin.set_ylim(-0.02, 1.02)
+    twin.set_ylabel("D(x)")
+    top.legend(loc="upper left", fontsize=8)
+    twin.legend(loc="upper right", fontsize=8)
+    top.set_title(f"round {s.trainer.step}: JS = {m['js']:.4f}, W1 = {m['w1']:.4f}", fontsize=10)
+    steps = [r["step"] for r in s.metrics]
+    bottom.plot(steps, [r["js"] for r in s.metrics], marker="o", ms=3, color="#0072B2", label="JS (nats)")
+    bottom.axhline(np.log(2), color="0.6", linestyle=":", label="log 2")
+    bottom.set_xlabel("round")
+    bottom.legend(fontsize=8)
+    return fig
+
+
+def draw(s) -> None:
+    m = s.latest[0]
+    export.show_figure(
+        export.figure_bytes(figure(s)),
+        lambda: figure(s),
+        "train1d",
+        f"Round {s.trainer.step} of {s.cfg['steps']}: JS(p_data ‖ p_g) = {m['js']:.4f} nats, W1 = {m['w1']:.4f}"
+        + (f", mean |D − D*| = {m['d_vs_dstar']:.4f}" if "d_vs_dstar" in m else "")
+        + ".",
+        {
+            "train1d-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
+            "train1d-log.csv": lambda: export.to_csv(list(live.LOG_FIELDS), [r.values() for r in s.log]),
+        },
+    )
+
+
+live.run_live(KEY, s, draw, rounds)
+DEFAULT = {"data": oned.DATA_PRESETS["bimodal"], "loss": "gan", "reg": "none", "optimizer": "adam", "lr": 1e-3}
+DEFAULT |= {"d_steps": 1, "batch": 64, "steps": 3000, "seed": 0}
+lab.show(
+    [
+        lab.Exercise(
+            "train1d_js",
+            "Reset to the defaults (bimodal data, GAN, Adam, learning rate 0.001, batch 64, seed 0) and press "
+            "*Step 100* five times.",
+            "What is JS(p_data ‖ p_g) after 500 rounds? (10 % tolerance)",
+            lambda: live.metric_after(DEFAULT, 500, "js"),
+            "Read it in the summary under the figure.",
+            "The JS divergence drops from near log 2 (the initial generator puts its mass in one narrow place) to "
+            "a few hundredths once both modes are covered. The learned D(x) hovers around ½ where p_g matches "
+            "p_data, as Goodfellow et al. (2014) Fig. 1(d) shows for the ideal case; with finite training it is "
+            "not D*.",
+            rel_tol=0.1,
+        )
+    ]
+)
+ui.share_box("train1d")
