@@ -24,9 +24,10 @@ tab_live, tab_runs = st.tabs(["Train here", "Runs from a directory"])
 with st.sidebar:
     data = ui.select("data", "Data (live run)", IMAGES, "digits")
     cfg = live.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64})
+    conditional = ui.toggle("conditional", "conditional on the class (Mirza & Osindero 2014)")
     rounds = ui.slider("tick", "rounds per update while playing", 1, 200, 50)
     root = ui.text("root", "run directory root", "runs", lambda t: t, "a directory path")
-cfg["data"] = data
+cfg["data"], cfg["conditional"] = data, conditional
 
 
 def grid_fig(s) -> Figure:
@@ -34,9 +35,13 @@ def grid_fig(s) -> Figure:
     fig = Figure(figsize=(9, 4))
     fig.subplots_adjust(left=0.02, right=0.93, bottom=0.12, top=0.9, wspace=0.3)
     ax, curve = fig.subplots(1, 2, width_ratios=[1, 1.3])
-    ax.imshow(image_grid(x[:64]), cmap="gray", vmin=0, vmax=1)
+    if s.cfg["conditional"]:  # evaluation labels are i mod 10: with 10 columns, column k shows class k
+        ax.imshow(image_grid(x[:100], nrow=10), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(f"round {s.trainer.step}: column k = class k", fontsize=10)
+    else:
+        ax.imshow(image_grid(x[:64]), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(f"round {s.trainer.step}", fontsize=10)
     ax.axis("off")
-    ax.set_title(f"round {s.trainer.step}", fontsize=10)
     steps = [r["step"] for r in s.metrics]
     curve.plot(steps, [r["fd"] for r in s.metrics], "-o", ms=3, color=OKABE_ITO[0], label="Fréchet distance")
     curve.set_xlabel("round")
@@ -114,7 +119,13 @@ with tab_runs:
     else:
         names = [p.name for p in found]
         picked = st.multiselect("runs to compare", names, default=names[: min(3, len(names))], key="_runs")
-        chosen = {name: runs.read(p) for name, p in zip(names, found, strict=True) if name in picked}
+        chosen = {}
+        for name, path in zip(names, found, strict=True):
+            if name in picked:
+                try:
+                    chosen[name] = runs.read(path)
+                except (OSError, ValueError, KeyError) as err:
+                    st.warning(f"Run directory {str(path)!r} cannot be read ({err}); it is left out.")
         if chosen:
             columns = st.columns(len(chosen))
             for column, (name, r) in zip(columns, chosen.items(), strict=True):
@@ -142,4 +153,9 @@ with tab_runs:
                 label = st.slider("class", 0, 9, 0, key="_cond_class")
                 path = found[names.index(run_name)]
                 if (path / "checkpoint.pt").is_file():
-                    st.image(runs.per_class(path, label), caption=f"{run_name}: 16 samples of class {label}", width=240)
+                    try:
+                        grid = runs.per_class(path, label)
+                    except (OSError, RuntimeError, KeyError, ValueError) as err:
+                        st.warning(f"The checkpoint of {run_name!r} cannot be loaded ({err}).")
+                    else:
+                        st.image(grid, caption=f"{run_name}: 16 samples of class {label}", width=240)

@@ -88,3 +88,14 @@ def test_images_page_reads_run_directories(tmp_path):
     assert_clean(at)
     assert len(at.get("image")) == images
     assert any("class 7" in str(i.proto) for i in at.get("image"))
+
+
+def test_images_conditional_live_and_a_broken_run_directory(tmp_path):
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "config.json").write_text("{not json")
+    at = run_page("images", conditional="1", root=str(tmp_path))
+    assert_clean(at)
+    assert any("broken" in w.value and "cannot be read" in w.value for w in at.warning)
+    at.button(key="images_step").click().run()
+    assert_clean(at)
+    assert "coverage" in at.caption[0].value
