@@ -24,7 +24,8 @@ BUDGET = 0.25  # seconds of training per tick
 
 class Session:
     """A trainer, its loss log and its metric history. Each session keeps its own copy of torch's random stream,
-    so sessions (and exercise answers) running in the same server do not change each other's runs."""
+    so sessions (and exercise answers) that train one after the other do not change each other's runs; two
+    sessions training at the same moment still share torch's global stream (the Trainer draws from it)."""
 
     def __init__(self, cfg: dict):
         self.cfg = resolve(cfg)
