@@ -28,6 +28,7 @@ class Session:
     sessions training at the same moment still share torch's global stream (the Trainer draws from it)."""
 
     def __init__(self, cfg: dict):
+        self.cfg_in = dict(cfg)  # as the page built it: a different one means a fresh run
         self.cfg = resolve(cfg)
         self.data = load(self.cfg["data"])
         torch.set_num_threads(1)  # small nets on a shared CPU: one thread was faster on every page (2.9 vs 176 ms)
@@ -80,7 +81,6 @@ def session(key: str, cfg: dict) -> Session | None:
     except (InputError, DataError) as err:
         st.warning(f"Cannot train this configuration: {err}")
         return None
-    s.cfg_in = cfg
     st.session_state[key] = s
     return s
 
