@@ -107,6 +107,8 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
             s.advance(rounds_per_tick, BUDGET)
             if not s.playing:  # finished or stopped: a full rerun turns the timer off and updates the buttons
                 st.rerun()
+        elif s.metrics[-1]["step"] != s.trainer.step:  # a pause arrived between training and evaluating
+            s.measure()
         st.progress(min(1.0, s.trainer.step / s.cfg["steps"]), text=f"round {s.trainer.step} of {s.cfg['steps']}")
         if s.error:
             st.error(s.error)
