@@ -85,7 +85,7 @@ if show_fig1:
         lambda: figure1(figure1_stages(data, gen)),
         "goodfellow-figure1",
         "Stages (a)–(d): p_data dotted, p_g solid, D dashed; the lines below map z to x = G(z).",
-        {},
+        {"goodfellow-figure1.json": lambda: export.to_json(figure1_stages(data, gen))},
     )
 
 lab.show(

@@ -91,7 +91,11 @@ if mode == "single":
             f"eigenvalues-{obj.name}",
             "Green dots: Jacobian eigenvalues (continuous time: stable when left of the vertical axis). "
             "Pink diamonds: eigenvalues of one round of the discrete update (stable inside the unit circle).",
-            {},
+            {
+                f"eigenvalues-{obj.name}.json": lambda: export.to_json(
+                    {"continuous": report["eigenvalues"], "discrete": report["update"]["eigenvalues"]}
+                )
+            },
         )
     counts = run.counts()
     status_line = ", ".join(f"**{v} {k}**" for k, v in counts.items() if v)

@@ -38,10 +38,16 @@ def server():
 
 
 @pytest.fixture(scope="module")
-def browser(server):
+def playwright(server):
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p, chromium(p) as context:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    with chromium(playwright) as context:
         yield context
 
 
@@ -135,3 +141,28 @@ def test_play_trains_live_and_pause_stops(page, server, name):
     page.get_by_role("button", name="▶ Play").wait_for(timeout=10_000)
     assert_no_error(page)
     page.screenshot(path=ARTIFACTS / f"{name}-trained.png", full_page=True)
+
+
+@pytest.mark.parametrize("name", ["phase", "stability", "optimal"])
+def test_downloads_of_the_first_figure(playwright, server, name):
+    """PNG, SVG and the first data file of the page's first figure, in a fresh browser profile with one tab per
+    download (Chromium holds back further files from a site that has already downloaded several)."""
+    with chromium(playwright) as context:
+        for i, label in enumerate(["PNG", "SVG", None]):
+            page = context.new_page()
+            open_page(page, f"{server}/{name}")
+            buttons = page.locator('[data-testid="stMain"] [data-testid="stDownloadButton"] button')
+            button = buttons.nth(i) if label else buttons.filter(has_text="data").first
+            assert label is None or button.inner_text() == label
+            with page.expect_download(timeout=30_000) as info:
+                button.click()
+            data = Path(info.value.path()).read_bytes()
+            assert data
+            if label == "PNG":
+                assert data.startswith(b"\x89PNG")
+            elif label == "SVG":
+                assert b"<svg" in data[:2000]
+            else:
+                assert info.value.suggested_filename.endswith((".csv", ".json"))
+            assert_no_error(page)
+            page.close()
