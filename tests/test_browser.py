@@ -135,10 +135,10 @@ def test_play_trains_live_and_pause_stops(page, server, name):
         '(b) => { const i = document.querySelector(\'[data-testid="stMain"] [data-testid="stImage"] img\');'
         " return i && i.src !== b && /Round [1-9]/.test(document.body.innerText); }",
         arg=before,
-        timeout=30_000,
+        timeout=90_000,
     )
     page.get_by_role("button", name="⏸ Pause").click()
-    page.get_by_role("button", name="▶ Play").wait_for(timeout=10_000)
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
     assert_no_error(page)
     page.screenshot(path=ARTIFACTS / f"{name}-trained.png", full_page=True)
 
