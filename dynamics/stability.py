@@ -284,25 +284,53 @@ def critical_values(loss: str, reg: str, param: str) -> dict:
     }
 
 
-def max_stable_lr(
-    obj: Objective, opt: Optimizer, scheme: str = "sim", g_steps: int = 1, d_steps: int = 1, ratio=1.0, high=10.0
-) -> float | None:
-    """The learning rate h* at which the update operator's spectral radius reaches 1 (converges below it):
-    scanned on a log grid from 10⁻⁴ to `high`, then refined by bisection. None if no h there converges."""
+def real_from(loss: str, reg: str, param: str, **params) -> float | None:
+    """Smallest value of `param` ≥ 0 at which both Jacobian eigenvalues are real, from the closed-form roots
+    of `critical_values` with the other parameters substituted; None if there is none."""
+    subs = {PARAM_SYMBOLS[k]: v for k, v in params.items() if k in PARAM_SYMBOLS and k != param}
+    roots = [complex(sp.N(r.subs(subs))) for r in critical_values(loss, reg, param).get("real_from", [])]
+    roots = [r.real for r in roots if abs(r.imag) < 1e-12 and r.real >= 0]
+    return min(roots) if roots else None
 
+
+def converges_from(loss: str, reg: str, param: str, high: float = 10.0, **params) -> float | None:
+    """Smallest value of `param` in (0, high] at which every continuous-time eigenvalue has Re λ < 0:
+    a grid of 2000 values, then bisection. None if none there converges."""
+
+    def stable(value):
+        eq = equilibrium(make_objective(loss, reg, **{**params, param: float(value)}))
+        return eq.eigenvalues is not None and np.max(eq.eigenvalues.real) < -TOL
+
+    grid = np.linspace(0, high, 2001)[1:]
+    ok = [stable(v) for v in grid]
+    if not any(ok):
+        return None
+    i = ok.index(True)
+    if i == 0:
+        return float(grid[0])
+    lo, hi = grid[i - 1], grid[i]
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if stable(mid) else (mid, hi)
+    return float(hi)
+
+
+def max_stable_lr(
+    obj: Objective, opt: Optimizer, scheme: str = "sim", g_steps: int = 1, d_steps: int = 1, ratio=1.0, high=100.0
+) -> float | None:
+    """The learning rate h* at which a method that converges for small h stops converging: the first h with
+    spectral radius ρ ≥ 1, found on a log grid from 10⁻⁴ to `high` and refined by bisection. None if it does
+    not converge for small h (or has no update operator), or still converges at `high`."""
     J = equilibrium(obj).jacobian
     if J is None or not opt.linear:
         return None
-    grid = np.geomspace(1e-4, high, 200)
-    radii = np.array([_radius(J, opt, h, scheme, g_steps, d_steps, ratio) for h in grid])
-    stable = np.flatnonzero(radii < 1 - TOL)
-    if not stable.size:
+    rho = lambda h: _radius(J, opt, h, scheme, g_steps, d_steps, ratio)  # noqa: E731
+    grid = np.geomspace(1e-4, high, 400)
+    bad = np.flatnonzero([rho(h) >= 1 - TOL for h in grid])
+    if not bad.size or bad[0] == 0:
         return None
-    last = stable[-1]
-    if last == len(grid) - 1:
-        return float(grid[-1])
-    lo, hi = grid[last], grid[last + 1]
+    lo, hi = grid[bad[0] - 1], grid[bad[0]]
     for _ in range(60):
         mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if _radius(J, opt, mid, scheme, g_steps, d_steps, ratio) < 1 else (lo, mid)
-    return float(lo)
+        lo, hi = (lo, mid) if rho(mid) >= 1 else (mid, hi)
+    return float(hi)

@@ -26,8 +26,7 @@ from dynamics.plotting import (
     radius_figure,
     status_legend,
 )
-from dynamics.stability import eigenvalue_paths, radius_vs_lr
-from dynamics.thresholds import converges_from, critical_lr, real_from
+from dynamics.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
 from dynamics.trajectories import Schedule, flow, grid_starts
 from pages import ui
 from pages.export import figure_bytes
@@ -187,7 +186,7 @@ def radius_curve(obj, opt, schedule, lr_max: float, n: int = 200):
 @st.cache_data(max_entries=256, show_spinner=False)
 def critical_lr_of(obj, opt, schedule):
     ratio = schedule.lr_d / schedule.lr_g
-    return critical_lr(obj, opt, schedule.scheme, ratio, schedule.g_steps, schedule.d_steps)
+    return max_stable_lr(obj, opt, schedule.scheme, schedule.g_steps, schedule.d_steps, ratio)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

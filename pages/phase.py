@@ -4,7 +4,7 @@ import streamlit as st
 
 from dynamics.objectives import make_objective, symbolic_field
 from dynamics.optimizers import Optimizer
-from dynamics.thresholds import radius
+from dynamics.stability import radius_vs_lr
 from dynamics.trajectories import Schedule, simulate
 from pages import dirac, export, lab, ui
 
@@ -156,7 +156,7 @@ else:
 
 def wgan_growth() -> float:
     """Growth factor per step of simultaneous GD on the WGAN at h = 0.1: the spectral radius √(1 + h²)."""
-    return radius(make_objective("wgan"), Optimizer(), 0.1)
+    return float(radius_vs_lr(make_objective("wgan"), [0.1], Optimizer())[0])
 
 
 def alt_distance() -> float:

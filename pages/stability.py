@@ -5,7 +5,7 @@ import streamlit as st
 
 from dynamics.objectives import make_objective
 from dynamics.optimizers import Optimizer
-from dynamics.thresholds import critical_lr, real_from
+from dynamics.stability import max_stable_lr, real_from
 from pages import dirac, export, lab, ui
 
 ui.start_page()
@@ -133,7 +133,7 @@ lab.show(
             "GAN + **R1** with **γ = 0.3**, gradient descent, **simultaneous** updates. Move the learning rate "
             "and watch the spectral radius plot.",
             "At which learning rate h does simultaneous GD stop converging? (1 % tolerance)",
-            lambda: critical_lr(make_objective("gan", "r1", gamma=0.3), Optimizer()),
+            lambda: max_stable_lr(make_objective("gan", "r1", gamma=0.3), Optimizer()),
             "Find where the curve crosses ρ = 1. The operator I + hJ has eigenvalues 1 + hλ.",
             "|1 + hλ| < 1 ⇔ h < −2·Re λ / |λ|². With γ < 1, |λ|² = det J = ¼ and Re λ = −γ/2, so the "
             "method converges for h < 4γ = 1.2 and oscillates outward beyond it.",

@@ -9,11 +9,14 @@ from dynamics.objectives import PARAM_SYMBOLS, make_objective
 from dynamics.optimizers import Optimizer
 from dynamics.stability import (
     closed_form,
+    converges_from,
     critical_values,
     discrete_verdict,
     eigenvalue_paths,
     equilibrium,
+    max_stable_lr,
     radius_vs_lr,
+    real_from,
     spectral_radius,
     update_matrix,
 )
@@ -220,9 +223,20 @@ def test_max_stable_lr_matches_the_closed_form():
     """Simultaneous GD converges iff |1 + hλ| < 1, i.e. h < −2 Re λ / |λ|²."""
     obj = make_objective("gan", "r1", gamma=0.3)
     lam = equilibrium(obj).eigenvalues[0]
-    from dynamics.stability import max_stable_lr
-
     assert max_stable_lr(obj, Optimizer("gd")) == pytest.approx(-2 * lam.real / abs(lam) ** 2, rel=1e-9)
     assert max_stable_lr(make_objective("gan"), Optimizer("gd")) is None  # ρ > 1 for every h
     assert max_stable_lr(make_objective("gan"), Optimizer("gd"), "alt") is None  # ρ = 1: cycles
     assert max_stable_lr(make_objective("wgan"), Optimizer("extragradient")) == pytest.approx(1.0, rel=1e-6)
+    assert max_stable_lr(make_objective("wgan", "r1", gamma=1.0), Optimizer("gd"), high=0.5) is None  # still ρ < 1
+
+
+def test_thresholds_in_the_regularizer_weight():
+    """The Jacobian's eigenvalues turn real at γ = 1 for GAN + R1, γ = 2 for WGAN + R1 and σ = √2 for GAN +
+    instance noise (closed forms); any γ > 0 makes R1 locally convergent, while instance noise cannot help
+    the WGAN, whose linear critic averages the noise away."""
+    assert real_from("gan", "r1", "gamma") == pytest.approx(1.0)
+    assert real_from("wgan", "r1", "gamma") == pytest.approx(2.0)
+    assert real_from("gan", "instance-noise", "sigma") == pytest.approx(np.sqrt(2))
+    assert real_from("wgan", "none", "gamma") is None
+    assert converges_from("gan", "r1", "gamma") == pytest.approx(0.005)  # the first grid value: any γ > 0
+    assert converges_from("wgan", "instance-noise", "sigma") is None
