@@ -19,6 +19,21 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def tool_parser(prog: str, doc: str, examples: str, figure: str) -> Parser:
+    """The parser every figure-writing CLI starts from: its help text, and --out, --json and --no-plot."""
+    ap = Parser(prog=prog, description=doc, epilog=examples, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", help=f"figure file, .png/.svg/.pdf (default {figure})")
+    ap.add_argument("--json", action="store_true", help="print one JSON object with the numbers instead of text")
+    ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
+    return ap
+
+
+def add_densities(ap: Parser, data: str, gen: str, gen_help: str = "p_g spec") -> None:
+    """--data and --gen: two 1-D densities in the spec language of dynamics.distributions."""
+    ap.add_argument("--data", default=data, help=f"p_data spec (default: {data})")
+    ap.add_argument("--gen", default=gen, help=f"{gen_help} (default: {gen})")
+
+
 def run_main(main, argv=None, prog: str = "gdl") -> int:
     """Run `main(argv)`, turning InputError into a one-line message and exit status 2."""
     try:
@@ -69,10 +84,14 @@ def print_json(obj) -> None:
     print(json.dumps(to_jsonable(obj), allow_nan=False))
 
 
+def figure_path(out: str | None) -> None:
+    """Reject a figure name with an unsupported extension before any work is done."""
+    if out is not None and out.rsplit(".", 1)[-1].lower() not in ("png", "svg", "pdf"):
+        raise InputError(f"--out must end in .png, .svg or .pdf, got {out!r}")
+
+
 def save_figure(fig, path: str) -> str:
     """Save a matplotlib Figure to png/svg/pdf, chosen by the file name."""
-    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    if ext not in {"png", "svg", "pdf"}:
-        raise InputError(f"--out must end in .png, .svg or .pdf, got {path!r}")
+    figure_path(path)
     fig.savefig(path, dpi=150)
     return path

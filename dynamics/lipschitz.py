@@ -24,12 +24,20 @@ CLI: python -m dynamics.lipschitz --data SPEC --gen SPEC [--samples N] [--kappa 
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 from scipy import optimize, sparse
 
-from dynamics.cli import InputError, Parser, finite_float, print_json, run_main, save_figure
+from dynamics.cli import (
+    InputError,
+    Parser,
+    add_densities,
+    figure_path,
+    finite_float,
+    print_json,
+    run_main,
+    save_figure,
+    tool_parser,
+)
 from dynamics.distributions import Distribution, parse
 from dynamics.divergences import w1, w1_samples
 from dynamics.optimal import display_range
@@ -201,26 +209,18 @@ EXAMPLES = """examples:
 
 
 def build_parser() -> Parser:
-    ap = Parser(
-        prog="python -m dynamics.lipschitz",
-        description=__doc__.split("\n")[0],
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ap.add_argument("--data", default="uniform(0, 1)", help="p_data spec (default: uniform(0, 1))")
-    ap.add_argument("--gen", default="uniform(3, 4)", help="p_g spec (default: uniform(3, 4))")
+    ap = tool_parser("python -m dynamics.lipschitz", __doc__.split("\n")[0], EXAMPLES, "lipschitz.png")
+    add_densities(ap, "uniform(0, 1)", "uniform(3, 4)")
     ap.add_argument("--samples", type=int, default=20, help="samples of each law for LS-GAN (default 20)")
     ap.add_argument("--kappa", default="1", help="Lipschitz constant κ of the LS-GAN loss (default 1)")
     ap.add_argument("--lam", default="1", help="LS-GAN weight λ of the margin hinge term (default 1)")
     ap.add_argument("--seed", type=int, default=0, help="random seed for the samples (default 0)")
-    ap.add_argument("--out", help="figure file (.png/.svg/.pdf); default lipschitz.png")
-    ap.add_argument("--json", action="store_true", help="print one JSON object with the plotted numbers")
-    ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
     return ap
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    figure_path(args.out)
     data, gen = parse(args.data), parse(args.gen)
     kappa = finite_float(args.kappa, "--kappa", 0, 1e6, low_open=True)
     lam = finite_float(args.lam, "--lam", 0, 1e6, low_open=True)

@@ -13,12 +13,21 @@ CLI: python -m dynamics.optimal --data SPEC --gen SPEC [--out FILE] [--json] [--
 
 from __future__ import annotations
 
-import argparse
 import math
 
 import numpy as np
 
-from dynamics.cli import InputError, Parser, finite_float, print_json, run_main, save_figure
+from dynamics.cli import (
+    InputError,
+    Parser,
+    add_densities,
+    figure_path,
+    finite_float,
+    print_json,
+    run_main,
+    save_figure,
+    tool_parser,
+)
 from dynamics.distributions import Distribution, Transport, parse
 from dynamics.divergences import (
     divergences_from_arrays,
@@ -235,26 +244,18 @@ EXAMPLES = """examples:
 
 
 def build_parser() -> Parser:
-    ap = Parser(
-        prog="python -m dynamics.optimal",
-        description=__doc__.split("\n")[0],
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ap.add_argument("--data", default="normal(0, 1)", help="p_data spec (default: normal(0, 1))")
-    ap.add_argument("--gen", default="normal(2, 0.5)", help="p_g spec (default: normal(2, 0.5))")
+    ap = tool_parser("python -m dynamics.optimal", __doc__.split("\n")[0], EXAMPLES, "dstar.png or figure1.png")
+    add_densities(ap, "normal(0, 1)", "normal(2, 0.5)")
     ap.add_argument("--discriminator", metavar="A,B", help="also evaluate V(G, D) for D(x) = σ(A·x + B)")
     ap.add_argument("--grid", type=int, default=2001, help="points of the plotted grid (default 2001)")
     ap.add_argument("--fast", action="store_true", help="grid numbers (the app's live path) instead of quadrature")
     ap.add_argument("--figure1", action="store_true", help="draw Goodfellow et al. 2014 Fig. 1, stages (a)-(d)")
-    ap.add_argument("--out", help="figure file (.png/.svg/.pdf); default dstar.png or figure1.png")
-    ap.add_argument("--json", action="store_true", help="print one JSON object with the numbers")
-    ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
     return ap
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    figure_path(args.out)
     data, gen = parse(args.data), parse(args.gen)
     if not 11 <= args.grid <= 200_001:
         raise InputError(f"--grid must be in [11, 200001], got {args.grid}")

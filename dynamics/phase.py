@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from dynamics.analysis import analyze
-from dynamics.cli import InputError, Parser, finite_float, point, print_json, run_main, save_figure
+from dynamics.cli import (
+    InputError,
+    Parser,
+    figure_path,
+    finite_float,
+    point,
+    print_json,
+    run_main,
+    save_figure,
+    tool_parser,
+)
 from dynamics.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
 from dynamics.optimizers import OPTIMIZERS, Optimizer
 from dynamics.plotting import WINDOW, compare_figure, phase_figure
@@ -24,12 +34,7 @@ PROG = "python -m dynamics.phase"
 
 
 def build_parser() -> Parser:
-    p = Parser(
-        prog=PROG,
-        description=__doc__,
-        epilog=EXAMPLES,
-        formatter_class=__import__("argparse").RawDescriptionHelpFormatter,
-    )
+    p = tool_parser(PROG, __doc__, EXAMPLES, "phase-<loss>[+<reg>].png")
     p.add_argument("--loss", default="gan", help=f"one of {', '.join(LOSSES)} (default gan)")
     p.add_argument("--reg", default="none", help=f"one of {', '.join(REGULARIZERS)} (default none)")
     p.add_argument("--gamma", default=str(DEFAULTS["gamma"]), help="regularizer weight γ ≥ 0 (default 1)")
@@ -63,9 +68,6 @@ def build_parser() -> Parser:
         metavar="LOSS[+REG]",
         help="one figure, several objectives (no names: Mescheder et al. 2018, Figure 3)",
     )
-    p.add_argument("--out", default=None, help="figure file, .png/.svg/.pdf (default phase-<loss>[+<reg>].png)")
-    p.add_argument("--no-plot", action="store_true", help="do not write a figure")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     return p
 
 
@@ -122,8 +124,7 @@ def read_settings(args):
     else:
         starts = [point(s, "--start") for s in (args.start or ["1,1"])]
     evals = [point(s, "--eval") for s in args.eval]
-    if args.out and args.out.rsplit(".", 1)[-1].lower() not in ("png", "svg", "pdf"):
-        raise InputError(f"--out must end in .png, .svg or .pdf, got {args.out!r}")
+    figure_path(args.out)
     return params, schedule, opt, starts, evals, window, grid_n
 
 

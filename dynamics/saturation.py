@@ -15,11 +15,9 @@ CLI: python -m dynamics.saturation [--data SPEC] [--gen SPEC] [--gen-family shif
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 
-from dynamics.cli import InputError, Parser, print_json, run_main, save_figure
+from dynamics.cli import InputError, Parser, add_densities, figure_path, print_json, run_main, save_figure, tool_parser
 from dynamics.distributions import Distribution, parse
 
 
@@ -100,14 +98,8 @@ EXAMPLES = """examples:
 
 
 def build_parser() -> Parser:
-    ap = Parser(
-        prog="python -m dynamics.saturation",
-        description=__doc__.split("\n")[0],
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    ap.add_argument("--data", default="normal(0, 1)", help="p_data spec (default: normal(0, 1))")
-    ap.add_argument("--gen", default="normal(4, 0.5)", help="starting p_g spec (default: normal(4, 0.5))")
+    ap = tool_parser("python -m dynamics.saturation", __doc__.split("\n")[0], EXAMPLES, "saturation.png")
+    add_densities(ap, "normal(0, 1)", "normal(4, 0.5)", "starting p_g spec")
     ap.add_argument(
         "--gen-family",
         "--param",
@@ -116,14 +108,12 @@ def build_parser() -> Parser:
         help="generator family G_θ and its parameter θ: shift (θ + X) or scale (m + e^θ·(X − m))",
     )
     ap.add_argument("--levels", type=int, default=21, help="number of λ values in [0, 1] (default 21)")
-    ap.add_argument("--out", help="figure file (.png/.svg/.pdf); default saturation.png")
-    ap.add_argument("--json", action="store_true", help="print one JSON object with the plotted numbers")
-    ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
     return ap
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    figure_path(args.out)
     data, gen = parse(args.data), parse(args.gen)
     if not 2 <= args.levels <= 1001:
         raise InputError(f"--levels must be in [2, 1001], got {args.levels}")

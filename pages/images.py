@@ -56,13 +56,12 @@ def grid_fig(s) -> Figure:
 
 def draw(s) -> None:
     m = s.latest[0]
-    export.show_figure(
-        export.figure_bytes(grid_fig(s)),
-        lambda: grid_fig(s),
+    live.show_run(
+        s,
         "images-live",
+        lambda: grid_fig(s),
         f"Round {s.trainer.step} of {s.cfg['steps']}: FD = {m['fd']:.4g}, class coverage {m['coverage']:.2f} "
         f"(classifier test accuracy {m['classifier_accuracy']:.3f}).",
-        {"images-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics])},
     )
 
 

@@ -17,6 +17,7 @@ from dynamics.cli import InputError
 from models.data import DataError, load
 from models.evaluate import evaluate
 from models.train import LOG_FIELDS, Trainer, resolve
+from pages import export
 
 TICK = 0.5  # seconds between fragment reruns while playing
 BUDGET = 0.25  # seconds of training per tick
@@ -96,6 +97,15 @@ def controls(key: str, s: Session, step_rounds: int) -> None:
     if reset.button("↺ Reset", key=f"{key}_reset_button"):
         st.session_state[f"{key}_reset"] = True
         st.rerun()
+
+
+def show_run(s: Session, name: str, make, summary: str) -> None:
+    """A live run's figure and summary, with its metrics and its per-round log as CSV downloads."""
+    data = {
+        f"{name}-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
+        f"{name}-log.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
+    }
+    export.show_figure(export.figure_bytes(make()), make, name, summary, data)
 
 
 def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:

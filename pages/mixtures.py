@@ -6,7 +6,7 @@ import torch
 from matplotlib.figure import Figure
 
 from dynamics.plotting import OKABE_ITO
-from pages import export, lab, live, ui
+from pages import lab, live, ui
 
 KEY = "mixtures"
 ui.start_page()
@@ -71,16 +71,12 @@ def figure(s) -> Figure:
 
 def draw(s) -> None:
     m = s.latest[0]
-    export.show_figure(
-        export.figure_bytes(figure(s)),
-        lambda: figure(s),
+    live.show_run(
+        s,
         "mixtures",
+        lambda: figure(s),
         f"Round {s.trainer.step} of {s.cfg['steps']}: {m['modes']} of {len(s.data.centers)} modes captured, "
         f"high-quality fraction {m['high_quality']:.3f}, reverse KL of the mode histogram {m['reverse_kl']:.3f}.",
-        {
-            "mixtures-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
-            "mixtures-log.csv": lambda: export.to_csv(list(live.LOG_FIELDS), [r.values() for r in s.log]),
-        },
     )
 
 

@@ -7,7 +7,7 @@ from matplotlib.figure import Figure
 from dynamics.distributions import kde
 from dynamics.optimal import optimal_discriminator
 from dynamics.plotting_1d import DATA, DISC, GEN
-from pages import export, lab, live, oned, ui
+from pages import lab, live, oned, ui
 
 KEY = "train1d"
 ui.start_page()
@@ -61,17 +61,13 @@ def figure(s) -> Figure:
 
 def draw(s) -> None:
     m = s.latest[0]
-    export.show_figure(
-        export.figure_bytes(figure(s)),
-        lambda: figure(s),
+    live.show_run(
+        s,
         "train1d",
+        lambda: figure(s),
         f"Round {s.trainer.step} of {s.cfg['steps']}: JS(p_data ‖ p_g) = {m['js']:.4f} nats, W1 = {m['w1']:.4f}"
         + (f", mean |D − D*| = {m['d_vs_dstar']:.4f}" if "d_vs_dstar" in m else "")
         + ".",
-        {
-            "train1d-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
-            "train1d-log.csv": lambda: export.to_csv(list(live.LOG_FIELDS), [r.values() for r in s.log]),
-        },
     )
 
 
