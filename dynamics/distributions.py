@@ -313,13 +313,23 @@ class Transport(Distribution):
         u = np.asarray(u, dtype=float)
         if self.t == 0 or self.t == 1:
             return (self.start if self.t == 0 else self.end).quantile(u)
-        return (1 - self.t) * self.start.quantile(u) + self.t * self.end.quantile(u)
+        qa, qb = self._ends(u)
+        return (1 - self.t) * qa + self.t * qb
+
+    def _ends(self, z):
+        """(Q_A(z), Q_B(z)), kept for the last z: each Newton step asks for the map and its slope at the same z."""
+        z = np.asarray(z, dtype=float)
+        key = (z.shape, z.tobytes())
+        if getattr(self, "_ends_last", (None,))[0] != key:
+            self._ends_last = (key, (self.start.quantile(z), self.end.quantile(z)))
+        return self._ends_last[1]
 
     def _slope(self, z):
         """G_t'(z); infinite where a law with positive weight has zero density at its quantile."""
+        qa, qb = self._ends(z)
         with np.errstate(divide="ignore"):
-            a = (1 - self.t) / self.start.pdf(self.start.quantile(z)) if self.t < 1 else 0.0
-            b = self.t / self.end.pdf(self.end.quantile(z)) if self.t > 0 else 0.0
+            a = (1 - self.t) / self.start.pdf(qa) if self.t < 1 else 0.0
+            b = self.t / self.end.pdf(qb) if self.t > 0 else 0.0
         return a + b
 
     def _jump_levels(self):
