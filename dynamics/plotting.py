@@ -119,6 +119,8 @@ def eigen_axes(ax, continuous=None, discrete=None) -> None:
             ms=8,
             label="update operator (discrete)",
         )
+    if continuous is None and discrete is None:
+        ax.text(0, 0.35, "undefined: the objective is not\ndifferentiable at the equilibrium", ha="center", fontsize=9)
     points = [np.asarray(z) for z in (continuous, discrete) if z is not None]
     reach = max([1.2] + [1.15 * float(np.max(np.abs(z))) for z in points if z.size])
     ax.set_xlim(-reach, reach)

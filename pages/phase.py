@@ -89,8 +89,15 @@ if mode == "single":
             dirac.eigen_png(cont, disc),
             lambda: dirac.eigen_fig(cont, disc),
             f"eigenvalues-{obj.name}",
-            "Green dots: Jacobian eigenvalues (continuous time: stable when left of the vertical axis). "
-            "Pink diamonds: eigenvalues of one round of the discrete update (stable inside the unit circle).",
+            "No eigenvalues: the objective is not differentiable at the equilibrium (the one-sided Jacobians "
+            "are listed below)."
+            if cont is None
+            else "Green dots: Jacobian eigenvalues (continuous time: stable when left of the vertical axis). "
+            + (
+                "Pink diamonds: eigenvalues of one round of the discrete update (stable inside the unit circle)."
+                if disc is not None
+                else "The discrete update has no linearization here (Adam), so it has no eigenvalues."
+            ),
             {
                 f"eigenvalues-{obj.name}.json": lambda: export.to_json(
                     {"continuous": report["eigenvalues"], "discrete": report["update"]["eigenvalues"]}

@@ -131,11 +131,15 @@ def select(key: str, label: str, options, default, help: str | None = None, radi
 
 
 def multiselect(key: str, label: str, options, default: list, help: str | None = None, where=st):
-    """A multiselect bound to the URL as a comma-separated list."""
+    """A multiselect bound to the URL as a comma-separated list. A '+' typed into a link (gan+r1) arrives as a
+    space under form encoding, so a name that is only an option with '+' for its spaces is read as that option."""
     options = list(options)
 
+    def canonical(name: str) -> str:
+        return name if name in options else name.replace(" ", "+")
+
     def parse(text: str):
-        chosen = [s.strip() for s in text.split(",") if s.strip()]
+        chosen = [canonical(s.strip()) for s in text.split(",") if s.strip()]
         if not chosen or any(s not in options for s in chosen):
             raise ValueError(text)
         return chosen

@@ -168,6 +168,22 @@ def test_compare_mode_defaults_to_figure3():
     assert len(at.dataframe[0].value) == 6
 
 
+def test_non_smooth_objective_says_why_it_has_no_eigenvalues():
+    at = run_page("phase", loss="wgan-gp")
+    assert_clean(at)
+    assert "No eigenvalues: the objective is not differentiable at the equilibrium" in texts(at)
+    at = run_page("phase", optimizer="adam")
+    assert "The discrete update has no linearization here (Adam)" in texts(at)
+
+
+def test_compare_link_typed_with_plus_signs():
+    """`compare=gan,gan+r1` typed into the address bar reaches the page as 'gan,gan r1' (form encoding)."""
+    at = run_page("phase", mode="compare", compare="gan,gan r1,wgan-gp")
+    assert_clean(at)
+    assert at.multiselect(key="compare").value == ["gan", "gan+r1", "wgan-gp"]
+    assert not at.warning
+
+
 EXERCISES = [
     ("phase", "phase_wgan_growth", "1.2", "1.00499"),
     ("phase", "phase_alt_cycle", "0", None),
