@@ -10,7 +10,7 @@ from models.samples import image_grid
 from pages import export, lab, live, runs, ui
 
 KEY = "images"
-ui.start_page()
+ui.start_page("images")
 st.title("Image GANs")
 st.markdown(
     "DCGAN-style networks (Radford et al. 2015) on small image sets: scikit-learn's 8×8 **digits** train on the "
@@ -158,3 +158,5 @@ with tab_runs:
                         st.warning(f"The checkpoint of {run_name!r} cannot be loaded ({err}).")
                     else:
                         st.image(grid, caption=f"{run_name}: 16 samples of class {label}", width=240)
+
+ui.share_box("images")

@@ -15,7 +15,7 @@ NAMES = {
     "gan_non_saturating": "GAN with D*, non-saturating",
 }
 
-ui.start_page()
+ui.start_page("lipschitz")
 st.title("LS-GAN vs WGAN")
 st.markdown(
     "Both constrain the discriminator to be Lipschitz. The **WGAN** critic (Arjovsky et al. 2017) is the "

@@ -9,7 +9,7 @@ from dynamics.plotting import OKABE_ITO
 from pages import lab, live, ui
 
 KEY = "mixtures"
-ui.start_page()
+ui.start_page("mixtures")
 st.title("2-D mixtures")
 st.markdown(
     "The mode-collapse benchmarks of VEEGAN and PacGAN: **ring8** (8 Gaussians of σ = 0.01 on the unit circle) and "

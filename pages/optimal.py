@@ -8,7 +8,7 @@ from dynamics.optimal import figure1_stages, line_logit, summary, value
 from dynamics.plotting_1d import figure1, optimal_figure
 from pages import export, lab, oned, ui
 
-ui.start_page()
+ui.start_page("optimal")
 st.title("Optimal discriminator")
 st.markdown(
     "For a fixed generator the discriminator that maximizes V(G, D) = E_data[log D] + E_g[log(1 − D)] is "

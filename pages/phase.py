@@ -9,7 +9,7 @@ from dynamics.trajectories import Schedule, simulate
 from pages import dirac, export, lab, ui
 
 MARK = {"converged": "●", "cycling": "■", "diverged": "✖"}
-ui.start_page()
+ui.start_page("phase")
 st.title("Dirac-GAN phase portraits")
 st.markdown(
     "The Dirac-GAN (Mescheder, Geiger & Nowozin 2018) has one generator parameter θ (it puts all its mass at "

@@ -8,7 +8,7 @@ from dynamics.plotting_1d import saturation_figure
 from dynamics.saturation import generator_gradients, loss_curves
 from pages import export, lab, oned, ui
 
-ui.start_page()
+ui.start_page("saturation")
 st.title("Saturating vs non-saturating generator loss")
 st.markdown(
     "With D = σ(t) the original (minimax) generator minimizes **log(1 − D(G(z)))**; its gradient through the "

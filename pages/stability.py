@@ -8,7 +8,7 @@ from dynamics.optimizers import Optimizer
 from dynamics.stability import max_stable_lr, real_from
 from pages import dirac, export, lab, ui
 
-ui.start_page()
+ui.start_page("stability")
 st.title("Eigenvalues & stability")
 st.markdown(
     "Near the equilibrium (0, 0) the field is approximately v(x) ≈ J·x. In **continuous time** the dynamics "

@@ -10,7 +10,7 @@ from dynamics.plotting_1d import DATA, DISC, GEN
 from pages import lab, live, oned, ui
 
 KEY = "train1d"
-ui.start_page()
+ui.start_page("train1d")
 st.title("1-D GAN training")
 st.markdown(
     "A generator (MLP, 8-dimensional noise) and a discriminator (MLP) trained on a 1-D density with the losses of "

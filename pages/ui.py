@@ -26,8 +26,14 @@ def _controls() -> dict:
     return st.session_state.setdefault("_controls", {})
 
 
-def start_page() -> None:
-    """Call first on every page: forget the controls of the previous run."""
+def start_page(path: str) -> None:
+    """Call first on every page: forget the controls of the previous run, and their values too when that run was
+    another page. Pages share keys with other ranges (`lr`, `steps`, `optimizer`, …), so a value must not carry
+    over: each page opens from its URL or its defaults."""
+    if st.session_state.get("_page") != path:
+        for key in (*_controls(), "_share_lock", "_share_hide"):
+            st.session_state.pop(key, None)
+        st.session_state["_page"] = path
     st.session_state["_controls"] = {}
 
 

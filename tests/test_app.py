@@ -154,6 +154,24 @@ def test_lock_and_hide():
     assert "nonsense" in " ".join(w.value for w in at.warning)
 
 
+def test_switching_pages_starts_the_next_page_from_its_defaults():
+    """`lr` and `steps` exist on both pages with other ranges; a hidden control's value must not leak either."""
+    at = run_page("phase", lr="0.5", steps="1000", hide="all")
+    for key in list(at.query_params):
+        del at.query_params[key]  # what the sidebar link does
+    at.switch_page("pages/train1d.py").run()
+    assert_clean(at)
+    assert at.slider(key="lr").value == 0.001 and at.slider(key="steps").value == 3000
+    assert at.selectbox(key="optimizer").value == "adam"
+    at.switch_page("pages/phase.py").run()
+    assert at.slider(key="lr").value == 0.1 and at.slider(key="steps").value == 500
+
+
+def test_images_page_reports_unknown_lock_names():
+    at = run_page("images", lock="foo")
+    assert "lock= names unknown controls foo" in " ".join(w.value for w in at.warning)
+
+
 def test_compare_mode_defaults_to_figure3():
     at = run_page("phase", mode="compare")
     assert_clean(at)

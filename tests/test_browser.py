@@ -86,6 +86,18 @@ def test_home_navigates_to_pages(page, server):
     assert "Eigenvalues & stability" in page.inner_text("h1")
 
 
+@pytest.mark.parametrize("query", ["lr=0.5&steps=1000", "hide=all&lr=0.5"])
+def test_sidebar_navigation_opens_the_next_page_at_its_defaults(page, server, query):
+    """Pages share control names with other ranges (lr, steps): no value may leak into the next page."""
+    open_page(page, f"{server}/phase?{query}")
+    page.get_by_role("link", name="1-D GAN training").first.click()
+    page.wait_for_url("**/train1d**")
+    wait_ready(page)
+    assert_no_error(page)
+    assert "lr=" not in page.url and "steps=" not in page.url and "optimizer=" not in page.url
+    assert float(slider(page, "learning rate").input_value()) == 0.001
+
+
 @pytest.mark.parametrize("name", ["phase", "stability"])
 def test_slider_changes_figure_and_url(page, server, name):
     open_page(page, f"{server}/{name}")
