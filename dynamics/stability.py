@@ -262,7 +262,7 @@ def _radius(J, opt, lr, scheme, g_steps, d_steps, ratio) -> float:
 
 def eigenvalue_paths(loss: str, reg: str, param: str, values, **params) -> np.ndarray:
     """Continuous-time eigenvalues (n, 2) complex as `param` runs over `values`; NaN where undefined."""
-    out = np.full((len(values), 2), np.nan, dtype=complex)
+    out = np.full((len(values), 2), complex(np.nan, np.nan))
     for i, value in enumerate(values):
         eq = equilibrium(make_objective(loss, reg, **{**params, param: float(value)}))
         if eq.eigenvalues is not None:
@@ -294,8 +294,9 @@ def real_from(loss: str, reg: str, param: str, **params) -> float | None:
 
 
 def converges_from(loss: str, reg: str, param: str, high: float = 10.0, **params) -> float | None:
-    """Smallest value of `param` in (0, high] at which every continuous-time eigenvalue has Re λ < 0:
-    a grid of 2000 values, then bisection. None if none there converges."""
+    """Where continuous-time convergence (every Re λ < 0) starts as `param` runs over (0, high]: the infimum of
+    the converging values, from a grid of 2000 values refined by bisection. 0.0 when every value on the grid
+    converges; None when none does."""
 
     def stable(value):
         eq = equilibrium(make_objective(loss, reg, **{**params, param: float(value)}))
@@ -307,7 +308,7 @@ def converges_from(loss: str, reg: str, param: str, high: float = 10.0, **params
         return None
     i = ok.index(True)
     if i == 0:
-        return float(grid[0])
+        return 0.0
     lo, hi = grid[i - 1], grid[i]
     for _ in range(60):
         mid = (lo + hi) / 2

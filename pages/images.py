@@ -124,7 +124,7 @@ with tab_runs:
                 try:
                     chosen[name] = runs.read(path)
                 except (OSError, ValueError, KeyError) as err:
-                    st.warning(f"Run directory {str(path)!r} cannot be read ({err}); it is left out.")
+                    st.warning(ui.plain(f"Run directory {str(path)!r} cannot be read ({err}); it is left out."))
         if chosen:
             columns = st.columns(len(chosen))
             for column, (name, r) in zip(columns, chosen.items(), strict=True):
@@ -155,7 +155,7 @@ with tab_runs:
                     try:
                         grid = runs.per_class(path, label)
                     except (OSError, RuntimeError, KeyError, ValueError) as err:
-                        st.warning(f"The checkpoint of {run_name!r} cannot be loaded ({err}).")
+                        st.warning(ui.plain(f"The checkpoint of {run_name!r} cannot be loaded ({err})."))
                     else:
                         st.image(grid, caption=f"{run_name}: 16 samples of class {label}", width=240)
 

@@ -17,7 +17,7 @@ from dynamics.cli import InputError
 from models.data import DataError, load
 from models.evaluate import evaluate
 from models.train import LOG_FIELDS, Trainer, resolve
-from pages import export
+from pages import export, ui
 
 TICK = 0.5  # seconds between fragment reruns while playing
 BUDGET = 0.25  # seconds of training per tick
@@ -80,7 +80,7 @@ def session(key: str, cfg: dict) -> Session | None:
     try:
         s = Session(cfg)
     except (InputError, DataError) as err:
-        st.warning(f"Cannot train this configuration: {err}")
+        st.warning(ui.plain(f"Cannot train this configuration: {err}"))
         return None
     st.session_state[key] = s
     return s
@@ -131,7 +131,7 @@ def training_controls(defaults: dict) -> dict:
     """Loss, regularizer, optimizer and schedule of a torch run, bound to the URL like every control."""
     from dynamics.objectives import LOSSES, REGULARIZERS
     from models.train import OPTIMIZERS
-    from pages import dirac, ui
+    from pages import dirac
 
     cfg = {
         "loss": ui.select("loss", "Loss", LOSSES, defaults.get("loss", "gan"), fmt=dirac.loss_title),

@@ -27,7 +27,7 @@ def _spec(key: str, label: str, default: str):
     try:
         return parse(text)
     except SpecError as err:
-        st.warning(f"{label} {text!r} is not valid: {err}. Using the default {default}.")
+        st.warning(ui.plain(f"{label} {text!r} is not valid: {err}. Using the default {default}."))
         return parse(default)
 
 

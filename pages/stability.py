@@ -97,16 +97,27 @@ else:
     param = ui.select("sweep", "vary", sweepable, sweepable[0], radio=True)
     values, eig, real, stable = dirac.eigen_path(obj, param, sweep_max)
 
-    summary = (
-        f"As {param} runs over [0, {sweep_max:g}]: "
-        + (f"both eigenvalues are real from {param} = {real:.4g}" if real is not None else "they never turn real")
-        + "; "
-        + (
-            f"all real parts are negative (local convergence) from {param} ≈ {stable:.4g}."
-            if stable is not None
-            else "the real parts never all become negative."
+    undefined = np.isnan(eig.real).any(axis=1)
+    if undefined[1:].all():
+        summary = (
+            f"For every {param} > 0 the objective is not differentiable at the equilibrium, so J and its "
+            f"eigenvalues are undefined there (see the one-sided Jacobians on the phase-portrait page); only "
+            f"{param} = 0 has eigenvalues."
         )
-    )
+    else:
+        summary = (
+            f"As {param} runs over [0, {sweep_max:g}]: "
+            + (f"both eigenvalues are real from {param} = {real:.4g}" if real is not None else "they never turn real")
+            + "; "
+            + (
+                f"all real parts are negative (local convergence) for every {param} > 0."
+                if stable == 0.0
+                else f"all real parts are negative (local convergence) from {param} ≈ {stable:.4g}."
+                if stable is not None
+                else "the real parts never all become negative."
+            )
+            + (f" J is undefined (non-smooth) at {undefined.sum()} of the values." if undefined.any() else "")
+        )
     rows = [(v, *(f(e) for e in pair for f in (np.real, np.imag))) for v, pair in zip(values, eig, strict=True)]
     header = [param, "re1", "im1", "re2", "im2"]
     export.show_figure(

@@ -10,11 +10,18 @@ holds each value that differs from its default, so the address bar is always a l
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
 
 CLASSROOM = ("lock", "hide")
+
+
+def plain(text: str) -> str:
+    """Text shown literally by st.warning & co.: markdown and LaTeX characters escaped, so a spec such as
+    mixture(0.5*normal(0, 1), …) keeps its '*' and can be copied back."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", str(text))
 
 
 def _names(param: str) -> set[str]:
@@ -58,8 +65,10 @@ def _control(key: str, default, parse, allowed: str, widget, label: str):
             except (TypeError, ValueError) as err:
                 why = f" ({err})" if str(err) not in ("", text) else ""
                 st.warning(
-                    f"URL parameter {key}={text!r} is not valid{why}: {label} must be {allowed}. "
-                    f"Using the default {_fmt(default)}."
+                    plain(
+                        f"URL parameter {key}={text!r} is not valid{why}: {label} must be {allowed}. "
+                        f"Using the default {_fmt(default)}."
+                    )
                 )
         st.session_state[key] = value
     hidden, locked = _names("hide"), _names("lock")
@@ -215,8 +224,10 @@ def share_box(path: str) -> str:
         unknown = sorted(_names(param) - set(controls) - {"all"})
         if unknown:
             st.warning(
-                f"URL parameter {param}= names unknown controls {', '.join(unknown)}; "
-                f"allowed: all, {', '.join(controls)}."
+                plain(
+                    f"URL parameter {param}= names unknown controls {', '.join(unknown)}; "
+                    f"allowed: all, {', '.join(controls)}."
+                )
             )
     link = page_link(path, values)
     with st.expander("Share this view / make a classroom link"):

@@ -1,5 +1,6 @@
 """Streamlit AppTest for every page: defaults, widget extremes, figure changes, URL state, lab exercises."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -38,12 +39,21 @@ def run_page(name: str, **query) -> AppTest:
     return at.run()
 
 
+def shown(markdown: str) -> str:
+    """Markdown as a reader sees it: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def texts(at: AppTest) -> str:
     """All visible text of the page."""
     parts = []
     for kind in ("markdown", "caption", "error", "warning", "info", "success", "text", "code", "latex"):
-        parts += [str(e.value) for e in at.get(kind)]
+        parts += [shown(str(e.value)) for e in at.get(kind)]
     return "\n".join(parts)
+
+
+def warning_text(at: AppTest) -> str:
+    return " ".join(shown(w.value) for w in at.warning)
 
 
 def assert_clean(at: AppTest, context: str = "") -> None:
@@ -139,7 +149,7 @@ def test_changed_widget_is_written_to_the_url():
 def test_bad_url_values_warn_and_fall_back(query, named):
     at = run_page("phase", **query)
     assert_clean(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = warning_text(at)
     assert named in warnings and "Using the default" in warnings
 
 
@@ -151,7 +161,7 @@ def test_lock_and_hide():
     assert "reg" not in [s.key for s in at.selectbox]
     assert at.slider(key="gamma")  # the hidden regularizer still applies (r1 → γ shown)
     at = run_page("phase", lock="nonsense")
-    assert "nonsense" in " ".join(w.value for w in at.warning)
+    assert "nonsense" in warning_text(at)
 
 
 def test_switching_pages_starts_the_next_page_from_its_defaults():
@@ -167,9 +177,19 @@ def test_switching_pages_starts_the_next_page_from_its_defaults():
     assert at.slider(key="lr").value == 0.1 and at.slider(key="steps").value == 500
 
 
+def test_eigenvalue_path_summaries():
+    """WGAN-GP is non-smooth at the equilibrium for every γ > 0: no conclusions from undefined eigenvalues;
+    consensus converges for every γ > 0, which is no threshold."""
+    at = run_page("stability", loss="wgan-gp")
+    assert_clean(at)
+    assert "For every gamma > 0 the objective is not differentiable at the equilibrium" in texts(at)
+    at = run_page("stability", reg="consensus")
+    assert "all real parts are negative (local convergence) for every gamma > 0" in texts(at)
+
+
 def test_images_page_reports_unknown_lock_names():
     at = run_page("images", lock="foo")
-    assert "lock= names unknown controls foo" in " ".join(w.value for w in at.warning)
+    assert "lock= names unknown controls foo" in warning_text(at)
 
 
 def test_compare_mode_defaults_to_figure3():
@@ -242,10 +262,10 @@ def test_custom_densities_from_the_url():
     assert "JS = 0.693147" in at.caption[0].value
     at = run_page("optimal", preset="custom", data="normal(0, -1)", gen="__import__('os')")
     assert_clean(at)
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = warning_text(at)
     assert "data='normal(0, -1)'" in warnings and "sigma must be > 0" in warnings and "gen=" in warnings
     at.text_input(key="gen").set_value("uniform(2, 1)").run()
-    assert "a < b" in " ".join(w.value for w in at.warning)
+    assert "a < b" in warning_text(at)
     assert_clean(at)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_app import assert_clean, image_urls, run_page
+from tests.test_app import assert_clean, image_urls, run_page, warning_text
 
 PAGES = ["train1d", "mixtures", "images"]
 
@@ -43,7 +43,7 @@ def test_training_query_parameters_restore_the_state():
 def test_training_bad_url_value_warns():
     at = run_page("train1d", density="custom", data="normal(0, -1)", lr="7")
     assert_clean(at)
-    text = " ".join(w.value for w in at.warning)
+    text = warning_text(at)
     assert "data='normal(0, -1)'" in text and "lr='7'" in text
 
 
@@ -99,3 +99,11 @@ def test_images_conditional_live_and_a_broken_run_directory(tmp_path):
     at.button(key="images_step").click().run()
     assert_clean(at)
     assert "coverage" in at.caption[0].value
+
+
+def test_warning_keeps_the_spec_copyable():
+    """A default spec in a warning keeps its '*' (escaped from markdown emphasis) so it can be pasted back."""
+    at = run_page("train1d", density="custom", data="normal(0,-1)")
+    raw = " ".join(w.value for w in at.warning)
+    assert r"mixture(0.5\*normal(-2, 0.5), 0.5\*normal(2, 0.5))" in raw
+    assert "mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))" in warning_text(at)

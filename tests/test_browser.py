@@ -71,9 +71,10 @@ def assert_no_error(page) -> None:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_page_loads(page, server, name):
-    open_page(page, f"{server}/{name}", figure=name != "home")
+    open_page(page, f"{server}/{'' if name == 'home' else name}", figure=name != "home")  # home is served at /
     assert PAGES[name] in page.inner_text("h1")
     assert_no_error(page)
+    assert "Page not found" not in page.inner_text("body")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 

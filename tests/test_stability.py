@@ -238,5 +238,7 @@ def test_thresholds_in_the_regularizer_weight():
     assert real_from("wgan", "r1", "gamma") == pytest.approx(2.0)
     assert real_from("gan", "instance-noise", "sigma") == pytest.approx(np.sqrt(2))
     assert real_from("wgan", "none", "gamma") is None
-    assert converges_from("gan", "r1", "gamma") == pytest.approx(0.005)  # the first grid value: any γ > 0
+    assert converges_from("gan", "r1", "gamma") == 0.0  # any γ > 0 converges
     assert converges_from("wgan", "instance-noise", "sigma") is None
+    paths = eigenvalue_paths("wgan-gp", "none", "gamma", [0.0, 1.0])  # γ > 0: non-smooth at the equilibrium
+    assert np.allclose(sorted(paths[0].imag), [-1, 1]) and np.isnan(paths[1]).all() and np.isnan(paths[1].imag).all()
