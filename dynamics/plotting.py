@@ -169,6 +169,10 @@ def radius_figure(lrs, radius, title: str = "") -> Figure:
     ax = fig.subplots()
     ax.plot(lrs, radius, color=OKABE_ITO[0], marker=".", lw=1.5)
     ax.axhline(1.0, color=OKABE_ITO[2], linestyle="--", label="ρ = 1")
+    if not np.isfinite(radius).any():
+        ax.set_xlim(0, float(np.max(lrs)))
+        ax.set_ylim(0, 2)
+        ax.text(0.5, 0.6, "undefined: no update operator here", transform=ax.transAxes, ha="center")
     ax.set_xlabel("learning rate h")
     ax.set_ylabel("spectral radius ρ")
     ax.set_title(title, fontsize=10)

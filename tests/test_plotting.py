@@ -47,3 +47,11 @@ def test_compare_figure_has_one_panel_per_objective():
 def test_radius_figure_marks_rho_one():
     fig = radius_figure([0.1, 0.2], [0.9, 1.1])
     assert any(np.allclose(line.get_ydata(), 1.0) for line in fig.axes[0].get_lines())
+
+
+def test_radius_figure_says_undefined_instead_of_an_empty_zoom():
+    from dynamics.plotting import radius_figure
+
+    ax = radius_figure(np.linspace(0.04, 4, 100), np.full(100, np.nan)).axes[0]
+    assert ax.get_xlim() == (0.0, 4.0)
+    assert any("undefined" in t.get_text() for t in ax.texts)
