@@ -13,46 +13,69 @@ trajectories are derived from that one definition — the same code behind the c
 **Pages**
 """
 )
-st.page_link("pages/phase.py", label="Dirac-GAN phase portraits", icon=":material/cyclone:")
-st.markdown(
-    "Vector field and training trajectories of the two-parameter Dirac-GAN for every loss, regularizer and "
-    "optimizer; trajectory status; basin maps; the derived field and Jacobian; a compare mode with the six "
-    "panels of Mescheder et al. (2018), Figure 3."
-)
-st.page_link("pages/stability.py", label="Eigenvalues & stability", icon=":material/functions:")
-st.markdown(
-    "Eigenvalues of the Jacobian (continuous time) and of the discrete update operator against the unit "
-    "circle; spectral radius against the learning rate; eigenvalue paths against γ or σ."
-)
-st.page_link("pages/optimal.py", label="Optimal discriminator", icon=":material/balance:")
-st.markdown(
-    "Two 1-D densities (presets or your own specs), D*(x), KL/JS/TV/W1, and C(G) next to −log 4 + 2·JS; a "
-    "movable logistic discriminator shows that D* maximizes V; Goodfellow et al. (2014), Figure 1."
-)
-st.page_link("pages/saturation.py", label="Saturating vs non-saturating", icon=":material/speed:")
-st.markdown("The two generator losses, their gradients, and the generator's gradient as D approaches D*.")
-st.page_link("pages/train1d.py", label="1-D GAN training", icon=":material/show_chart:")
-st.markdown(
-    "A small neural GAN trained live on a 1-D density (play / pause / step / reset): the Goodfellow et al. "
-    "(2014) Figure 1 picture with the learned D against D*, and JS over training."
-)
-st.page_link("pages/mixtures.py", label="2-D mixtures", icon=":material/scatter_plot:")
-st.markdown(
-    "ring8 and grid25 trained live: the discriminator as a heat map, the samples, modes captured and the "
-    "high-quality fraction over time."
-)
-st.page_link("pages/lipschitz.py", label="LS-GAN vs WGAN", icon=":material/straighten:")
-st.markdown(
-    "Lipschitz-constrained critics (the WGAN Kantorovich potential, Qi's LS-GAN bounds) and the gradient each "
-    "gives the generator, for κ = 1, 3, 5, next to the classic GAN's vanishing gradient; a torch run with "
-    "k = 1, 3, 5 discriminator steps per generator step."
-)
-st.page_link("pages/images.py", label="Image GANs", icon=":material/image:")
-st.markdown(
-    "DCGANs on 8×8 digits trained live on the CPU; runs trained headless (e.g. on a GPU) loaded from their run "
-    "directories: sample grids, losses, gradient norms and Fréchet distance side by side, and conditional "
-    "generation per class."
-)
+PAGES = [
+    (
+        "pages/phase.py",
+        "Dirac-GAN phase portraits",
+        ":material/cyclone:",
+        "Vector field and training trajectories of the two-parameter Dirac-GAN for every loss, regularizer and "
+        "optimizer; trajectory status; basin maps; the derived field and Jacobian; a compare mode with the six "
+        "panels of Mescheder et al. (2018), Figure 3.",
+    ),
+    (
+        "pages/stability.py",
+        "Eigenvalues & stability",
+        ":material/functions:",
+        "Eigenvalues of the Jacobian (continuous time) and of the discrete update operator against the unit "
+        "circle; spectral radius against the learning rate; eigenvalue paths against γ or σ.",
+    ),
+    (
+        "pages/optimal.py",
+        "Optimal discriminator",
+        ":material/balance:",
+        "Two 1-D densities (presets or your own specs), D*(x), KL/JS/TV/W1, and C(G) next to −log 4 + 2·JS; a "
+        "movable logistic discriminator shows that D* maximizes V; Goodfellow et al. (2014), Figure 1.",
+    ),
+    (
+        "pages/saturation.py",
+        "Saturating vs non-saturating",
+        ":material/speed:",
+        "The two generator losses, their gradients, and the generator's gradient as D approaches D*.",
+    ),
+    (
+        "pages/train1d.py",
+        "1-D GAN training",
+        ":material/show_chart:",
+        "A small neural GAN trained live on a 1-D density (play / pause / step / reset): the Goodfellow et al. "
+        "(2014) Figure 1 picture with the learned D against D*, and JS over training.",
+    ),
+    (
+        "pages/mixtures.py",
+        "2-D mixtures",
+        ":material/scatter_plot:",
+        "ring8 and grid25 trained live: the discriminator as a heat map, the samples, modes captured and the "
+        "high-quality fraction over time.",
+    ),
+    (
+        "pages/lipschitz.py",
+        "LS-GAN vs WGAN",
+        ":material/straighten:",
+        "Lipschitz-constrained critics (the WGAN Kantorovich potential, Qi's LS-GAN bounds) and the gradient each "
+        "gives the generator, for κ = 1, 3, 5, next to the classic GAN's vanishing gradient; a torch run with "
+        "k = 1, 3, 5 discriminator steps per generator step.",
+    ),
+    (
+        "pages/images.py",
+        "Image GANs",
+        ":material/image:",
+        "DCGANs on 8×8 digits trained live on the CPU; runs trained headless (e.g. on a GPU) loaded from their run "
+        "directories: sample grids, losses, gradient norms and Fréchet distance side by side, and conditional "
+        "generation per class.",
+    ),
+]
+for path, label, icon, text in PAGES:
+    st.page_link(path, label=label, icon=icon)
+    st.markdown(text)
 st.markdown(
     """
 **Using it in a class**

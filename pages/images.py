@@ -42,15 +42,9 @@ def grid_fig(s) -> Figure:
         ax.imshow(image_grid(x[:64]), cmap="gray", vmin=0, vmax=1)
         ax.set_title(f"round {s.trainer.step}", fontsize=10)
     ax.axis("off")
-    steps = [r["step"] for r in s.metrics]
-    curve.plot(steps, [r["fd"] for r in s.metrics], "-o", ms=3, color=OKABE_ITO[0], label="Fréchet distance")
-    curve.set_xlabel("round")
-    curve.set_ylabel("FD (lower is better)")
-    twin = curve.twinx()
-    twin.plot(steps, [r["coverage"] for r in s.metrics], "--s", ms=3, color=OKABE_ITO[2], label="class coverage")
-    twin.set_ylim(-0.02, 1.02)
-    curve.legend(loc="upper right", fontsize=8)
-    twin.legend(loc="center right", fontsize=8)
+    live.metric_history(
+        curve, s, "fd", "FD (lower is better)", "coverage", "class coverage", ("upper right", "center right")
+    )
     return fig
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 import torch
 
 from dynamics.cli import InputError
+from dynamics.plotting import OKABE_ITO
 from models.data import DataError, load
 from models.evaluate import evaluate
 from models.train import LOG_FIELDS, Trainer, resolve
@@ -97,6 +98,22 @@ def controls(key: str, s: Session, step_rounds: int) -> None:
     if reset.button("↺ Reset", key=f"{key}_reset_button"):
         st.session_state[f"{key}_reset"] = True
         st.rerun()
+
+
+def metric_history(
+    ax, s: Session, metric: str, label: str, fraction: str, fraction_label: str, legends=("upper left", "lower right")
+):
+    """A run's metric over rounds (solid, circles) with a fraction in [0, 1] on a twin axis (dashed, squares)."""
+    steps = [r["step"] for r in s.metrics]
+    ax.plot(steps, [r[metric] for r in s.metrics], "-o", ms=3, color=OKABE_ITO[0], label=label)
+    ax.set_xlabel("round")
+    ax.set_ylabel(label)
+    twin = ax.twinx()
+    twin.plot(steps, [r[fraction] for r in s.metrics], "--s", ms=3, color=OKABE_ITO[2], label=fraction_label)
+    twin.set_ylim(-0.02, 1.02)
+    twin.set_ylabel(fraction_label)
+    ax.legend(loc=legends[0], fontsize=8)
+    twin.legend(loc=legends[1], fontsize=8)
 
 
 def show_run(s: Session, name: str, make, summary: str) -> None:

@@ -55,17 +55,8 @@ def figure(s) -> Figure:
     ax.set_aspect("equal")
     ax.legend(loc="upper right", fontsize=7)
     ax.set_title(f"round {s.trainer.step}: {m['modes']}/{len(s.data.centers)} modes", fontsize=10)
-    steps = [r["step"] for r in s.metrics]
-    hist.plot(steps, [r["modes"] for r in s.metrics], "-o", ms=3, color=OKABE_ITO[0], label="modes captured")
+    live.metric_history(hist, s, "modes", "modes captured", "high_quality", "high-quality fraction")
     hist.set_ylim(-0.5, len(s.data.centers) + 0.5)
-    hist.set_xlabel("round")
-    hist.set_ylabel("modes captured")
-    twin = hist.twinx()
-    twin.plot(steps, [r["high_quality"] for r in s.metrics], "--s", ms=3, color=OKABE_ITO[2], label="high quality")
-    twin.set_ylim(-0.02, 1.02)
-    twin.set_ylabel("high-quality fraction")
-    hist.legend(loc="upper left", fontsize=8)
-    twin.legend(loc="lower right", fontsize=8)
     return fig
 
 

@@ -18,6 +18,19 @@ st.markdown(
     "solid blue **converged**, dashed orange **cycling**, dotted vermillion **diverged**."
 )
 
+
+def eigen_caption(cont, disc) -> str:
+    """What the eigenvalue plot shows, or why it is empty."""
+    if cont is None:
+        return "No eigenvalues: the objective is not differentiable at the equilibrium (one-sided Jacobians below)."
+    if disc is None:
+        return "Green dots: Jacobian eigenvalues. The discrete update has no linearization here (Adam)."
+    return (
+        "Green dots: Jacobian eigenvalues (continuous time: stable when left of the vertical axis). "
+        "Pink diamonds: eigenvalues of one round of the discrete update (stable inside the unit circle)."
+    )
+
+
 with st.sidebar:
     mode = ui.select("mode", "View", ["single", "compare"], "single", radio=True, fmt=str.capitalize)
     if mode == "single":
@@ -89,15 +102,7 @@ if mode == "single":
             dirac.eigen_png(cont, disc),
             lambda: dirac.eigen_fig(cont, disc),
             f"eigenvalues-{obj.name}",
-            "No eigenvalues: the objective is not differentiable at the equilibrium (the one-sided Jacobians "
-            "are listed below)."
-            if cont is None
-            else "Green dots: Jacobian eigenvalues (continuous time: stable when left of the vertical axis). "
-            + (
-                "Pink diamonds: eigenvalues of one round of the discrete update (stable inside the unit circle)."
-                if disc is not None
-                else "The discrete update has no linearization here (Adam), so it has no eigenvalues."
-            ),
+            eigen_caption(cont, disc),
             {
                 f"eigenvalues-{obj.name}.json": lambda: export.to_json(
                     {"continuous": report["eigenvalues"], "discrete": report["update"]["eigenvalues"]}

@@ -110,11 +110,10 @@ else:
             + (f"both eigenvalues are real from {param} = {real:.4g}" if real is not None else "they never turn real")
             + "; "
             + (
-                f"all real parts are negative (local convergence) for every {param} > 0."
-                if stable == 0.0
-                else f"all real parts are negative (local convergence) from {param} ≈ {stable:.4g}."
-                if stable is not None
-                else "the real parts never all become negative."
+                "the real parts never all become negative."
+                if stable is None
+                else "all real parts are negative (local convergence) "
+                + (f"for every {param} > 0." if stable == 0.0 else f"from {param} ≈ {stable:.4g}.")
             )
             + (f" J is undefined (non-smooth) at {undefined.sum()} of the values." if undefined.any() else "")
         )
