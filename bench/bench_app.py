@@ -118,12 +118,12 @@ def render_cost(repeats: int = 7) -> dict:
     from streamlit.logger import set_log_level
 
     set_log_level("error")  # pages.dirac's caches warn that there is no Streamlit runtime here
-    from dynamics.analysis import analyze
-    from dynamics.objectives import make_objective
-    from dynamics.optimizers import Optimizer
-    from dynamics.plotting import phase_figure
-    from dynamics.trajectories import Schedule
-    from pages.dirac import WINDOW, phase_fig
+    from dynamics.dirac.analysis import analyze
+    from dynamics.dirac.objectives import make_objective
+    from dynamics.dirac.optimizers import Optimizer
+    from dynamics.dirac.plotting import phase_figure
+    from dynamics.dirac.trajectories import Schedule
+    from ui.dirac import WINDOW, phase_fig
 
     obj = make_objective("gan")
     _, run, cont, disc = analyze(obj, Schedule(), Optimizer(), np.array([[1.0, 1.0]]))

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-import dynamics.compiled as compiled
-import dynamics.trajectories as trajectories
-from dynamics.objectives import make_objective
-from dynamics.trajectories import Schedule, grid_starts, simulate
+import dynamics.dirac.compiled as compiled
+import dynamics.dirac.trajectories as trajectories
+from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.trajectories import Schedule, grid_starts, simulate
 
 GAMMA, H, ROUNDS, N = 0.3, 0.1, 2000, 64
 ROOT = Path(__file__).resolve().parents[1]

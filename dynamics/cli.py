@@ -7,9 +7,7 @@ import json
 import math
 import sys
 
-
-class InputError(ValueError):
-    """Bad user input; the message names the value and what is allowed."""
+from dynamics.contracts import InputError, to_jsonable
 
 
 class Parser(argparse.ArgumentParser):
@@ -29,7 +27,7 @@ def tool_parser(prog: str, doc: str, examples: str, figure: str) -> Parser:
 
 
 def add_densities(ap: Parser, data: str, gen: str, gen_help: str = "p_g spec") -> None:
-    """--data and --gen: two 1-D densities in the spec language of dynamics.distributions."""
+    """--data and --gen: two 1-D densities in the spec language of dynamics.oned.distributions."""
     ap.add_argument("--data", default=data, help=f"p_data spec (default: {data})")
     ap.add_argument("--gen", default=gen, help=f"{gen_help} (default: {gen})")
 
@@ -64,19 +62,6 @@ def point(text: str, name: str = "point") -> tuple[float, float]:
     if len(parts) != 2:
         raise InputError(f"{name} must be two numbers 'θ,ψ' such as 1,-0.5, got {text!r}")
     return tuple(finite_float(p.strip(), name) for p in parts)
-
-
-def to_jsonable(obj):
-    """Replace non-finite floats by None and numpy scalars/arrays by Python values, recursively."""
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if hasattr(obj, "tolist"):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def print_json(obj) -> None:

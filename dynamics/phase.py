@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dynamics.analysis import analyze
 from dynamics.cli import (
     InputError,
     Parser,
@@ -14,10 +13,11 @@ from dynamics.cli import (
     save_figure,
     tool_parser,
 )
-from dynamics.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
-from dynamics.optimizers import OPTIMIZERS, Optimizer
-from dynamics.plotting import WINDOW, compare_figure, phase_figure
-from dynamics.trajectories import Schedule, flow, grid_starts
+from dynamics.dirac.analysis import analyze
+from dynamics.dirac.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
+from dynamics.dirac.optimizers import OPTIMIZERS, Optimizer
+from dynamics.dirac.plotting import WINDOW, compare_figure, phase_figure
+from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 
 FIGURE3 = ["gan", "wgan", "wgan-gp", "gan+consensus", "gan+instance-noise", "gan+r1"]
 EXAMPLES = """examples:

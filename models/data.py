@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from dynamics.cli import InputError
-from dynamics.distributions import parse
+from dynamics.contracts import InputError
+from dynamics.oned.distributions import parse
 
 IMAGES = ("digits", "mnist5k", "fashion-mnist")
 TOYS = ("ring8", "grid25")
@@ -151,7 +151,7 @@ def fashion_mnist(root=None):
 
 
 def density_1d(spec):
-    """A 1-D density of the spec language (dynamics.distributions), e.g. "mixture(0.5*normal(-2, 0.5), ...)"."""
+    """A 1-D density of the spec language (dynamics.oned.distributions), e.g. "mixture(0.5*normal(-2, 0.5), ...)"."""
     try:
         dist = parse(spec)
     except ValueError as err:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from dynamics.objectives import LOSSES
+from dynamics.dirac.objectives import LOSSES
 
 
 def expect(terms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:

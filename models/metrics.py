@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from scipy import linalg
 from torch import nn
 
-from dynamics.distributions import kde
+from dynamics.oned.distributions import kde
 from models import checkpoint
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from dynamics.objectives import REGULARIZERS
+from dynamics.dirac.objectives import REGULARIZERS
 from models.losses import disc_objective, expect, gen_loss, input_grad
 
 

@@ -2,6 +2,9 @@
 
 import streamlit as st
 
+from ui.navigation import PAGES, ensure_router
+
+ensure_router()
 st.title("GAN Dynamics Lab")
 st.markdown(
     """
@@ -13,69 +16,9 @@ trajectories are derived from that one definition — the same code behind the c
 **Pages**
 """
 )
-PAGES = [
-    (
-        "pages/phase.py",
-        "Dirac-GAN phase portraits",
-        ":material/cyclone:",
-        "Vector field and training trajectories of the two-parameter Dirac-GAN for every loss, regularizer and "
-        "optimizer; trajectory status; basin maps; the derived field and Jacobian; a compare mode with the six "
-        "panels of Mescheder et al. (2018), Figure 3.",
-    ),
-    (
-        "pages/stability.py",
-        "Eigenvalues & stability",
-        ":material/functions:",
-        "Eigenvalues of the Jacobian (continuous time) and of the discrete update operator against the unit "
-        "circle; spectral radius against the learning rate; eigenvalue paths against γ or σ.",
-    ),
-    (
-        "pages/optimal.py",
-        "Optimal discriminator",
-        ":material/balance:",
-        "Two 1-D densities (presets or your own specs), D*(x), KL/JS/TV/W1, and C(G) next to −log 4 + 2·JS; a "
-        "movable logistic discriminator shows that D* maximizes V; Goodfellow et al. (2014), Figure 1.",
-    ),
-    (
-        "pages/saturation.py",
-        "Saturating vs non-saturating",
-        ":material/speed:",
-        "The two generator losses, their gradients, and the generator's gradient as D approaches D*.",
-    ),
-    (
-        "pages/train1d.py",
-        "1-D GAN training",
-        ":material/show_chart:",
-        "A small neural GAN trained live on a 1-D density (play / pause / step / reset): the Goodfellow et al. "
-        "(2014) Figure 1 picture with the learned D against D*, and JS over training.",
-    ),
-    (
-        "pages/mixtures.py",
-        "2-D mixtures",
-        ":material/scatter_plot:",
-        "ring8 and grid25 trained live: the discriminator as a heat map, the samples, modes captured and the "
-        "high-quality fraction over time.",
-    ),
-    (
-        "pages/lipschitz.py",
-        "LS-GAN vs WGAN",
-        ":material/straighten:",
-        "Lipschitz-constrained critics (the WGAN Kantorovich potential, Qi's LS-GAN bounds) and the gradient each "
-        "gives the generator, for κ = 1, 3, 5, next to the classic GAN's vanishing gradient; a torch run with "
-        "k = 1, 3, 5 discriminator steps per generator step.",
-    ),
-    (
-        "pages/images.py",
-        "Image GANs",
-        ":material/image:",
-        "DCGANs on 8×8 digits trained live on the CPU; runs trained headless (e.g. on a GPU) loaded from their run "
-        "directories: sample grids, losses, gradient norms and Fréchet distance side by side, and conditional "
-        "generation per class.",
-    ),
-]
-for path, label, icon, text in PAGES:
-    st.page_link(path, label=label, icon=icon)
-    st.markdown(text)
+for page in PAGES:
+    st.page_link(page.script, label=page.title, icon=page.icon)
+    st.markdown(page.blurb)
 st.markdown(
     """
 **Using it in a class**

@@ -4,13 +4,13 @@ import numpy as np
 import streamlit as st
 from matplotlib.figure import Figure
 
-from dynamics.plotting import OKABE_ITO
+from dynamics.palette import OKABE_ITO
 from models.data import IMAGES
 from models.samples import image_grid
-from pages import export, lab, live, runs, ui
+from ui import controls, exercises, export, runs, training
 
 KEY = "images"
-ui.start_page("images")
+controls.start_page("images")
 st.title("Image GANs")
 st.markdown(
     "DCGAN-style networks (Radford et al. 2015) on small image sets: scikit-learn's 8×8 **digits** train on the "
@@ -22,11 +22,11 @@ st.markdown(
 tab_live, tab_runs = st.tabs(["Train here", "Runs from a directory"])
 
 with st.sidebar:
-    data = ui.select("data", "Data (live run)", IMAGES, "digits")
-    cfg = live.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64})
-    conditional = ui.toggle("conditional", "conditional on the class (Mirza & Osindero 2014)")
-    rounds = ui.slider("tick", "rounds per update while playing", 1, 200, 50)
-    root = ui.text("root", "run directory root", "runs", lambda t: t, "a directory path")
+    data = controls.select("data", "Data (live run)", IMAGES, "digits")
+    cfg = training.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64})
+    conditional = controls.toggle("conditional", "conditional on the class (Mirza & Osindero 2014)")
+    rounds = controls.slider("tick", "rounds per update while playing", 1, 200, 50)
+    root = controls.text("root", "run directory root", "runs", lambda t: t, "a directory path")
 cfg["data"], cfg["conditional"] = data, conditional
 
 
@@ -42,7 +42,7 @@ def grid_fig(s) -> Figure:
         ax.imshow(image_grid(x[:64]), cmap="gray", vmin=0, vmax=1)
         ax.set_title(f"round {s.trainer.step}", fontsize=10)
     ax.axis("off")
-    live.metric_history(
+    training.metric_history(
         curve, s, "fd", "FD (lower is better)", "coverage", "class coverage", ("upper right", "center right")
     )
     return fig
@@ -50,7 +50,7 @@ def grid_fig(s) -> Figure:
 
 def draw(s) -> None:
     m = s.latest[0]
-    live.show_run(
+    training.show_run(
         s,
         "images-live",
         lambda: grid_fig(s),
@@ -60,10 +60,10 @@ def draw(s) -> None:
 
 
 with tab_live:
-    s = live.session(KEY, cfg)
+    s = training.session(KEY, cfg)
     if s is not None:
-        live.controls(KEY, s, rounds)
-        live.run_live(KEY, s, draw, rounds)
+        training.buttons(KEY, s, rounds)
+        training.run_live(KEY, s, draw, rounds)
 
 
 def runs_fig(chosen) -> Figure:
@@ -88,13 +88,13 @@ def runs_fig(chosen) -> Figure:
 DEFAULT = {"data": "digits", "loss": "gan", "reg": "none", "optimizer": "adam", "lr": 2e-4}
 DEFAULT |= {"d_steps": 1, "batch": 64, "steps": 2000, "seed": 0}
 with tab_live:
-    lab.show(
+    exercises.show(
         [
-            lab.Exercise(
+            exercises.Exercise(
                 "images_fd",
                 "Defaults: digits, GAN, Adam 2e-4, batch 64, seed 0. Train 200 rounds.",
                 "What is the Fréchet distance after 200 rounds? (10 % tolerance)",
-                lambda: live.metric_after(DEFAULT, 200, "fd"),
+                lambda: training.metric_after(DEFAULT, 200, "fd"),
                 "The summary under the sample grid gives FD.",
                 "FD falls fast in the first hundreds of rounds as blobs turn into strokes; it compares Gaussian fits "
                 "of classifier features, so it sees both sample quality and diversity (a collapsed generator has a "
@@ -118,7 +118,7 @@ with tab_runs:
                 try:
                     chosen[name] = runs.read(path)
                 except (OSError, ValueError, KeyError) as err:
-                    st.warning(ui.plain(f"Run directory {str(path)!r} cannot be read ({err}); it is left out."))
+                    st.warning(controls.plain(f"Run directory {str(path)!r} cannot be read ({err}); it is left out."))
         if chosen:
             columns = st.columns(len(chosen))
             for column, (name, r) in zip(columns, chosen.items(), strict=True):
@@ -149,8 +149,8 @@ with tab_runs:
                     try:
                         grid = runs.per_class(path, label)
                     except (OSError, RuntimeError, KeyError, ValueError) as err:
-                        st.warning(ui.plain(f"The checkpoint of {run_name!r} cannot be loaded ({err})."))
+                        st.warning(controls.plain(f"The checkpoint of {run_name!r} cannot be loaded ({err})."))
                     else:
                         st.image(grid, caption=f"{run_name}: 16 samples of class {label}", width=240)
 
-ui.share_box("images")
+controls.share_box("images")

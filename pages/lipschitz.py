@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dynamics.distributions import parse
-from dynamics.lipschitz import compare
-from dynamics.plotting_1d import lipschitz_figure
-from pages import export, lab, live, oned, ui
+from dynamics.oned.distributions import parse
+from dynamics.oned.lipschitz import compare
+from dynamics.oned.plotting import lipschitz_figure
+from ui import controls, densities, exercises, export, training
 
 NAMES = {
     "wgan": "WGAN critic",
@@ -15,7 +15,7 @@ NAMES = {
     "gan_non_saturating": "GAN with D*, non-saturating",
 }
 
-ui.start_page("lipschitz")
+controls.start_page("lipschitz")
 st.title("LS-GAN vs WGAN")
 st.markdown(
     "Both constrain the discriminator to be Lipschitz. The **WGAN** critic (Arjovsky et al. 2017) is the "
@@ -26,11 +26,11 @@ st.markdown(
 )
 
 with st.sidebar:
-    data, gen = oned.densities("disjoint")
-    kappa = ui.slider("kappa", "κ (LS-GAN Lipschitz constant)", 0.1, 10.0, 1.0, 0.1)
-    lam = ui.slider("lam", "λ (LS-GAN margin weight)", 0.1, 10.0, 1.0, 0.1)
-    samples = ui.slider("samples", "samples of each law", 3, 60, 20)
-    seed = ui.number("seed", "random seed", 0, 9999, 0)
+    data, gen = densities.densities("disjoint")
+    kappa = controls.slider("kappa", "κ (LS-GAN Lipschitz constant)", 0.1, 10.0, 1.0, 0.1)
+    lam = controls.slider("lam", "λ (LS-GAN margin weight)", 0.1, 10.0, 1.0, 0.1)
+    samples = controls.slider("samples", "samples of each law", 3, 60, 20)
+    seed = controls.number("seed", "random seed", 0, 9999, 0)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -94,7 +94,7 @@ st.markdown(
 )
 if st.button("Run the experiment (about 20 s on 2 CPU cores)", key="_kgrad") or st.session_state.get("_kgrad_done"):
     with st.spinner("training 9 small runs…"):
-        rows = live.d_steps_experiment()
+        rows = training.d_steps_experiment()
     st.session_state["_kgrad_done"] = True
     st.markdown(
         "| loss | k | median ‖∇_G‖ | min ‖∇_G‖ |\n|---|---:|---:|---:|\n"
@@ -110,9 +110,9 @@ def ls_gradient() -> float:
     return result("uniform(0, 1)", "uniform(3, 4)", 20, 3.0, 1.0, 0)["generator"]["lsgan_upper"]["mean_abs_gradient"]
 
 
-lab.show(
+exercises.show(
     [
-        lab.Exercise(
+        exercises.Exercise(
             "lip_w1",
             "Preset **disjoint supports**: p_data = uniform(0, 1), p_g = uniform(3, 4).",
             "What is the Wasserstein-1 distance between them?",
@@ -122,7 +122,7 @@ lab.show(
             "apart the laws are, so its critic gives the generator a useful direction.",
             rel_tol=1e-3,
         ),
-        lab.Exercise(
+        exercises.Exercise(
             "lip_kappa",
             "Same densities, LS-GAN with **κ = 3**, 20 samples, seed 0.",
             "What is the generator's mean |gradient| under the LS-GAN loss (upper bound)?",
@@ -134,4 +134,4 @@ lab.show(
         ),
     ]
 )
-ui.share_box("lipschitz")
+controls.share_box("lipschitz")

@@ -5,11 +5,11 @@ import streamlit as st
 import torch
 from matplotlib.figure import Figure
 
-from dynamics.plotting import OKABE_ITO
-from pages import lab, live, ui
+from dynamics.palette import OKABE_ITO
+from ui import controls, exercises, training
 
 KEY = "mixtures"
-ui.start_page("mixtures")
+controls.start_page("mixtures")
 st.title("2-D mixtures")
 st.markdown(
     "The mode-collapse benchmarks of VEEGAN and PacGAN: **ring8** (8 Gaussians of σ = 0.01 on the unit circle) and "
@@ -19,14 +19,14 @@ st.markdown(
 )
 
 with st.sidebar:
-    data = ui.select("data", "Data", ["ring8", "grid25"], "ring8", radio=True)
-    cfg = live.training_controls({"steps": 5000})
-    rounds = ui.slider("tick", "rounds per update while playing", 10, 500, 100, 10)
+    data = controls.select("data", "Data", ["ring8", "grid25"], "ring8", radio=True)
+    cfg = training.training_controls({"steps": 5000})
+    rounds = controls.slider("tick", "rounds per update while playing", 10, 500, 100, 10)
 cfg["data"] = data
-s = live.session(KEY, cfg)
+s = training.session(KEY, cfg)
 if s is None:
     st.stop()
-live.controls(KEY, s, rounds)
+training.buttons(KEY, s, rounds)
 
 
 def heat(s, n: int = 80):
@@ -55,14 +55,14 @@ def figure(s) -> Figure:
     ax.set_aspect("equal")
     ax.legend(loc="upper right", fontsize=7)
     ax.set_title(f"round {s.trainer.step}: {m['modes']}/{len(s.data.centers)} modes", fontsize=10)
-    live.metric_history(hist, s, "modes", "modes captured", "high_quality", "high-quality fraction")
+    training.metric_history(hist, s, "modes", "modes captured", "high_quality", "high-quality fraction")
     hist.set_ylim(-0.5, len(s.data.centers) + 0.5)
     return fig
 
 
 def draw(s) -> None:
     m = s.latest[0]
-    live.show_run(
+    training.show_run(
         s,
         "mixtures",
         lambda: figure(s),
@@ -71,17 +71,17 @@ def draw(s) -> None:
     )
 
 
-live.run_live(KEY, s, draw, rounds)
+training.run_live(KEY, s, draw, rounds)
 DEFAULT = {"data": "ring8", "loss": "gan", "reg": "none", "optimizer": "adam", "lr": 1e-3}
 DEFAULT |= {"d_steps": 1, "batch": 64, "steps": 5000, "seed": 0}
-lab.show(
+exercises.show(
     [
-        lab.Exercise(
+        exercises.Exercise(
             "mixtures_hq",
             "Defaults: ring8, GAN, Adam, learning rate 0.001, batch 64, seed 0. Train 1,000 rounds (*Step 100* ten "
             "times).",
             "What fraction of the samples is high quality after 1,000 rounds? (0.02 absolute tolerance)",
-            lambda: live.metric_after(DEFAULT, 1000, "high_quality"),
+            lambda: training.metric_after(DEFAULT, 1000, "high_quality"),
             "The summary under the figure gives the high-quality fraction.",
             "Early on the generator spreads its samples between the modes (low quality) or piles them on a few "
             "modes (few modes captured): quality and coverage are separate numbers, which is why the VEEGAN and "
@@ -91,4 +91,4 @@ lab.show(
         )
     ]
 )
-ui.share_box("mixtures")
+controls.share_box("mixtures")

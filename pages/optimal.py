@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from dynamics.distributions import parse
-from dynamics.divergences import js
-from dynamics.optimal import figure1_stages, line_logit, summary, value
-from dynamics.plotting_1d import figure1, optimal_figure
-from pages import export, lab, oned, ui
+from dynamics.oned.distributions import parse
+from dynamics.oned.divergences import js
+from dynamics.oned.optimal import figure1_stages, line_logit, summary, value
+from dynamics.oned.plotting import figure1, optimal_figure
+from ui import controls, densities, exercises, export
 
-ui.start_page("optimal")
+controls.start_page("optimal")
 st.title("Optimal discriminator")
 st.markdown(
     "For a fixed generator the discriminator that maximizes V(G, D) = E_data[log D] + E_g[log(1 − D)] is "
@@ -18,10 +18,10 @@ st.markdown(
 )
 
 with st.sidebar:
-    data, gen = oned.densities()
-    a = ui.slider("a", "your D: slope a of σ(a·x + b)", -10.0, 10.0, -2.0, 0.1)
-    b = ui.slider("b", "your D: offset b", -10.0, 10.0, 2.0, 0.1)
-    show_fig1 = ui.toggle("figure1", "show Goodfellow et al. (2014), Figure 1")
+    data, gen = densities.densities()
+    a = controls.slider("a", "your D: slope a of σ(a·x + b)", -10.0, 10.0, -2.0, 0.1)
+    b = controls.slider("b", "your D: offset b", -10.0, 10.0, 2.0, 0.1)
+    show_fig1 = controls.toggle("figure1", "show Goodfellow et al. (2014), Figure 1")
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -88,9 +88,9 @@ if show_fig1:
         {"goodfellow-figure1.json": lambda: export.to_json(figure1_stages(data, gen))},
     )
 
-lab.show(
+exercises.show(
     [
-        lab.Exercise(
+        exercises.Exercise(
             "opt_cg",
             "Choose the preset **two Gaussians, overlapping** (p_data = normal(0, 1), p_g = normal(2, 0.5)).",
             "What is C(G) = max_D V(G, D)? (4 decimals)",
@@ -100,7 +100,7 @@ lab.show(
             "discriminator is optimal; it reaches its minimum −log 4 only when p_g = p_data.",
             rel_tol=1e-3,
         ),
-        lab.Exercise(
+        exercises.Exercise(
             "opt_disjoint_js",
             "Choose **disjoint supports** (uniform(0, 1) against uniform(3, 4)). Then move p_g further away "
             "(custom: p_g = uniform(10, 11)) and watch JS.",
@@ -114,4 +114,4 @@ lab.show(
         ),
     ]
 )
-ui.share_box("optimal")
+controls.share_box("optimal")

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from dynamics.objectives import make_objective, symbolic_field
-from dynamics.optimizers import Optimizer
-from dynamics.stability import radius_vs_lr
-from dynamics.trajectories import Schedule, simulate
-from pages import dirac, export, lab, ui
+from dynamics.dirac.objectives import make_objective, symbolic_field
+from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.stability import radius_vs_lr
+from dynamics.dirac.trajectories import Schedule, simulate
+from ui import controls, dirac, exercises, export
 
 MARK = {"converged": "●", "cycling": "■", "diverged": "✖"}
-ui.start_page("phase")
+controls.start_page("phase")
 st.title("Dirac-GAN phase portraits")
 st.markdown(
     "The Dirac-GAN (Mescheder, Geiger & Nowozin 2018) has one generator parameter θ (it puts all its mass at "
@@ -32,14 +32,14 @@ def eigen_caption(cont, disc) -> str:
 
 
 with st.sidebar:
-    mode = ui.select("mode", "View", ["single", "compare"], "single", radio=True, fmt=str.capitalize)
+    mode = controls.select("mode", "View", ["single", "compare"], "single", radio=True, fmt=str.capitalize)
     if mode == "single":
         obj = dirac.objective_controls()
     else:
         objs = dirac.compare_controls()
     schedule, opt = dirac.update_controls()
     starts, grid_n = dirac.start_controls()
-    show_flow = ui.toggle("flow", "overlay the continuous-time flow (h → 0)") if not grid_n else False
+    show_flow = controls.toggle("flow", "overlay the continuous-time flow (h → 0)") if not grid_n else False
 
 
 def describe(report) -> str:
@@ -177,9 +177,9 @@ def alt_distance() -> float:
     return float(run.distance[0])
 
 
-lab.show(
+exercises.show(
     [
-        lab.Exercise(
+        exercises.Exercise(
             "phase_wgan_growth",
             "Set the loss to **WGAN**, no regularizer, gradient descent, **simultaneous** updates, h = 0.1.",
             "By what factor does the distance to the equilibrium grow per step (near the equilibrium)?",
@@ -190,7 +190,7 @@ lab.show(
             "simultaneous GD spirals outward for every h > 0, although the continuous flow circles forever.",
             rel_tol=1e-4,
         ),
-        lab.Exercise(
+        exercises.Exercise(
             "phase_alt_cycle",
             "Now the **GAN (minimax)** loss, no regularizer, gradient descent with **alternating** updates, "
             "h = 0.1, 500 rounds, one start at (θ₀, ψ₀) = (1, 1).",
@@ -203,4 +203,4 @@ lab.show(
         ),
     ]
 )
-ui.share_box("phase")
+controls.share_box("phase")

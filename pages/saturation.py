@@ -3,12 +3,12 @@
 import numpy as np
 import streamlit as st
 
-from dynamics.distributions import parse
-from dynamics.plotting_1d import saturation_figure
-from dynamics.saturation import generator_gradients, loss_curves
-from pages import export, lab, oned, ui
+from dynamics.oned.distributions import parse
+from dynamics.oned.plotting import saturation_figure
+from dynamics.oned.saturation import generator_gradients, loss_curves
+from ui import controls, densities, exercises, export
 
-ui.start_page("saturation")
+controls.start_page("saturation")
 st.title("Saturating vs non-saturating generator loss")
 st.markdown(
     "With D = σ(t) the original (minimax) generator minimizes **log(1 − D(G(z)))**; its gradient through the "
@@ -19,8 +19,8 @@ st.markdown(
 )
 
 with st.sidebar:
-    data, gen = oned.densities("far")
-    family = ui.select(
+    data, gen = densities.densities("far")
+    family = controls.select(
         "family",
         "generator parameter θ",
         ["shift", "scale"],
@@ -28,7 +28,7 @@ with st.sidebar:
         radio=True,
         fmt={"shift": "location: θ + X", "scale": "scale: m + e^θ·(X − m)"}.get,
     )
-    levels = ui.slider("levels", "number of λ values in [0, 1]", 2, 101, 21)
+    levels = controls.slider("levels", "number of λ values in [0, 1]", 2, 101, 21)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -88,9 +88,9 @@ def ns_sat_ratio() -> float:
     return float(grads["grad_ns"][0] / grads["grad_sat"][0])
 
 
-lab.show(
+exercises.show(
     [
-        lab.Exercise(
+        exercises.Exercise(
             "sat_logit",
             "Look at the middle panel: the size of each loss's derivative with respect to the discriminator's logit.",
             "When D(G(z)) = 0.02, what is |∂ loss / ∂ logit| for the saturating loss log(1 − D)?",
@@ -99,7 +99,7 @@ lab.show(
             "It is D itself, 0.02: when the discriminator rejects the samples, the saturating loss hardly "
             "moves the generator, while −log D has derivative −(1 − D) = −0.98.",
         ),
-        lab.Exercise(
+        exercises.Exercise(
             "sat_ratio",
             "Preset **two Gaussians, far apart** (p_data = normal(0, 1), p_g = normal(4, 0.5)), θ = location.",
             "At λ = 1 (D = D*), how many times larger is the non-saturating gradient than the saturating one?",
@@ -111,4 +111,4 @@ lab.show(
         ),
     ]
 )
-ui.share_box("saturation")
+controls.share_box("saturation")

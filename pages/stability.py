@@ -3,12 +3,12 @@
 import numpy as np
 import streamlit as st
 
-from dynamics.objectives import make_objective
-from dynamics.optimizers import Optimizer
-from dynamics.stability import max_stable_lr, real_from
-from pages import dirac, export, lab, ui
+from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.stability import max_stable_lr, real_from
+from ui import controls, dirac, exercises, export
 
-ui.start_page("stability")
+controls.start_page("stability")
 st.title("Eigenvalues & stability")
 st.markdown(
     "Near the equilibrium (0, 0) the field is approximately v(x) ≈ J·x. In **continuous time** the dynamics "
@@ -21,9 +21,9 @@ with st.sidebar:
     obj = dirac.objective_controls()
     schedule, opt = dirac.update_controls(steps=False)
     st.divider()
-    lr_max = ui.slider("lr_max", "spectral-radius plot: largest h", 0.1, 10.0, 4.0, 0.1)
+    lr_max = controls.slider("lr_max", "spectral-radius plot: largest h", 0.1, 10.0, 4.0, 0.1)
     sweepable = [p for p in ("gamma", "sigma") if p in dirac.used_names(obj.loss, obj.reg)]
-    sweep_max = ui.slider("sweep_max", "eigenvalue paths: largest γ or σ", 0.5, 10.0, 3.0, 0.5)
+    sweep_max = controls.slider("sweep_max", "eigenvalue paths: largest γ or σ", 0.5, 10.0, 3.0, 0.5)
 
 report = dirac.analysis(obj, schedule, opt, np.zeros((0, 2)))[0]
 cont, up = report["eigenvalues"], report["update"]
@@ -94,7 +94,7 @@ if not sweepable:
         "WGAN-GP to see where the eigenvalues become real and where the method starts to converge."
     )
 else:
-    param = ui.select("sweep", "vary", sweepable, sweepable[0], radio=True)
+    param = controls.select("sweep", "vary", sweepable, sweepable[0], radio=True)
     values, eig, real, stable = dirac.eigen_path(obj, param, sweep_max)
 
     undefined = np.isnan(eig.real).any(axis=1)
@@ -127,9 +127,9 @@ else:
         {f"eigenpaths-{obj.name}-{param}.csv": lambda: export.to_csv(header, rows)},
     )
 
-lab.show(
+exercises.show(
     [
-        lab.Exercise(
+        exercises.Exercise(
             "stab_real_gamma",
             "Choose the **GAN (minimax)** loss with the **R1 penalty** and watch the eigenvalue paths against γ.",
             "What is the smallest γ for which both eigenvalues of the Jacobian are real?",
@@ -138,7 +138,7 @@ lab.show(
             "trace = −γ and det = ¼, so the discriminant γ² − 1 vanishes at γ = 1: below it the eigenvalues "
             "are −γ/2 ± i·√(1 − γ²)/2 (a damped spiral), above it both are real and negative (no rotation).",
         ),
-        lab.Exercise(
+        exercises.Exercise(
             "stab_critical_lr",
             "GAN + **R1** with **γ = 0.3**, gradient descent, **simultaneous** updates. Move the learning rate "
             "and watch the spectral radius plot.",
@@ -149,7 +149,7 @@ lab.show(
             "method converges for h < 4γ = 1.2 and oscillates outward beyond it.",
             rel_tol=0.01,
         ),
-        lab.Exercise(
+        exercises.Exercise(
             "stab_real_sigma",
             "Switch to **instance noise** on the GAN loss and vary σ.",
             "From which noise level σ are both eigenvalues real?",
@@ -160,4 +160,4 @@ lab.show(
         ),
     ]
 )
-ui.share_box("stability")
+controls.share_box("stability")

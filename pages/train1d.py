@@ -4,13 +4,13 @@ import numpy as np
 import streamlit as st
 from matplotlib.figure import Figure
 
-from dynamics.distributions import kde
-from dynamics.optimal import optimal_discriminator
-from dynamics.plotting_1d import DATA, DISC, GEN
-from pages import lab, live, oned, ui
+from dynamics.oned.distributions import kde
+from dynamics.oned.optimal import optimal_discriminator
+from dynamics.oned.plotting import DATA, DISC, GEN
+from ui import controls, densities, exercises, training
 
 KEY = "train1d"
-ui.start_page("train1d")
+controls.start_page("train1d")
 st.title("1-D GAN training")
 st.markdown(
     "A generator (MLP, 8-dimensional noise) and a discriminator (MLP) trained on a 1-D density with the losses of "
@@ -20,14 +20,14 @@ st.markdown(
 )
 
 with st.sidebar:
-    data = oned.density("bimodal")
-    cfg = live.training_controls({"steps": 3000})
-    rounds = ui.slider("tick", "rounds per update while playing", 10, 500, 100, 10)
+    data = densities.density("bimodal")
+    cfg = training.training_controls({"steps": 3000})
+    rounds = controls.slider("tick", "rounds per update while playing", 10, 500, 100, 10)
 cfg["data"] = str(data)
-s = live.session(KEY, cfg)
+s = training.session(KEY, cfg)
 if s is None:
     st.stop()
-live.controls(KEY, s, rounds)
+training.buttons(KEY, s, rounds)
 
 
 def figure(s) -> Figure:
@@ -61,7 +61,7 @@ def figure(s) -> Figure:
 
 def draw(s) -> None:
     m = s.latest[0]
-    live.show_run(
+    training.show_run(
         s,
         "train1d",
         lambda: figure(s),
@@ -71,17 +71,17 @@ def draw(s) -> None:
     )
 
 
-live.run_live(KEY, s, draw, rounds)
-DEFAULT = {"data": oned.DATA_PRESETS["bimodal"], "loss": "gan", "reg": "none", "optimizer": "adam", "lr": 1e-3}
+training.run_live(KEY, s, draw, rounds)
+DEFAULT = {"data": densities.DATA_PRESETS["bimodal"], "loss": "gan", "reg": "none", "optimizer": "adam", "lr": 1e-3}
 DEFAULT |= {"d_steps": 1, "batch": 64, "steps": 3000, "seed": 0}
-lab.show(
+exercises.show(
     [
-        lab.Exercise(
+        exercises.Exercise(
             "train1d_js",
             "Reset to the defaults (bimodal data, GAN, Adam, learning rate 0.001, batch 64, seed 0) and press "
             "*Step 100* five times.",
             "What is JS(p_data ‖ p_g) after 500 rounds? (10 % tolerance)",
-            lambda: live.metric_after(DEFAULT, 500, "js"),
+            lambda: training.metric_after(DEFAULT, 500, "js"),
             "Read it in the summary under the figure.",
             "The JS divergence drops from near log 2 (the initial generator puts its mass in one narrow place) to "
             "a few hundredths once both modes are covered. The learned D(x) hovers around ½ where p_g matches "
@@ -91,4 +91,4 @@ lab.show(
         )
     ]
 )
-ui.share_box("train1d")
+controls.share_box("train1d")

@@ -1,0 +1,195 @@
+"""Many trajectories advanced together (vectorized over starting points), with each run's status, and the
+continuous-time flow (scipy's ODE solver) as the h → 0 reference.
+
+Status, judged on the run (../shared/conventions.md): `diverged` once the distance r to the equilibrium
+passes `bound` or turns non-finite (the trajectory is frozen there: no NaN reaches a plot), `converged` if
+the final r is below `tol` and not growing, `cycling` otherwise (bounded so far and not converged).
+`trend` compares the peak of r over the last quarter of the run with the peak over the quarter before it
+(peaks, so that an orbit sampled at any phase reads "steady"; start vs end for runs under 4 rounds):
+"shrinking" (ratio < 0.99), "growing" (> 1.01) or "steady".
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from dynamics.dirac.objectives import Objective
+from dynamics.dirac.optimizers import SCHEMES, Optimizer, init_state, play_round
+
+STATUSES = ("converged", "cycling", "diverged")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How the players take turns: learning rates, scheme and steps per round, number of rounds."""
+
+    lr_g: float = 0.1
+    lr_d: float = 0.1
+    scheme: str = "sim"
+    g_steps: int = 1
+    d_steps: int = 1
+    steps: int = 500
+
+    def __post_init__(self):
+        for name in ("lr_g", "lr_d"):
+            value = getattr(self, name)
+            if not (
+                isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value) and value > 0
+            ):
+                raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"unknown scheme {self.scheme!r}; allowed: {', '.join(SCHEMES)}")
+        for name, low, high in (("g_steps", 1, 100), ("d_steps", 1, 100), ("steps", 1, 1_000_000)):
+            value = getattr(self, name)
+            if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= value <= high):
+                raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+
+    @property
+    def lr(self) -> tuple[float, float]:
+        return (self.lr_g, self.lr_d)
+
+    @property
+    def speed(self) -> tuple[float, float]:
+        """Each player's total step per round: the h → 0 limit of the schedule is ẋ = diag(speed)·v."""
+        if self.scheme == "sim":
+            return self.lr
+        return (self.g_steps * self.lr_g, self.d_steps * self.lr_d)
+
+
+@dataclass
+class Run:
+    """Result of `simulate`: final points, status per trajectory and (optionally) the recorded paths."""
+
+    starts: np.ndarray  # (n, 2)
+    end: np.ndarray  # (n, 2): last finite point
+    status: np.ndarray  # (n,) of STATUSES
+    trend: np.ndarray  # (n,) "shrinking" | "steady" | "growing"
+    distance: np.ndarray  # (n,) final distance to (0, 0)
+    steps_run: np.ndarray  # (n,) rounds until the end or the divergence
+    path: np.ndarray | None  # (steps + 1, n, 2) or None; frozen after divergence
+
+    def paths(self):
+        """Each trajectory's path up to where it stopped, as a list of (k, 2) arrays."""
+        return [self.path[: k + 1, i] for i, k in enumerate(self.steps_run)]
+
+    def counts(self) -> dict:
+        return {s: int(np.sum(self.status == s)) for s in STATUSES}
+
+
+COMPILED_MIN_WORK = 2_000_000  # trajectories × rounds from which plain-GD sweeps run compiled (dynamics.dirac.compiled)
+
+
+def simulate(
+    obj: Objective,
+    starts,
+    schedule: Schedule = Schedule(),
+    opt: Optimizer | None = None,
+    record: bool = True,
+    tol: float = 1e-3,
+    bound: float = 1e4,
+) -> Run:
+    """Advance all starting points (n, 2) together for `schedule.steps` rounds."""
+    starts = np.atleast_2d(np.asarray(starts, float))
+    opt = opt or Optimizer()
+    compiled = (
+        not record
+        and opt.name == "gd"
+        and obj.reg != "instance-noise"
+        and len(starts) * schedule.steps >= COMPILED_MIN_WORK
+    )
+    if compiled:
+        from dynamics.dirac.compiled import sweep
+
+        end, steps_run, alive, peaks = sweep(obj, starts, schedule, bound)
+        path = None
+    else:
+        end, steps_run, alive, peaks, path = _numpy_run(obj, starts, schedule, opt, record, bound)
+    distance = np.hypot(end[:, 0], end[:, 1])
+    if schedule.steps < 4:
+        peaks = np.stack([np.hypot(starts[:, 0], starts[:, 1]), distance])
+    ratio = peaks[1] / np.maximum(peaks[0], 1e-300)
+    trend = np.where(ratio < 0.99, "shrinking", np.where(ratio > 1.01, "growing", "steady"))
+    trend = np.where(alive, trend, "growing")
+    status = np.where(~alive, "diverged", np.where((distance < tol) & (trend != "growing"), "converged", "cycling"))
+    return Run(starts, end, status, trend, distance, steps_run, path)
+
+
+def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, record: bool, bound: float):
+    """The vectorized loop: every round for all trajectories at once; diverged ones are frozen."""
+    clip = obj.params.get("clip")
+    if clip is None:
+        project = lambda x: x  # noqa: E731
+    else:
+        project = lambda x: np.stack([x[..., 0], np.clip(x[..., 1], -clip, clip)], axis=-1)  # noqa: E731
+    steps = schedule.steps
+    quarter = steps // 4
+    state = init_state(opt, project(starts), obj.vector)
+    n = len(starts)
+    alive = np.ones(n, bool)
+    steps_run = np.full(n, steps)
+    peaks = np.zeros((2, n))  # largest distance over the last two quarters of the run
+    path = np.empty((steps + 1, n, 2)) if record else None
+    if record:
+        path[0] = state[0]
+    with np.errstate(all="ignore"):
+        for k in range(1, steps + 1):
+            new = play_round(
+                opt, state, obj.vector, schedule.lr, schedule.scheme, schedule.g_steps, schedule.d_steps, project
+            )
+            r = np.hypot(new[0][:, 0], new[0][:, 1])
+            blown = alive & ~(r <= bound)
+            if blown.any():
+                alive &= ~blown
+                steps_run[blown] = k - 1
+            keep = alive[:, None]
+            state = tuple(np.where(keep, a, b) for a, b in zip(new, state, strict=True))
+            if record:
+                path[k] = state[0]
+            if quarter and k > steps - 2 * quarter:
+                slot = 0 if k <= steps - quarter else 1
+                peaks[slot] = np.maximum(peaks[slot], np.hypot(state[0][:, 0], state[0][:, 1]))
+            if not alive.any():
+                if record:
+                    path[k + 1 :] = state[0]
+                break
+    return state[0], steps_run, alive, peaks, path
+
+
+def grid_starts(n: int, window: tuple[float, float, float, float]) -> np.ndarray:
+    """n×n starting points over the window (θ_min, θ_max, ψ_min, ψ_max), row-major in ψ then θ."""
+    th = np.linspace(window[0], window[1], n)
+    ps = np.linspace(window[2], window[3], n)
+    T, P = np.meshgrid(th, ps)
+    return np.stack([T.ravel(), P.ravel()], axis=1)
+
+
+def flow(obj: Objective, start, t_end: float, n_points: int = 400, bound: float = 1e4, speed=(1.0, 1.0)) -> np.ndarray:
+    """The continuous-time trajectory ẋ = diag(speed)·v(x) from `start` (scipy RK45, rtol 1e-9), to `bound`.
+
+    `speed` = each player's step per unit time: the h → 0 limit of a schedule is ẋ = diag(g·h_g, d·h_d)·v
+    in rounds (g = d = 1 when simultaneous). With clipping |ψ| ≤ c it is the projected flow: ψ̇ = 0 where ψ
+    sits on the bound and v pushes outward."""
+    clip = obj.params.get("clip")
+    x0 = np.asarray(start, float).copy()
+    if clip is not None:
+        x0[1] = np.clip(x0[1], -clip, clip)
+
+    speed = np.asarray(speed, float)
+
+    def rhs(_, x):
+        v = speed * obj.vector(np.asarray(x))
+        if clip is not None and abs(x[1]) >= clip and v[1] * x[1] > 0:
+            v[1] = 0.0
+        return v
+
+    def escape(_, x):
+        return bound - np.hypot(x[0], x[1])
+
+    escape.terminal = True
+    t_eval = np.linspace(0.0, t_end, n_points)
+    sol = solve_ivp(rhs, (0.0, t_end), x0, t_eval=t_eval, events=escape, rtol=1e-9, atol=1e-12)
+    return sol.y.T

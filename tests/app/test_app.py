@@ -1,0 +1,281 @@
+"""Streamlit AppTest for every page: defaults, widget extremes, figure changes, URL state, lab exercises."""
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.trajectories import Schedule, simulate
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = ["home", "phase", "stability", "optimal", "saturation", "lipschitz"]
+# Configurations that between them show every control of the Dirac-GAN pages.
+CONFIGS = {
+    "phase": [
+        {},
+        {"reg": "r1", "optimizer": "momentum", "scheme": "alt", "two_lr": "1", "starts": "random"},
+        {"loss": "wgan-gp", "reg": "instance-noise", "optimizer": "adam", "starts": "grid"},
+        {"mode": "compare"},
+    ],
+    "stability": [
+        {},
+        {"reg": "r1", "optimizer": "momentum", "scheme": "alt", "two_lr": "1"},
+        {"loss": "wgan-gp", "reg": "instance-noise"},
+    ],
+    "optimal": [{}, {"preset": "disjoint", "figure1": "1"}],
+    "saturation": [{}, {"preset": "bimodal", "family": "scale"}],
+    "lipschitz": [{}, {"preset": "gaussians"}],
+}
+
+
+def run_page(name: str, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{name}.py")
+    return at.run()
+
+
+def shown(markdown: str) -> str:
+    """Markdown as a reader sees it: backslash escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of the page."""
+    parts = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "text", "code", "latex"):
+        parts += [shown(str(e.value)) for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+def warning_text(at: AppTest) -> str:
+    return " ".join(shown(w.value) for w in at.warning)
+
+
+def assert_clean(at: AppTest, context: str = "") -> None:
+    assert not at.exception, f"{context}: {[e.value for e in at.exception]}"
+    assert "Traceback" not in texts(at), context
+    assert not at.error, f"{context}: {[e.value for e in at.error]}"
+
+
+def image_urls(at: AppTest) -> list[str]:
+    return [img.proto.imgs[0].url for img in at.get("image")]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_at_defaults(name):
+    at = run_page(name)
+    assert_clean(at, name)
+    if name != "home":
+        assert image_urls(at), "no figure shown"
+        assert at.get("download_button"), "no downloads"
+
+
+def test_home_links_every_page():
+    at = run_page("home")
+    links = [e.proto.page for e in at.get("page_link")]
+    assert any("phase" in p for p in links) and any("stability" in p for p in links)
+
+
+@pytest.mark.parametrize("name,query", [(n, q) for n, qs in CONFIGS.items() for q in qs])
+def test_every_numeric_widget_at_min_and_max(name, query):
+    at = run_page(name, **query)
+    assert_clean(at, f"{name} {query}")
+    numeric = [("slider", w.key) for w in at.slider] + [("number_input", w.key) for w in at.number_input]
+    assert numeric
+    for kind, key in numeric:
+        for end in ("min", "max"):
+            widget = next(w for w in at.get(kind) if w.key == key)
+            widget.set_value(getattr(widget, end)).run()
+            assert_clean(at, f"{name} {query} {key}={end}")
+        next(w for w in at.get(kind) if w.key == key).set_value(widget.min).run()
+
+
+@pytest.mark.parametrize(
+    "name,key,value",
+    [
+        ("phase", "lr", 0.5),
+        ("stability", "lr", 1.5),
+        ("optimal", "a", 1.0),
+        ("saturation", "levels", 5),
+        ("lipschitz", "kappa", 3.0),
+    ],
+)
+def test_parameter_change_changes_the_figure(name, key, value):
+    at = run_page(name)
+    before, captions = image_urls(at), [c.value for c in at.caption]
+    next(s for s in at.slider if s.key == key).set_value(value).run()
+    assert_clean(at)
+    assert image_urls(at)[0] != before[0]
+    assert [c.value for c in at.caption] != captions  # the text summary follows the figure
+
+
+def test_query_parameters_restore_the_state():
+    at = run_page("phase", loss="wgan", reg="r1", gamma="2.5", lr="0.3", starts="random", seed="42", n_starts="5")
+    assert_clean(at)
+    assert at.selectbox(key="loss").value == "wgan"
+    assert at.selectbox(key="reg").value == "r1"
+    assert at.slider(key="gamma").value == 2.5
+    assert at.slider(key="lr").value == 0.3
+    assert at.number_input(key="seed").value == 42
+    assert at.slider(key="n_starts").value == 5
+    table = next(m.value for m in at.markdown if "distance to (0, 0)" in m.value)
+    assert sum(line.startswith("| (") for line in table.splitlines()) == 5
+    # The share link carries exactly these non-default values, and reproduces the same figure.
+    link = at.code[0].value
+    for part in ("loss=wgan", "reg=r1", "gamma=2.5", "lr=0.3", "seed=42", "n_starts=5", "starts=random"):
+        assert part in link
+    query = dict(p.split("=") for p in link.split("?", 1)[1].split("&"))
+    again = run_page("phase", **query)
+    assert image_urls(again) == image_urls(at)
+
+
+def test_changed_widget_is_written_to_the_url():
+    at = run_page("stability")
+    at.slider(key="lr").set_value(0.7).run()
+    assert at.query_params["lr"] == ["0.7"] or at.query_params["lr"] == "0.7"
+    at.slider(key="lr").set_value(0.1).run()  # back to the default: the parameter leaves the URL
+    assert "lr" not in at.query_params
+
+
+@pytest.mark.parametrize(
+    "query,named",
+    [({"gamma": "abc", "reg": "r1"}, "gamma='abc'"), ({"loss": "foo"}, "loss='foo'"), ({"steps": "1e9"}, "steps")],
+)
+def test_bad_url_values_warn_and_fall_back(query, named):
+    at = run_page("phase", **query)
+    assert_clean(at)
+    warnings = warning_text(at)
+    assert named in warnings and "Using the default" in warnings
+
+
+def test_lock_and_hide():
+    at = run_page("phase", lock="loss,lr", hide="reg", reg="r1", bogus="1")
+    assert_clean(at)
+    assert at.selectbox(key="loss").disabled and at.slider(key="lr").disabled
+    assert not at.slider(key="steps").disabled
+    assert "reg" not in [s.key for s in at.selectbox]
+    assert at.slider(key="gamma")  # the hidden regularizer still applies (r1 → γ shown)
+    at = run_page("phase", lock="nonsense")
+    assert "nonsense" in warning_text(at)
+
+
+def test_switching_pages_starts_the_next_page_from_its_defaults():
+    """`lr` and `steps` exist on both pages with other ranges; a hidden control's value must not leak either."""
+    at = run_page("phase", lr="0.5", steps="1000", hide="all")
+    for key in list(at.query_params):
+        del at.query_params[key]  # what the sidebar link does
+    at.switch_page("pages/train1d.py").run()
+    assert_clean(at)
+    assert at.slider(key="lr").value == 0.001 and at.slider(key="steps").value == 3000
+    assert at.selectbox(key="optimizer").value == "adam"
+    at.switch_page("pages/phase.py").run()
+    assert at.slider(key="lr").value == 0.1 and at.slider(key="steps").value == 500
+
+
+def test_eigenvalue_path_summaries():
+    """WGAN-GP is non-smooth at the equilibrium for every γ > 0: no conclusions from undefined eigenvalues;
+    consensus converges for every γ > 0, which is no threshold."""
+    at = run_page("stability", loss="wgan-gp")
+    assert_clean(at)
+    assert "For every gamma > 0 the objective is not differentiable at the equilibrium" in texts(at)
+    at = run_page("stability", reg="consensus")
+    assert "all real parts are negative (local convergence) for every gamma > 0" in texts(at)
+
+
+def test_images_page_reports_unknown_lock_names():
+    at = run_page("images", lock="foo")
+    assert "lock= names unknown controls foo" in warning_text(at)
+
+
+def test_compare_mode_defaults_to_figure3():
+    at = run_page("phase", mode="compare")
+    assert_clean(at)
+    assert at.multiselect(key="compare").value == [
+        "gan",
+        "wgan",
+        "wgan-gp",
+        "gan+consensus",
+        "gan+instance-noise",
+        "gan+r1",
+    ]
+    assert len(at.dataframe[0].value) == 6
+
+
+def test_non_smooth_objective_says_why_it_has_no_eigenvalues():
+    at = run_page("phase", loss="wgan-gp")
+    assert_clean(at)
+    assert "No eigenvalues: the objective is not differentiable at the equilibrium" in texts(at)
+    at = run_page("phase", optimizer="adam")
+    assert "The discrete update has no linearization here (Adam)" in texts(at)
+
+
+def test_compare_link_typed_with_plus_signs():
+    """`compare=gan,gan+r1` typed into the address bar reaches the page as 'gan,gan r1' (form encoding)."""
+    at = run_page("phase", mode="compare", compare="gan,gan r1,wgan-gp")
+    assert_clean(at)
+    assert at.multiselect(key="compare").value == ["gan", "gan+r1", "wgan-gp"]
+    assert not at.warning
+
+
+EXERCISES = [
+    ("phase", "phase_wgan_growth", "1.2", "1.00499"),
+    ("phase", "phase_alt_cycle", "0", None),
+    ("stability", "stab_real_gamma", "0.5", "1"),
+    ("stability", "stab_critical_lr", "4", "1.2"),
+    ("stability", "stab_real_sigma", "2", "1.4142"),
+    ("optimal", "opt_cg", "-1.3863", "-0.43768"),
+    ("optimal", "opt_disjoint_js", "1", "0.693147"),
+    ("saturation", "sat_logit", "0.98", "0.02"),
+    ("saturation", "sat_ratio", "1", "90.975"),
+    ("lipschitz", "lip_w1", "2", "3"),
+    ("lipschitz", "lip_kappa", "1", "3"),
+]
+
+
+@pytest.mark.parametrize("name,key,wrong,right", EXERCISES)
+def test_exercise_rejects_wrong_and_accepts_right(name, key, wrong, right):
+    at = run_page(name)
+    infos = len(at.info)
+    at.text_input(key=f"answer_{key}").set_value(wrong)
+    at.button(key=f"check_{key}").click().run()
+    assert any("not right" in e.value for e in at.error)
+    if right is None:  # a simulation result: ask the core
+        run = simulate(make_objective("gan"), [(1.0, 1.0)], Schedule(0.1, 0.1, "alt"), Optimizer(), record=False)
+        right = f"{run.distance[0]:.4f}"
+    at.text_input(key=f"answer_{key}").set_value(right)
+    at.button(key=f"check_{key}").click().run()
+    assert any("Correct" in s.value for s in at.success)
+    assert len(at.info) > infos, "explanation shown after a correct answer"
+    at.text_input(key=f"answer_{key}").set_value("abc")
+    at.button(key=f"check_{key}").click().run()
+    assert any("not a number" in e.value for e in at.error)
+
+
+def test_custom_densities_from_the_url():
+    at = run_page("optimal", preset="custom", data="uniform(0, 1)", gen="uniform(3, 4)")
+    assert_clean(at)
+    assert "JS = 0.693147" in at.caption[0].value
+    at = run_page("optimal", preset="custom", data="normal(0, -1)", gen="__import__('os')")
+    assert_clean(at)
+    warnings = warning_text(at)
+    assert "data='normal(0, -1)'" in warnings and "sigma must be > 0" in warnings and "gen=" in warnings
+    at.text_input(key="gen").set_value("uniform(2, 1)").run()
+    assert "a < b" in warning_text(at)
+    assert_clean(at)
+
+
+def test_hide_all_and_doc_classroom_link():
+    at = run_page("phase", reg="r1", hide="all")
+    assert_clean(at)
+    assert not at.sidebar.slider and not at.sidebar.selectbox
+    assert image_urls(at)
+    at = run_page("stability", loss="gan", reg="r1", gamma="0.3", lock="loss,reg,gamma,optimizer,scheme")
+    assert_clean(at)
+    assert at.selectbox(key="loss").disabled and at.slider(key="gamma").disabled
+    assert not at.slider(key="lr").disabled
+    assert not at.warning

@@ -1,0 +1,107 @@
+"""AppTest for the training pages (1-D, 2-D, images): defaults, step/reset, widget extremes, URL state, exercises."""
+
+import pytest
+
+from tests.app.test_app import assert_clean, image_urls, run_page, warning_text
+
+PAGES = ["train1d", "mixtures", "images"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_training_page_loads_steps_and_resets(name):
+    at = run_page(name)
+    assert_clean(at, name)
+    before = image_urls(at)[0]
+    at.button(key=f"{name}_step").click().run()
+    assert_clean(at, name)
+    assert image_urls(at)[0] != before
+    assert "Round 0 " not in at.caption[0].value
+    at.button(key=f"{name}_reset_button").click().run()
+    assert at.caption[0].value.startswith("Round 0 ")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_training_widgets_at_min_and_max(name):
+    at = run_page(name)
+    for key in [w.key for w in at.slider] + [w.key for w in at.number_input]:
+        for end in ("min", "max"):
+            widget = at.slider(key=key) if key in [w.key for w in at.slider] else at.number_input(key=key)
+            widget.set_value(getattr(widget, end)).run()
+            assert_clean(at, f"{name} {key}={end}")
+
+
+def test_training_query_parameters_restore_the_state():
+    at = run_page("mixtures", data="grid25", loss="nsgan", reg="r1", gamma="2", seed="3", steps="700")
+    assert_clean(at)
+    assert at.radio(key="data").value == "grid25"
+    assert at.selectbox(key="loss").value == "nsgan"
+    assert at.slider(key="gamma").value == 2.0
+    assert at.number_input(key="seed").value == 3
+    assert "of 25 modes" in at.caption[0].value and "of 700" in at.caption[0].value
+
+
+def test_training_bad_url_value_warns():
+    at = run_page("train1d", density="custom", data="normal(0, -1)", lr="7")
+    assert_clean(at)
+    text = warning_text(at)
+    assert "data='normal(0, -1)'" in text and "lr='7'" in text
+
+
+@pytest.mark.parametrize(
+    "name,key,wrong",
+    [("train1d", "train1d_js", "0.69"), ("mixtures", "mixtures_hq", "0.9"), ("images", "images_fd", "1")],
+)
+def test_training_exercise(name, key, wrong):
+    at = run_page(name)
+    at.text_input(key=f"answer_{key}").set_value(wrong)
+    at.button(key=f"check_{key}").click().run()
+    assert any("not right" in e.value for e in at.error)
+    # the right answer: step the page itself to the exercise's round and read the metric from its summary
+    rounds = {"train1d_js": 500, "mixtures_hq": 1000, "images_fd": 200}[key]
+    at.slider(key="tick").set_value(100).run()
+    for _ in range(rounds // 100):
+        at.button(key=f"{name}_step").click().run()
+    summary = at.caption[0].value
+    metric = {"train1d_js": "JS(p_data ‖ p_g) = ", "mixtures_hq": "high-quality fraction ", "images_fd": "FD = "}[key]
+    value = summary.split(metric)[1].split(",")[0].split(" ")[0].rstrip(".")
+    at.text_input(key=f"answer_{key}").set_value(value)
+    at.button(key=f"check_{key}").click().run()
+    assert any("Correct" in s.value for s in at.success), summary
+
+
+def test_images_page_reads_run_directories(tmp_path):
+    from models.train import train
+
+    train(
+        {"data": "digits", "loss": "hinge", "conditional": True, "steps": 10, "eval_every": 5, "ckpt_every": 10},
+        out=str(tmp_path / "digits-cgan"),
+        cache_dir=str(tmp_path / ".cache"),
+    )
+    at = run_page("images", root=str(tmp_path))
+    assert_clean(at)
+    assert at.multiselect(key="_runs").value == ["digits-cgan"]
+    assert any("digits-cgan: last FD" in c.value for c in at.caption)
+    images = len(at.get("image"))
+    at.slider(key="_cond_class").set_value(7).run()
+    assert_clean(at)
+    assert len(at.get("image")) == images
+    assert any("class 7" in str(i.proto) for i in at.get("image"))
+
+
+def test_images_conditional_live_and_a_broken_run_directory(tmp_path):
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "config.json").write_text("{not json")
+    at = run_page("images", conditional="1", root=str(tmp_path))
+    assert_clean(at)
+    assert any("broken" in w.value and "cannot be read" in w.value for w in at.warning)
+    at.button(key="images_step").click().run()
+    assert_clean(at)
+    assert "coverage" in at.caption[0].value
+
+
+def test_warning_keeps_the_spec_copyable():
+    """A default spec in a warning keeps its '*' (escaped from markdown emphasis) so it can be pasted back."""
+    at = run_page("train1d", density="custom", data="normal(0,-1)")
+    raw = " ".join(w.value for w in at.warning)
+    assert r"mixture(0.5\*normal(-2, 0.5), 0.5\*normal(2, 0.5))" in raw
+    assert "mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))" in warning_text(at)

@@ -1,0 +1,143 @@
+"""The torch losses on the Dirac-GAN (G = θ, D(x) = ψ·x, data at 0): closed forms, and the symbolic core."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from models.losses import LOSSES, disc_objective, gen_loss
+from models.regularizers import REGULARIZERS, objectives
+
+PARAMS = {"gamma": 0.7, "sigma": 0.4, "target": 1.0}
+
+
+def noise_rule(loss, nodes=60):
+    """Noise pairs (z_real, z_fake) with probability weights for the exact instance-noise expectation.
+
+    Smooth losses: a 2-D Gauss–Hermite grid. hinge and loss-sensitive have kinks, where Gauss–Hermite converges
+    slowly (1e-2 at 60 nodes), so their kink variable gets a fine trapezoid rule instead; the field integrates
+    the kink's derivative, a step, so its error is O(h) ≈ 3e-6 with h = 2.4e-4 (hence the 1e-5 tolerance):
+    hinge's terms each depend on z_real or z_fake alone, so the pairs (z, −z) give exact marginals;
+    loss-sensitive's kink depends on a = (z_real − z_fake)/√2 only and its other terms are linear, so the
+    pairs use independent N(0, 1) coordinates a (trapezoid) and b = (z_real + z_fake)/√2 (3-node Hermite).
+    """
+    z = np.linspace(-12, 12, 100_001)
+    w = np.exp(-z * z / 2) / np.exp(-z * z / 2).sum()
+    if loss == "hinge":
+        return z, -z, w
+    x, v = np.polynomial.hermite_e.hermegauss(3 if loss == "loss-sensitive" else nodes)
+    v = v / v.sum()
+    if loss == "loss-sensitive":
+        a, b = (g.ravel() for g in np.meshgrid(z, x, indexing="ij"))
+        return (a + b) / np.sqrt(2), (b - a) / np.sqrt(2), np.outer(w, v).ravel()
+    zr, zf = (g.ravel() for g in np.meshgrid(x, x, indexing="ij"))
+    return zr, zf, np.outer(v, v).ravel()
+
+
+def torch_field(loss, reg, theta, psi, **params):
+    """v = (−∂L_G/∂θ, ∂L_D/∂ψ) by autograd through `objectives`; instance noise as an exact expectation."""
+    th = torch.tensor(theta, dtype=torch.float64, requires_grad=True)
+    ps = torch.tensor(psi, dtype=torch.float64, requires_grad=True)
+    weights = noise = None
+    if reg == "instance-noise":
+        zr, zf, w = (torch.tensor(a, dtype=torch.float64) for a in noise_rule(loss))
+        noise, weights = (zr[:, None], zf[:, None]), w
+    n = 1 if noise is None else len(weights)
+    real = torch.zeros(n, 1, dtype=torch.float64)
+    fake = th * torch.ones(n, 1, dtype=torch.float64)
+    obj_d, loss_g = objectives(
+        loss,
+        reg,
+        lambda x: ps * x[:, 0],
+        real,
+        fake,
+        weights=weights,
+        noise=noise,
+        g_params=[th],
+        d_params=[ps],
+        **params,
+    )
+    (g_th,) = torch.autograd.grad(loss_g, th, retain_graph=True)
+    (g_ps,) = torch.autograd.grad(obj_d, ps)
+    return -g_th.item(), g_ps.item()
+
+
+def points(rng, n=6):
+    """Random (θ, ψ) away from the kinks of hinge, wgan-gp and loss-sensitive."""
+    out = []
+    while len(out) < n:
+        th, ps = rng.uniform(-1.5, 1.5, 2)
+        if (
+            abs(ps) > 0.05
+            and abs(th) > 0.05
+            and abs(1 - ps * th) > 0.05
+            and abs(1 + ps * th) > 0.05
+            and abs(abs(ps) - 1) > 0.05
+            and abs(abs(th) - ps * th) > 0.05
+        ):
+            out.append((th, ps))
+    return out
+
+
+def sig(t):
+    return 1 / (1 + np.exp(-t))
+
+
+CLOSED = {  # (v_θ, v_ψ) of each loss without regularizer, by hand
+    "gan": lambda t, p, g: (-p * sig(-p * t), t * sig(-p * t)),
+    "nsgan": lambda t, p, g: (-p * sig(p * t), t * sig(-p * t)),
+    "wgan": lambda t, p, g: (-p, t),
+    "wgan-gp": lambda t, p, g: (-p, t - g * (abs(p) - 1) * np.sign(p)),
+    "least-squares": lambda t, p, g: (-p * (p * t + 1), -t * (p * t - 1)),
+    "hinge": lambda t, p, g: (-p, t * (1 - p * t > 0)),
+    "loss-sensitive": lambda t, p, g: (-p, t * (abs(t) - p * t > 0)),
+}
+
+
+@pytest.mark.parametrize("loss", LOSSES)
+def test_dirac_field_matches_closed_form(loss):
+    for th, ps in points(np.random.default_rng(0)):
+        expected = CLOSED[loss](th, ps, 0.7)
+        assert torch_field(loss, "none", th, ps, **PARAMS) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("reg", ["r1", "r2"])
+def test_gradient_penalties_are_gamma_psi_in_the_dirac_gan(reg):
+    th, ps = 0.8, -0.6
+    v_th, v_ps = torch_field("gan", reg, th, ps, **PARAMS)
+    assert (v_th, v_ps) == pytest.approx((-ps * sig(-ps * th), th * sig(-ps * th) - 0.7 * ps), abs=1e-12)
+
+
+def test_consensus_follows_v_minus_gamma_grad_half_norm():
+    th, ps, g = 0.8, -0.6, 0.7
+    v = np.array([-ps, th])  # wgan: ½‖v‖² = (θ² + ψ²)/2, so v − γ∇ = (−ψ − γθ, θ − γψ)
+    assert torch_field("wgan", "consensus", th, ps, **PARAMS) == pytest.approx(v - g * np.array([th, ps]))
+
+
+def test_instance_noise_expectation_of_wgan_is_unchanged():
+    assert torch_field("wgan", "instance-noise", 0.8, -0.6, **PARAMS) == pytest.approx((0.6, 0.8), abs=1e-12)
+
+
+def test_disc_objective_and_gen_loss_values():
+    d_real, d_fake = torch.tensor([-1.0, 0.5]), torch.tensor([2.0, 0.0])
+    real = fake = torch.zeros(2, 1)
+    none = lambda x: None  # noqa: E731 - scores are passed in
+    lsig = lambda t: -np.log1p(np.exp(-t))  # noqa: E731
+    expected = (lsig(2.0) + lsig(0.0) + lsig(1.0) + lsig(-0.5)) / 2
+    assert disc_objective("gan", none, real, fake, d_real, d_fake).item() == pytest.approx(expected)
+    hinge = disc_objective("hinge", none, real, fake, d_real, d_fake).item()
+    assert hinge == pytest.approx(-(0 + 1 + 0 + 1.5) / 2)
+    assert gen_loss("nsgan", d_fake).item() == pytest.approx((np.log1p(np.exp(2.0)) + np.log(2)) / 2)
+    assert gen_loss("least-squares", d_fake).item() == pytest.approx((4.5 + 0.5) / 2)
+
+
+@pytest.mark.parametrize(("loss", "reg"), list(itertools.product(LOSSES, REGULARIZERS)))
+def test_autograd_reproduces_the_core_field(loss, reg):
+    from dynamics.dirac.objectives import make_objective
+
+    objective = make_objective(loss, reg, **PARAMS)
+    tol = 1e-5 if reg == "instance-noise" and loss in ("hinge", "loss-sensitive") else 1e-8
+    for th, ps in points(np.random.default_rng(1), n=4):
+        v_th, v_ps = objective.field(np.float64(th), np.float64(ps))
+        assert torch_field(loss, reg, th, ps, **PARAMS) == pytest.approx((float(v_th), float(v_ps)), abs=tol)

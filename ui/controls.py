@@ -1,0 +1,244 @@
+"""Widgets whose values live in the URL, classroom lock/hide options and the share link.
+
+Every control has a key that is also its query parameter. On a session's first run the value comes from the
+URL (a bad value gets a warning naming it and the allowed range, then the default); after every run the URL
+holds each value that differs from its default, so the address bar is always a link to the current view.
+`?lock=gamma,lr` disables chosen controls, `?hide=loss` hides them (their URL or default value still applies);
+`all` locks or hides every control of the page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ui.navigation import ensure_router
+
+CLASSROOM = ("lock", "hide")
+
+
+def plain(text: str) -> str:
+    """Text shown literally by st.warning & co.: markdown and LaTeX characters escaped, so a spec such as
+    mixture(0.5*normal(0, 1), …) keeps its '*' and can be copied back."""
+    return re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", str(text))
+
+
+def _names(param: str) -> set[str]:
+    return {s.strip() for s in st.query_params.get(param, "").split(",") if s.strip()}
+
+
+def _controls() -> dict:
+    """This run's controls: key → (default, text form of the value); reset at the top of each page."""
+    return st.session_state.setdefault("_controls", {})
+
+
+def start_page(path: str) -> None:
+    """Call first on every page: forget the controls of the previous run, and their values too when that run was
+    another page. Pages share keys with other ranges (`lr`, `steps`, `optimizer`, …), so a value must not carry
+    over: each page opens from its URL or its defaults."""
+    ensure_router()
+    if st.session_state.get("_page") != path:
+        for key in (*_controls(), "_share_lock", "_share_hide"):
+            st.session_state.pop(key, None)
+        st.session_state["_page"] = path
+    st.session_state["_controls"] = {}
+
+
+def _fmt(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value))
+    return str(value)
+
+
+def _control(key: str, default, parse, allowed: str, widget, label: str):
+    """Seed the widget from the URL once, draw it (or not, when hidden), write its value back to the URL."""
+    if key not in st.session_state:
+        value = default
+        if key in st.query_params:
+            text = st.query_params[key]
+            try:
+                value = parse(text)
+            except (TypeError, ValueError) as err:
+                why = f" ({err})" if str(err) not in ("", text) else ""
+                st.warning(
+                    plain(
+                        f"URL parameter {key}={text!r} is not valid{why}: {label} must be {allowed}. "
+                        f"Using the default {_fmt(default)}."
+                    )
+                )
+        st.session_state[key] = value
+    hidden, locked = _names("hide"), _names("lock")
+    if key in hidden or "all" in hidden:
+        value = st.session_state[key]
+    else:
+        value = widget(disabled=key in locked or "all" in locked)
+    _controls()[key] = (default, _fmt(value))
+    text = _fmt(value)
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != text:
+        st.query_params[key] = text
+    return value
+
+
+def _number(low: float, high: float, integer: bool):
+    def parse(text: str):
+        value = float(text)
+        if not math.isfinite(value) or not low <= value <= high or (integer and value != int(value)):
+            raise ValueError(text)
+        return int(value) if integer else value
+
+    return parse
+
+
+def slider(key: str, label: str, low, high, default, step=None, help: str | None = None, where=st, format=None):
+    """A numeric slider (int when all bounds are ints) bound to the URL."""
+    integer = all(isinstance(v, int) for v in (low, high, default))
+    kind = "an integer" if integer else "a number"
+    return _control(
+        key,
+        default,
+        _number(low, high, integer),
+        f"{kind} in [{low:g}, {high:g}]",
+        lambda disabled: where.slider(
+            label, low, high, step=step, key=key, help=help, disabled=disabled, format=format
+        ),
+        label,
+    )
+
+
+def number(key: str, label: str, low: int, high: int, default: int, help: str | None = None, where=st):
+    """An integer box (seeds, step counts) bound to the URL."""
+    return _control(
+        key,
+        default,
+        _number(low, high, True),
+        f"an integer in [{low}, {high}]",
+        lambda disabled: where.number_input(label, low, high, step=1, key=key, help=help, disabled=disabled),
+        label,
+    )
+
+
+def select(key: str, label: str, options, default, help: str | None = None, radio: bool = False, fmt=str, where=st):
+    """A selectbox (or horizontal radio) bound to the URL; the URL holds the option's name."""
+    options = list(options)
+
+    def parse(text: str):
+        if text not in options:
+            raise ValueError(text)
+        return text
+
+    draw = where.radio if radio else where.selectbox
+    extra = {"horizontal": True} if radio else {}
+    return _control(
+        key,
+        default,
+        parse,
+        "one of " + ", ".join(options),
+        lambda disabled: draw(label, options, key=key, help=help, disabled=disabled, format_func=fmt, **extra),
+        label,
+    )
+
+
+def multiselect(key: str, label: str, options, default: list, help: str | None = None, where=st):
+    """A multiselect bound to the URL as a comma-separated list. A '+' typed into a link (gan+r1) arrives as a
+    space under form encoding, so a name that is only an option with '+' for its spaces is read as that option."""
+    options = list(options)
+
+    def canonical(name: str) -> str:
+        return name if name in options else name.replace(" ", "+")
+
+    def parse(text: str):
+        chosen = [canonical(s.strip()) for s in text.split(",") if s.strip()]
+        if not chosen or any(s not in options for s in chosen):
+            raise ValueError(text)
+        return chosen
+
+    return _control(
+        key,
+        list(default),
+        parse,
+        "a comma-separated list of " + ", ".join(options),
+        lambda disabled: where.multiselect(label, options, key=key, help=help, disabled=disabled),
+        label,
+    )
+
+
+def toggle(key: str, label: str, default: bool = False, help: str | None = None, where=st):
+    """A checkbox bound to the URL as 1/0."""
+
+    def parse(text: str):
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(text)
+
+    return _control(
+        key,
+        default,
+        parse,
+        "1 or 0",
+        lambda disabled: where.checkbox(label, key=key, help=help, disabled=disabled),
+        label,
+    )
+
+
+def text(key: str, label: str, default: str, parse, allowed: str, help: str | None = None, where=st):
+    """A text box bound to the URL; `parse` raises ValueError on bad text (checked for URL values here; the page
+    checks what the user types)."""
+    return _control(
+        key,
+        default,
+        lambda t: (parse(t), t)[1],
+        allowed,
+        lambda disabled: where.text_input(label, key=key, help=help, disabled=disabled),
+        label,
+    )
+
+
+def page_link(path: str, values: dict, lock=(), hide=()) -> str:
+    """The link to a page with the given non-default values and classroom options."""
+    base = st.context.url or f"http://localhost:8501/{path}"
+    query = dict(values)
+    if lock:
+        query["lock"] = ",".join(lock)
+    if hide:
+        query["hide"] = ",".join(hide)
+    return base + ("?" + urlencode(query, safe=",") if query else "")
+
+
+def share_box(path: str) -> str:
+    """'Share this view': the link to the current state (st.code has a copy button) and a classroom-link builder.
+
+    Also warns about names in ?lock= / ?hide= that are not controls of this page. Returns the plain link.
+    """
+    controls = _controls()
+    values = {k: text for k, (default, text) in controls.items() if text != _fmt(default)}
+    for param in CLASSROOM:
+        unknown = sorted(_names(param) - set(controls) - {"all"})
+        if unknown:
+            st.warning(
+                plain(
+                    f"URL parameter {param}= names unknown controls {', '.join(unknown)}; "
+                    f"allowed: all, {', '.join(controls)}."
+                )
+            )
+    link = page_link(path, values)
+    with st.expander("Share this view / make a classroom link"):
+        st.caption("This link reproduces exactly what you see (copy it with the button at the right):")
+        st.code(link, language=None)
+        st.caption("For a class: lock (disable) or hide controls in the link you hand out.")
+        lock = st.multiselect("lock", list(controls), key="_share_lock")
+        hide = st.multiselect("hide", list(controls), key="_share_hide")
+        if lock or hide:
+            st.code(page_link(path, values, lock, hide), language=None)
+    return link

@@ -1,0 +1,246 @@
+"""Controls and cached results shared by the Dirac-GAN pages (phase portraits, eigenvalues & stability)."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+from matplotlib.figure import Figure
+
+from dynamics.dirac.analysis import analyze
+from dynamics.dirac.objectives import (
+    LOSSES,
+    LOSSES_BY_NAME,
+    REGULARIZER_PARAMS,
+    REGULARIZER_TITLES,
+    REGULARIZERS,
+    make_objective,
+    parse_name,
+)
+from dynamics.dirac.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
+from dynamics.dirac.plotting import (
+    OKABE_ITO,
+    compare_figure,
+    eigen_axes,
+    eigenvalue_path_figure,
+    phase_axes,
+    radius_figure,
+    status_legend,
+)
+from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
+from dynamics.dirac.trajectories import Schedule, flow, grid_starts
+from ui import controls
+from ui.export import figure_bytes
+
+SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
+WINDOW = (-2.0, 2.0, -2.0, 2.0)
+ALL_NAMES = [loss if reg == "none" else f"{loss}+{reg}" for loss in LOSSES for reg in REGULARIZERS]
+
+
+def loss_title(name: str) -> str:
+    return LOSSES_BY_NAME[name].title
+
+
+def reg_title(name: str) -> str:
+    return REGULARIZER_TITLES[name][0]
+
+
+def param_controls(names, where=st) -> dict:
+    """Sliders for the parameters the chosen objective(s) use, plus optional weight clipping."""
+    params = {}
+    if "gamma" in names:
+        params["gamma"] = controls.slider("gamma", "γ (regularizer weight)", 0.0, 10.0, 1.0, 0.05, where=where)
+    if "sigma" in names:
+        params["sigma"] = controls.slider("sigma", "σ (instance-noise std)", 0.0, 3.0, 1.0, 0.05, where=where)
+    if "target" in names:
+        params["target"] = controls.slider("target", "g₀ (WGAN-GP gradient target)", 0.0, 3.0, 1.0, 0.05, where=where)
+    clip = controls.slider("clip", "weight clipping |ψ| ≤ c (0 = off)", 0.0, 3.0, 0.0, 0.05, where=where)
+    params["clip"] = clip or None
+    return params
+
+
+def used_names(loss: str, reg: str) -> tuple[str, ...]:
+    return LOSSES_BY_NAME[loss].params + REGULARIZER_PARAMS.get(reg, ())
+
+
+def objective_controls(where=st):
+    """Loss, regularizer and its parameters → an Objective."""
+    loss = controls.select("loss", "Loss", LOSSES, "gan", fmt=loss_title, where=where)
+    reg = controls.select("reg", "Regularizer", REGULARIZERS, "none", fmt=reg_title, where=where)
+    return make_objective(loss, reg, **param_controls(used_names(loss, reg), where))
+
+
+def compare_controls(where=st):
+    """Several objectives (default: Mescheder et al. 2018, Fig. 3) sharing one set of parameters."""
+    from dynamics.phase import FIGURE3
+
+    names = controls.multiselect("compare", "Objectives side by side", ALL_NAMES, FIGURE3, where=where)
+    used = set().union(*(used_names(*parse_name(n)) for n in names)) if names else set()
+    params = param_controls(used, where)
+    return [make_objective(*parse_name(n), **params) for n in names]
+
+
+def update_controls(where=st, steps: bool = True):
+    """Optimizer, scheme, learning rates and rounds → (Schedule, Optimizer)."""
+    name = controls.select("optimizer", "Optimizer", OPTIMIZERS, "gd", fmt=OPTIMIZER_TITLES.get, where=where)
+    beta = None
+    if name in DEFAULT_BETA:
+        label = "β (momentum)" if name == "momentum" else "β₁ (Adam)"
+        beta = controls.slider("beta", label, 0.0, 0.99, DEFAULT_BETA[name], 0.01, where=where)
+    scheme = controls.select("scheme", "Update scheme", SCHEMES, "sim", radio=True, fmt=SCHEME_TITLES.get, where=where)
+    g_steps = d_steps = 1
+    if scheme == "alt":
+        g_steps = controls.number("g_steps", "generator steps per round", 1, 10, 1, where=where)
+        d_steps = controls.number("d_steps", "discriminator steps per round", 1, 10, 1, where=where)
+    lr = controls.slider("lr", "learning rate h", 0.01, 2.0, 0.1, 0.01, where=where)
+    lr_d = lr
+    if controls.toggle("two_lr", "separate discriminator learning rate", where=where):
+        lr_d = controls.slider("lr_d", "discriminator learning rate", 0.01, 2.0, 0.1, 0.01, where=where)
+    n = controls.slider("steps", "rounds", 10, 2000, 500, 10, where=where) if steps else 500
+    return Schedule(lr, lr_d, scheme, g_steps, d_steps, n), Optimizer(name, beta)
+
+
+def start_controls(where=st):
+    """Starting points: one point, seeded random points, or a grid (the basin map) → (starts, grid n or None)."""
+    mode = controls.select("starts", "Starting points", ["point", "random", "grid"], "point", radio=True, where=where)
+    if mode == "point":
+        th = controls.slider("theta0", "θ₀ (start)", -2.0, 2.0, 1.0, 0.05, where=where)
+        ps = controls.slider("psi0", "ψ₀ (start)", -2.0, 2.0, 1.0, 0.05, where=where)
+        return np.array([[th, ps]]), None
+    if mode == "random":
+        n = controls.slider("n_starts", "number of random starts", 1, 32, 8, where=where)
+        seed = controls.number("seed", "random seed", 0, 9999, 0, where=where)
+        return np.random.default_rng(seed).uniform(-1.8, 1.8, size=(n, 2)), None
+    n = controls.slider("grid", "grid size n (n×n starts)", 4, 40, 16, where=where)
+    return grid_starts(n, WINDOW), n
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def analysis(obj, schedule, opt, starts, record: bool = True):
+    """`dynamics.dirac.analysis.analyze`, cached: (report, run, continuous eigenvalues, discrete eigenvalues)."""
+    return analyze(obj, schedule, opt, starts, record=record)
+
+
+def flows_for(obj, schedule, starts, grid_n):
+    """Continuous-time flows (h → 0) from up to 8 starts, over the same time as the discrete run."""
+    if grid_n:
+        return []
+    t_end = schedule.steps * float(np.sqrt(schedule.lr_g * schedule.lr_d))
+    return [flow(obj, s, t_end) for s in starts[:8]]
+
+
+def phase_fig(obj, run, grid_n=None, flows=()):
+    """The phase portrait alone, with a fixed layout: about half the drawing time of a constrained two-panel
+    figure, which keeps slider moves under the 300 ms target (bench/RESULTS_app.md)."""
+    fig = Figure(figsize=(5.6, 5.2))
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.93)
+    ax = fig.subplots()
+    phase_axes(ax, obj, run, WINDOW, grid_n, flows)
+    status_legend(ax, flows=bool(flows))
+    return fig
+
+
+def eigen_fig(cont, disc):
+    """Continuous-time and update-operator eigenvalues with the unit circle."""
+    fig = Figure(figsize=(4.6, 4.6))
+    fig.subplots_adjust(left=0.16, right=0.97, bottom=0.11, top=0.93)
+    eigen_axes(fig.subplots(), cont, disc)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def eigen_png(cont, disc) -> bytes:
+    return figure_bytes(eigen_fig(cont, disc))
+
+
+def compare_fig(objs, schedule, opt, starts, grid_n):
+    panels = []
+    for obj in objs:
+        report, run, _, _ = analysis(obj, schedule, opt, starts, record=not grid_n)
+        verdict = report["verdict"]
+        panels.append((obj, run, f"{verdict['continuous']}; discrete {verdict['discrete']}"))
+    fig = compare_figure(panels, WINDOW, grid_n=grid_n)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
+    run = analysis(obj, schedule, opt, starts, record=not grid_n)[1]
+    flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
+    return figure_bytes(phase_fig(obj, run, grid_n, flows))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compare_png(objs, schedule, opt, starts, grid_n) -> bytes:
+    return figure_bytes(compare_fig(objs, schedule, opt, starts, grid_n))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def radius_curve(obj, opt, schedule, lr_max: float, n: int = 200):
+    """Spectral radius against h ∈ (0, lr_max] (lr_d/lr_g kept at the schedule's ratio)."""
+    lrs = np.linspace(lr_max / n, lr_max, n)
+    ratio = schedule.lr_d / schedule.lr_g
+    rho = radius_vs_lr(obj, lrs, opt, schedule.scheme, schedule.g_steps, schedule.d_steps, ratio)
+    return lrs, rho
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def critical_lr_of(obj, opt, schedule):
+    ratio = schedule.lr_d / schedule.lr_g
+    return max_stable_lr(obj, opt, schedule.scheme, schedule.g_steps, schedule.d_steps, ratio)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def eigen_path(obj, param: str, high: float, n: int = 200):
+    """Continuous-time eigenvalues as `param` runs over [0, high], with the closed-form threshold where they
+    turn real and the first value where all real parts are negative."""
+    values = np.linspace(0.0, high, n + 1)
+    others = {k: v for k, v in obj.params.items() if k != param}
+    eig = eigenvalue_paths(obj.loss, obj.reg, param, values, **others)
+    real = real_from(obj.loss, obj.reg, param, **others)
+    stable = converges_from(obj.loss, obj.reg, param, high, **others)
+    return values, eig, real, stable
+
+
+def readable_tex(tex: str) -> str:
+    """sympy prints the Heaviside step as θ(·), which reads like the generator parameter θ: write H(·)."""
+    return tex.replace(r"\theta\left(", r"H\left(")
+
+
+def matrix_tex(rows) -> str:
+    """A numeric matrix as LaTeX."""
+    body = r" \\ ".join(" & ".join(f"{x:.4g}" for x in row) for row in rows)
+    return r"\begin{pmatrix}" + body + r"\end{pmatrix}"
+
+
+def radius_fig(obj, opt, schedule, lr_max: float):
+    """Spectral radius against h, with the current h and the h where convergence stops marked."""
+    lrs, radius = radius_curve(obj, opt, schedule, lr_max)
+    h_star = critical_lr_of(obj, opt, schedule)
+    fig = radius_figure(lrs, radius, f"{obj.title}: {opt.name}, {SCHEME_TITLES[schedule.scheme]}")
+    ax = fig.axes[0]
+    ax.axvline(schedule.lr_g, color=OKABE_ITO[3], linestyle=":", label=f"current h = {schedule.lr_g:g}")
+    if h_star is not None and h_star <= lr_max:
+        ax.axvline(h_star, color=OKABE_ITO[4], linestyle="-.", label=f"stops converging: h = {h_star:.4g}")
+    ax.legend(fontsize=8)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def radius_png(obj, opt, schedule, lr_max: float) -> bytes:
+    return figure_bytes(radius_fig(obj, opt, schedule, lr_max))
+
+
+def path_fig(obj, param: str, high: float):
+    """Eigenvalues of J against γ or σ, with the value where they turn real marked."""
+    values, eig, real, _ = eigen_path(obj, param, high)
+    fig = eigenvalue_path_figure(values, eig, param, f"{obj.title}: eigenvalues of J against {param}")
+    if real is not None and real <= high:
+        ax = fig.axes[0]
+        ax.axvline(real, color=OKABE_ITO[4], linestyle="-.", label=f"real from {param} = {real:.4g}")
+        ax.legend(fontsize=8)
+    return fig
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def path_png(obj, param: str, high: float) -> bytes:
+    return figure_bytes(path_fig(obj, param, high))
