@@ -1,4 +1,4 @@
-"""GAN losses on torch tensors, with the sign convention of docs/conventions: d = D(x) scores generated
+"""GAN losses on torch tensors, with the sign convention of docs/conventions.md: d = D(x) scores generated
 points high, the discriminator maximizes `disc_objective`, the generator minimizes `gen_loss`.
 
 f(t) = −log(1 + e^(−t)) = logsigmoid(t). Every objective is an expectation over pairs (real_i, fake_i); the
