@@ -91,6 +91,9 @@ def navigation() -> None:
     st.navigation(pages).run()
 
 
+_router_checked = False
+
+
 def ensure_router() -> None:
     """Run app.py's router even when a fresh server's first request is a deep link such as /phase.
 
@@ -98,10 +101,14 @@ def ensure_router() -> None:
     folder listed, app.py's st.navigation skipped) until st.navigation has run once in the server process; a
     first visit to /phase would run pages/phase.py alone. Streamlit has no setting for this, and the folder
     keeps its name (it is the product's layout), so each page calls this first: the mode flag that
-    st.navigation itself clears is cleared, and the run starts again through app.py.
+    st.navigation itself clears is cleared, and the run starts again through app.py. Once per process: the
+    flag stays cleared in a server (AppTest sets it anew for every run, and a rerun there would drop clicks).
     """
+    global _router_checked
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if not _router_checked:
+        _router_checked = True
+        if PagesManager.uses_pages_directory:
+            PagesManager.uses_pages_directory = False
+            st.rerun()
