@@ -1,11 +1,11 @@
-"""Training throughput (images/s) of the DCGAN step of models.train against a plain reference step, same run.
+"""Training throughput (images/s) of the DCGAN step of models.trainer against a plain reference step, same run.
 
     python -m bench.bench_torch_dcgan [--device auto] [--batch 64] [--steps 10] [--repeat 5] [--threads N] [--json]
 
 reference: eager float32 DCGAN in the shape of the classic PyTorch example (ConvTranspose generator with
            batch norm, conv discriminator ending in a sigmoid, BCE loss, Adam 2e-4/β₁ 0.5, one G forward per
            iteration), written here for comparison only.
-ours:      models.train.Trainer.round() on the same sizes (32×32×1, nz 100, width 64), gan loss, logging the
+ours:      models.trainer.Trainer.round() on the same sizes (32×32×1, nz 100, width 64), gan loss, logging the
            losses and both gradient norms; variants: channels-last, torch.compile(dynamic=False) and, on CUDA,
            bf16 autocast. The two are timed in alternation (median over --repeat blocks of --steps steps), so
            load from other processes hits both alike.
@@ -22,8 +22,9 @@ import torch
 from torch import nn
 
 from dynamics.cli import print_json
+from models.config import TrainConfig
 from models.data import Data
-from models.train import Trainer, resolve
+from models.trainer import Trainer
 
 
 def reference_nets(nz=100, width=64, channels=1):
@@ -69,8 +70,7 @@ class Reference:
 def ours(device, batch, **options):
     images = torch.rand(2048, 1, 32, 32) * 2 - 1
     data = Data("bench", "image", (1, 32, 32), 10, images, torch.zeros(2048, dtype=torch.int64))
-    cfg = resolve({"data": "digits", "loss": "gan", "device": device, "batch": batch, "nz": 100, "width": 64,
-                   **options})  # fmt: skip
+    cfg = TrainConfig(data="digits", loss="gan", device=device, batch=batch, nz=100, width=64, **options)
     return Trainer(cfg, data)
 
 

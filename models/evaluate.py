@@ -28,9 +28,9 @@ def generate(G, n, nz, device, seed, n_classes=0, batch=500):
 
 @torch.no_grad()
 def evaluate(G, D, data, cfg, device, cache_dir):
-    """(metrics dict, samples, 1-D (x, D(x)) curve or None)."""
-    n_classes = data.n_classes if cfg["conditional"] else 0
-    x, y = generate(G, N_EVAL[data.kind], G.nz, device, cfg["seed"] + 7919, n_classes)
+    """(metrics dict, samples, 1-D (x, D(x)) curve or None) of the run configured by `cfg` (a TrainConfig)."""
+    n_classes = data.n_classes if cfg.conditional else 0
+    x, y = generate(G, N_EVAL[data.kind], G.nz, device, cfg.seed + 7919, n_classes)
     curve = None
     if data.kind == "2d":
         out = metrics.modes_2d(x.numpy(), data.centers, data.std)
@@ -42,12 +42,12 @@ def evaluate(G, D, data, cfg, device, cache_dir):
         d = D(torch.tensor(grid, dtype=torch.float32, device=device)[:, None]).float().cpu().numpy()
         D.train()
         curve = (grid, d)
-        if cfg["loss"] in ("gan", "nsgan"):
+        if cfg.loss in ("gan", "nsgan"):
             out["d_vs_dstar"] = metrics.disc_vs_optimal(d, data.density, s, grid)
     else:
         net, stats = metrics.classifier(data, cache_dir)
         out = metrics.image_metrics(net, stats, x, y, data.n_classes)
-        if cfg["conditional"] and cfg["loss"] == "loss-sensitive":
+        if cfg.conditional and cfg.loss == "loss-sensitive":
             D.eval()
             pred = torch.cat(
                 [D.classify(data.x_test[i : i + 500].to(device)).cpu() for i in range(0, len(data.x_test), 500)]

@@ -35,7 +35,7 @@ def grid_fig(s) -> Figure:
     fig = Figure(figsize=(9, 4))
     fig.subplots_adjust(left=0.02, right=0.93, bottom=0.12, top=0.9, wspace=0.3)
     ax, curve = fig.subplots(1, 2, width_ratios=[1, 1.3])
-    if s.cfg["conditional"]:  # evaluation labels are i mod 10: with 10 columns, column k shows class k
+    if s.cfg.conditional:  # evaluation labels are i mod 10: with 10 columns, column k shows class k
         ax.imshow(image_grid(x[:100], nrow=10), cmap="gray", vmin=0, vmax=1)
         ax.set_title(f"round {s.trainer.step}: column k = class k", fontsize=10)
     else:
@@ -54,7 +54,7 @@ def draw(s) -> None:
         s,
         "images-live",
         lambda: grid_fig(s),
-        f"Round {s.trainer.step} of {s.cfg['steps']}: FD = {m['fd']:.4g}, class coverage {m['coverage']:.2f} "
+        f"Round {s.trainer.step} of {s.cfg.steps}: FD = {m['fd']:.4g}, class coverage {m['coverage']:.2f} "
         f"(classifier test accuracy {m['classifier_accuracy']:.3f}).",
     )
 

@@ -66,7 +66,7 @@ def draw(s) -> None:
         s,
         "mixtures",
         lambda: figure(s),
-        f"Round {s.trainer.step} of {s.cfg['steps']}: {m['modes']} of {len(s.data.centers)} modes captured, "
+        f"Round {s.trainer.step} of {s.cfg.steps}: {m['modes']} of {len(s.data.centers)} modes captured, "
         f"high-quality fraction {m['high_quality']:.3f}, reverse KL of the mode histogram {m['reverse_kl']:.3f}.",
     )
 

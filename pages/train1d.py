@@ -65,7 +65,7 @@ def draw(s) -> None:
         s,
         "train1d",
         lambda: figure(s),
-        f"Round {s.trainer.step} of {s.cfg['steps']}: JS(p_data ‖ p_g) = {m['js']:.4f} nats, W1 = {m['w1']:.4f}"
+        f"Round {s.trainer.step} of {s.cfg.steps}: JS(p_data ‖ p_g) = {m['js']:.4f} nats, W1 = {m['w1']:.4f}"
         + (f", mean |D − D*| = {m['d_vs_dstar']:.4f}" if "d_vs_dstar" in m else "")
         + ".",
     )

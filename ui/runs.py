@@ -38,16 +38,17 @@ def read(path: Path) -> dict:
 def per_class(path: Path, label: int, n: int = 16, seed: int = 0) -> np.ndarray:
     """n samples of class `label` from a conditional run's checkpoint, as an image grid in [0, 1]."""
     from models import checkpoint
+    from models.config import TrainConfig
     from models.data import load
     from models.samples import image_grid
-    from models.train import build
+    from models.trainer import build
 
     state = checkpoint.load(path / "checkpoint.pt")
-    cfg = state["config"]
-    G, _ = build({**cfg, "device": "cpu"}, load(cfg["data"]))
+    cfg = TrainConfig.from_mapping({**state["config"], "device": "cpu", "amp": False})  # CUDA runs read on a CPU
+    G, _ = build(cfg, load(cfg.data))
     G.load_state_dict(state["G"])
     G.eval()
-    z = torch.randn(n, cfg["nz"], generator=torch.Generator().manual_seed(seed))
+    z = torch.randn(n, cfg.nz, generator=torch.Generator().manual_seed(seed))
     with torch.no_grad():
         x = G(z, torch.full((n,), label, dtype=torch.long))
     return image_grid(x.numpy(), nrow=int(np.sqrt(n)))

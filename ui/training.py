@@ -1,4 +1,4 @@
-"""Live training on a page: one models.train.Trainer per session, advanced by a fragment while playing.
+"""Live training on a page: one models.trainer.Trainer per session, advanced by a fragment while playing.
 
 Play / pause / step / reset are buttons; while playing, `st.fragment(run_every=...)` reruns only the training
 part of the page, a few rounds at a time, so the rest of the page stays responsive.
@@ -15,9 +15,10 @@ import torch
 
 from dynamics.contracts import InputError
 from dynamics.palette import OKABE_ITO
+from models.config import TORCH_OPTIMIZERS, TrainConfig
 from models.data import DataError, load
 from models.evaluate import evaluate
-from models.train import LOG_FIELDS, Trainer, resolve
+from models.trainer import LOG_FIELDS, Trainer
 from ui import controls, export
 
 TICK = 0.5  # seconds between fragment reruns while playing
@@ -31,8 +32,8 @@ class Session:
 
     def __init__(self, cfg: dict):
         self.cfg_in = dict(cfg)  # as the page built it: a different one means a fresh run
-        self.cfg = resolve(cfg)
-        self.data = load(self.cfg["data"])
+        self.cfg = TrainConfig.from_mapping(cfg)
+        self.data = load(self.cfg.data)
         torch.set_num_threads(1)  # small nets on a shared CPU: one thread was faster on every page (2.9 vs 176 ms)
         with torch.random.fork_rng(devices=[]):  # the Trainer seeds torch's global stream: keep a private copy
             self.trainer = Trainer(self.cfg, self.data)
@@ -60,7 +61,7 @@ class Session:
     def _rounds(self, rounds: int, budget: float | None) -> None:
         t0 = time.perf_counter()
         for _ in range(rounds):
-            if self.trainer.step >= self.cfg["steps"]:
+            if self.trainer.step >= self.cfg.steps:
                 self.playing = False
                 break
             values = self.trainer.round()
@@ -136,7 +137,7 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
                 st.rerun()
         elif s.metrics[-1]["step"] != s.trainer.step:  # a pause arrived between training and evaluating
             s.measure()
-        st.progress(min(1.0, s.trainer.step / s.cfg["steps"]), text=f"round {s.trainer.step} of {s.cfg['steps']}")
+        st.progress(min(1.0, s.trainer.step / s.cfg.steps), text=f"round {s.trainer.step} of {s.cfg.steps}")
         if s.error:
             st.error(s.error)
         draw(s)
@@ -147,7 +148,6 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
 def training_controls(defaults: dict) -> dict:
     """Loss, regularizer, optimizer and schedule of a torch run, bound to the URL like every control."""
     from dynamics.dirac.objectives import LOSSES, REGULARIZERS
-    from models.train import OPTIMIZERS
     from ui import dirac
 
     cfg = {
@@ -158,7 +158,7 @@ def training_controls(defaults: dict) -> dict:
         cfg["gamma"] = controls.slider("gamma", "γ (regularizer weight)", 0.0, 20.0, 10.0, 0.5)
     if cfg["reg"] == "instance-noise":
         cfg["sigma"] = controls.slider("sigma", "σ (instance noise)", 0.01, 2.0, 0.1, 0.01)
-    cfg["optimizer"] = controls.select("optimizer", "Optimizer", OPTIMIZERS, defaults.get("optimizer", "adam"))
+    cfg["optimizer"] = controls.select("optimizer", "Optimizer", TORCH_OPTIMIZERS, defaults.get("optimizer", "adam"))
     lr = defaults.get("lr", 1e-3)
     cfg["lr"] = controls.slider("lr", "learning rate", 1e-4, 1e-2, lr, 1e-4, format="%.4f")
     cfg["d_steps"] = controls.slider("d_steps", "discriminator steps per round", 1, 10, 1)
@@ -179,7 +179,7 @@ def d_steps_experiment(data: str = "digits", ks=(1, 3, 5), losses=("gan", "nsgan
     rows = []
     for loss in losses:
         for k in ks:
-            trainer = Trainer(resolve({"data": data, "loss": loss, "d_steps": k, "steps": steps, "device": "cpu"}), d)
+            trainer = Trainer(TrainConfig(data=data, loss=loss, d_steps=k, steps=steps, device="cpu"), d)
             norms = [trainer.round()[3] for _ in range(steps)][-steps // 3 :]
             rows.append({"loss": loss, "k": k, "median": float(np.median(norms)), "min": float(np.min(norms))})
     return rows

@@ -1,4 +1,5 @@
-"""Training loop: determinism, resume equivalence, NaN stop, Ctrl-C, CLI errors, and short runs that learn."""
+"""Run loop and CLI (models.train): determinism, resume equivalence, NaN stop, Ctrl-C, CLI errors, and short runs
+that learn."""
 
 import csv
 import json
@@ -11,7 +12,8 @@ import torch
 from dynamics.cli import run_main
 from dynamics.contracts import InputError
 from models import checkpoint
-from models.train import NonFiniteError, main, train
+from models.train import main, train
+from models.trainer import NonFiniteError
 
 FAST = {"eval_every": 10_000, "ckpt_every": 10_000}
 
@@ -160,12 +162,6 @@ def test_digits_run_lowers_frechet_distance(tmp_path, cache):
     r = train({"data": "digits", "loss": "nsgan", "steps": 300, "eval_every": 300}, out=tmp_path, cache_dir=cache)
     first, last = metrics(r["run_dir"])
     assert last["fd"] < first["fd"] / 3 and last["coverage"] > first["coverage"]
-
-
-def test_wgan_clipping_bounds_every_discriminator_weight(tmp_path):
-    r = train({"data": "ring8", "loss": "wgan", "clip": 0.01, "steps": 5, **FAST}, out=tmp_path)
-    saved = checkpoint.load(os.path.join(r["run_dir"], "checkpoint.pt"))
-    assert max(v.abs().max().item() for v in saved["D"].values()) == pytest.approx(0.01)
 
 
 def test_log_has_both_gradient_norms_for_every_round_with_k_disc_steps(tmp_path):

@@ -1,0 +1,158 @@
+"""The settings of one torch training run: `TrainConfig`, a validated frozen dataclass.
+
+Built from keywords (`TrainConfig(data="digits", loss="hinge")`) or from a partial mapping of overrides, as
+pages, the CLI and saved runs have them (`TrainConfig.from_mapping({"loss": "hinge", "lr": None})`: None
+means "not given"). Construction fills the data-dependent defaults (learning rates, latent size, width,
+device) and checks every value and combination; bad input raises InputError naming the option (as its
+command-line flag) and what is allowed. `to_dict()` is what a run directory stores (config.json and the
+checkpoint's "config"), and `from_mapping` reads it back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import torch
+
+from dynamics.contracts import InputError
+from dynamics.dirac.objectives import LOSSES, REGULARIZERS
+from models.data import IMAGES
+
+TORCH_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "extragradient")
+
+# Float options: (low, high, low end open); a value must be finite and in [low, high] or (low, high].
+FLOAT_RANGES = {
+    "gamma": (0, math.inf, False),
+    "sigma": (0, math.inf, False),
+    "clip": (0, math.inf, True),
+    "target": (0, math.inf, False),
+    "lr": (0, math.inf, True),
+    "lr_g": (0, math.inf, True),
+    "lr_d": (0, math.inf, True),
+}
+
+
+def flag(name: str) -> str:
+    """The command-line flag of an option: d_steps → --d-steps."""
+    return "--" + name.replace("_", "-")
+
+
+def float_range(low: float, high: float, low_open: bool) -> str:
+    """The interval as the messages write it: (0, inf] or [0, inf]."""
+    return f"{'(' if low_open else '['}{low:g}, {high:g}]"
+
+
+def in_range(value, low: float, high: float, low_open: bool) -> bool:
+    """A finite float in [low, high], or (low, high] when low_open."""
+    if not (isinstance(value, float) and math.isfinite(value)):
+        return False
+    return (value > low if low_open else value >= low) and value <= high
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Every setting of a run. None for lr, lr_g, lr_d, nz and width means the default for the data kind
+    (images: lr 2e-4, nz 64, width 32; otherwise lr 1e-3, nz 8, width 128; lr_g and lr_d default to lr);
+    device "auto" becomes "cuda" when a CUDA device is present, else "cpu". After construction every
+    field holds its final value."""
+
+    data: str = "ring8"
+    loss: str = "gan"
+    reg: str = "none"
+    gamma: float = 10.0
+    sigma: float = 0.1
+    clip: float | None = None
+    target: float = 1.0
+    optimizer: str = "adam"
+    lr: float | None = None
+    lr_g: float | None = None
+    lr_d: float | None = None
+    d_steps: int = 1
+    steps: int = 2000
+    batch: int = 64
+    seed: int = 0
+    device: str = "auto"
+    conditional: bool = False
+    nz: int | None = None
+    width: int | None = None
+    eval_every: int = 500
+    ckpt_every: int = 500
+    amp: bool = False
+    channels_last: bool = False
+    compile: bool = False
+
+    @classmethod
+    def from_mapping(cls, overrides: Mapping) -> TrainConfig:
+        """The defaults with the non-None values of `overrides` (a page's controls, parsed CLI options, or a
+        saved config.json / checkpoint config); an unknown key raises InputError naming it."""
+        unknown = [k for k in overrides if k not in FIELDS]
+        if unknown:
+            raise InputError(f"unknown training option {unknown[0]!r}; the options are {', '.join(FIELDS)}")
+        return cls(**{k: v for k, v in overrides.items() if v is not None})
+
+    def to_dict(self) -> dict:
+        """The settings as plain values, in field order: the run directory's config.json."""
+        return dataclasses.asdict(self)
+
+    @property
+    def image(self) -> bool:
+        """Whether the data are images (DCGAN nets; channels-last applies)."""
+        return self.data in IMAGES
+
+    def __post_init__(self):
+        lr = self.lr if self.lr is not None else (2e-4 if self.image else 1e-3)
+        filled = {
+            "lr": lr,
+            "lr_g": self.lr_g if self.lr_g is not None else lr,
+            "lr_d": self.lr_d if self.lr_d is not None else lr,
+            "nz": self.nz if self.nz is not None else (64 if self.image else 8),
+            "width": self.width if self.width is not None else (32 if self.image else 128),
+        }
+        if self.device == "auto":
+            filled["device"] = "cuda" if torch.cuda.is_available() else "cpu"
+        for name in FLOAT_RANGES:  # ints and numpy scalars as plain floats, so to_dict() is JSON
+            value = filled.get(name, getattr(self, name))
+            if isinstance(value, numbers.Real) and not isinstance(value, bool):
+                filled[name] = float(value)
+        for name, value in filled.items():
+            object.__setattr__(self, name, value)
+        self._check()
+
+    def _check(self):
+        for name, (low, high, low_open) in FLOAT_RANGES.items():
+            value = getattr(self, name)
+            if name == "clip" and value is None:
+                continue
+            if not in_range(value, low, high, low_open):
+                raise InputError(
+                    f"{flag(name)} must be a finite number in {float_range(low, high, low_open)}, got {value!r}"
+                )
+        for name, choices in (("loss", LOSSES), ("reg", REGULARIZERS), ("optimizer", TORCH_OPTIMIZERS)):
+            if getattr(self, name) not in choices:
+                raise InputError(f"{flag(name)} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
+        if self.optimizer == "extragradient" and self.d_steps != 1:
+            raise InputError("--optimizer extragradient updates both players together; --d-steps must be 1")
+        for name in ("d_steps", "batch", "nz", "width", "eval_every", "ckpt_every"):
+            if getattr(self, name) < 1:
+                raise InputError(f"{flag(name)} must be at least 1, got {getattr(self, name)}")
+        if self.steps < 0:
+            raise InputError(f"--steps must be ≥ 0, got {self.steps}")
+        if self.batch < 2:
+            raise InputError("--batch must be at least 2 (batch norm needs two samples)")
+        if self.reg == "instance-noise" and self.sigma <= 0:
+            raise InputError(f"--sigma must be > 0 with --reg instance-noise, got {self.sigma}")
+        if self.device.startswith("cuda") and not torch.cuda.is_available():
+            raise InputError("--device cuda: no CUDA device is available (this torch build or machine has none)")
+        if self.device != "cpu" and not self.device.startswith("cuda"):
+            raise InputError(f"--device must be auto, cpu or cuda[:N], got {self.device!r}")
+        if self.amp and not self.device.startswith("cuda"):
+            raise InputError("--amp (bf16 autocast) is a CUDA option; this run is on the CPU")
+        if self.channels_last and not self.image:
+            raise InputError("--channels-last applies to image data only")
+
+
+FIELDS = tuple(f.name for f in dataclasses.fields(TrainConfig))

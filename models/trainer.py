@@ -1,0 +1,206 @@
+"""One GAN training run in memory: the networks and optimizers a `TrainConfig` asks for, and one round.
+
+`Trainer(cfg, data)` seeds every random stream, builds G and D (`build`) and their optimizers
+(`make_optimizer`), and `round()` does one round: cfg.d_steps discriminator updates, then one generator
+update (extragradient: one simultaneous extrapolate-then-update step of both players); it returns the values
+logged per round (LOG_FIELDS after the step, before the seconds). `state()` / `load_state()` are what a
+checkpoint holds. The run loop, run directory and CLI are in models.train; live pages drive a Trainer
+directly (ui.training).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+import torch
+
+from dynamics.contracts import InputError
+from models import checkpoint, nets
+from models.config import TrainConfig
+from models.losses import gen_loss
+from models.regularizers import objectives
+
+LOG_FIELDS = ("step", "d_objective", "g_loss", "d_grad_norm", "g_grad_norm", "seconds")
+
+
+class NonFiniteError(RuntimeError):
+    """A loss or gradient norm became NaN or inf; the message names the step and the quantity."""
+
+
+def build(cfg: TrainConfig, data):
+    """Generator and discriminator for the data kind; conditional + loss-sensitive gives the CLS-GAN."""
+    k = data.n_classes if cfg.conditional else 0
+    if cfg.conditional and data.n_classes == 0:
+        raise InputError(f"--conditional needs labelled data; {cfg.data} has no classes")
+    cls = cfg.conditional and cfg.loss == "loss-sensitive"
+    if data.kind == "image":
+        size, ch = data.shape[1], data.shape[0]
+        norm = "layer" if cfg.loss == "wgan-gp" or cfg.reg in ("r1", "r2") else "batch"
+        G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width)
+        if cls:
+            D = nets.CLSDiscriminator(nets.DCGANDiscriminator(size, ch, 0, cfg.width, norm, n_out=k))
+        else:
+            D = nets.DCGANDiscriminator(size, ch, k, cfg.width, norm)
+        G.apply(nets.init_weights)
+        D.apply(nets.init_weights)
+    else:
+        dim = data.shape[0]
+        G = nets.MLPGenerator(dim, cfg.nz, k, cfg.width)
+        D = (
+            nets.CLSDiscriminator(nets.MLPDiscriminator(dim, 0, cfg.width, n_out=k))
+            if cls
+            else (nets.MLPDiscriminator(dim, k, cfg.width))
+        )
+    return G, D
+
+
+def make_optimizer(name, params, lr):
+    """The torch optimizer of a TORCH_OPTIMIZERS name (extragradient steps with plain SGD)."""
+    if name in ("sgd", "extragradient"):
+        return torch.optim.SGD(params, lr)
+    if name == "momentum":
+        return torch.optim.SGD(params, lr, momentum=0.9)
+    if name == "adam":
+        return torch.optim.Adam(params, lr, betas=(0.5, 0.999))
+    return torch.optim.RMSprop(params, lr)
+
+
+def grad_norm(params):
+    """The 2-norm of all parameters' gradients together (a tensor, not synchronized)."""
+    return torch.nn.utils.get_total_norm([p.grad for p in params if p.grad is not None])
+
+
+class Trainer:
+    """The models, optimizers and random streams of one run, and one training round."""
+
+    def __init__(self, cfg: TrainConfig, data):
+        self.cfg, self.data = cfg, data
+        self.device = torch.device(cfg.device)
+        torch.manual_seed(cfg.seed)
+        self.rng = np.random.default_rng(cfg.seed)
+        self.G, self.D = (m.to(self.device) for m in build(cfg, data))
+        if cfg.channels_last:
+            self.G, self.D = (m.to(memory_format=torch.channels_last) for m in (self.G, self.D))
+        self.g_params, self.d_params = list(self.G.parameters()), list(self.D.parameters())
+        self.opt_g = make_optimizer(cfg.optimizer, self.g_params, cfg.lr_g)
+        self.opt_d = make_optimizer(cfg.optimizer, self.d_params, cfg.lr_d)
+        compile_ = (lambda m: torch.compile(m, dynamic=False)) if cfg.compile else (lambda m: m)
+        self.g_fn, self.d_fn = compile_(self.G), compile_(self.D)
+        self.step = 0
+
+    def state(self):
+        return {
+            "G": self.G.state_dict(),
+            "D": self.D.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "step": self.step,
+            "rng": checkpoint.rng_state(self.rng),
+            "config": self.cfg.to_dict(),
+        }
+
+    def load_state(self, s):
+        self.G.load_state_dict(s["G"])
+        self.D.load_state_dict(s["D"])
+        self.opt_g.load_state_dict(s["opt_g"])
+        self.opt_d.load_state_dict(s["opt_d"])
+        self.step = s["step"]
+        checkpoint.set_rng_state(s["rng"], self.rng)
+
+    def batch(self):
+        """Real samples, their labels (conditional runs), and latent codes."""
+        x, y = self.data.sample(self.cfg.batch, self.rng)
+        x = x.to(self.device, non_blocking=True)
+        if self.cfg.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        y = y.to(self.device) if self.cfg.conditional else None
+        return x, y, torch.randn(self.cfg.batch, self.cfg.nz, device=self.device)
+
+    def autocast(self):
+        if self.cfg.amp:
+            return torch.autocast("cuda", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
+    def objectives(self, real, y, fake):
+        c = self.cfg
+        D = self.d_fn if y is None else (lambda x: self.d_fn(x, y))
+        return objectives(
+            c.loss,
+            c.reg,
+            D,
+            real,
+            fake,
+            gamma=c.gamma,
+            sigma=c.sigma,
+            target=c.target,
+            g_params=self.g_params,
+            d_params=self.d_params,
+        )
+
+    def d_update(self):
+        """One discriminator step; returns its objective, gradient norm, and the fake batch (with G's graph)."""
+        real, y, z = self.batch()
+        with self.autocast():
+            fake = self.g_fn(z, y)
+            obj_d, _ = self.objectives(real, y, fake if self.cfg.reg == "consensus" else fake.detach())
+        self.opt_d.zero_grad(set_to_none=True)
+        (-obj_d).backward(inputs=self.d_params)
+        norm = grad_norm(self.d_params)
+        self.opt_d.step()
+        if self.cfg.clip is not None:
+            with torch.no_grad():
+                for p in self.d_params:
+                    p.clamp_(-self.cfg.clip, self.cfg.clip)
+        return obj_d.detach(), norm, fake, y
+
+    def g_update(self, fake, y):
+        """One generator step on the last D step's fake batch (as in DCGAN: one G forward per round);
+        consensus needs real data and the field at the current point, so it draws a fresh batch."""
+        c = self.cfg
+        with self.autocast():
+            if c.reg == "consensus":
+                real, y, z = self.batch()
+                _, loss_g = self.objectives(real, y, self.g_fn(z, y))
+            else:
+                if c.reg == "instance-noise":
+                    fake = fake + c.sigma * torch.randn_like(fake)
+                loss_g = gen_loss(c.loss, self.d_fn(fake) if y is None else self.d_fn(fake, y))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward(inputs=self.g_params)
+        norm = grad_norm(self.g_params)
+        self.opt_g.step()
+        return loss_g.detach(), norm
+
+    def extragradient_update(self):
+        """x½ = x − h·g(x), then x ← x − h·g(x½), both players together, on one batch."""
+        real, y, z = self.batch()
+        start = [p.detach().clone() for p in self.g_params + self.d_params]
+        for phase in range(2):
+            with self.autocast():
+                obj_d, loss_g = self.objectives(real, y, self.g_fn(z, y))
+            grads = torch.autograd.grad(loss_g, self.g_params, retain_graph=True, allow_unused=True)
+            grads += torch.autograd.grad(-obj_d, self.d_params, allow_unused=True)
+            with torch.no_grad():
+                if phase == 1:
+                    for p, p0 in zip(self.g_params + self.d_params, start, strict=True):
+                        p.copy_(p0)
+                for p, g in zip(self.g_params + self.d_params, grads, strict=True):
+                    p.grad = g
+            if phase == 0:
+                out = (obj_d.detach(), loss_g.detach(), grad_norm(self.d_params), grad_norm(self.g_params))
+            self.opt_g.step()
+            self.opt_d.step()
+        return out
+
+    def round(self):
+        """One round; returns (d_objective, g_loss, d_grad_norm, g_grad_norm) of its last updates."""
+        if self.cfg.optimizer == "extragradient":
+            vals = self.extragradient_update()
+        else:
+            for _ in range(self.cfg.d_steps):
+                obj_d, norm_d, fake, y = self.d_update()
+            loss_g, norm_g = self.g_update(fake, y)
+            vals = (obj_d, loss_g, norm_d, norm_g)
+        self.step += 1
+        return torch.stack([v.float() for v in vals]).tolist()

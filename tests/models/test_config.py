@@ -1,0 +1,77 @@
+"""TrainConfig: defaults by data kind, validation messages naming the option, and the run directory's dict."""
+
+import dataclasses
+import json
+
+import pytest
+import torch
+
+from dynamics.contracts import InputError
+from models.config import FIELDS, TORCH_OPTIMIZERS, TrainConfig
+
+
+def test_defaults_depend_on_the_data_kind():
+    toy, image = TrainConfig(), TrainConfig(data="digits")
+    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-3, 1e-3, 1e-3, 8, 128)
+    assert (image.lr, image.lr_g, image.lr_d, image.nz, image.width) == (2e-4, 2e-4, 2e-4, 64, 32)
+    assert toy.device == ("cuda" if torch.cuda.is_available() else "cpu")
+    split = TrainConfig(lr=0.01, lr_d=0.02)
+    assert (split.lr_g, split.lr_d) == (0.01, 0.02)
+
+
+def test_from_mapping_takes_given_values_and_treats_none_as_not_given():
+    cfg = TrainConfig.from_mapping({"loss": "hinge", "steps": 7, "lr": None, "gamma": 3})
+    assert (cfg.loss, cfg.steps, cfg.lr, cfg.gamma) == ("hinge", 7, 1e-3, 3.0)
+    assert isinstance(cfg.gamma, float)
+
+
+def test_to_dict_is_json_in_field_order_and_reads_back_to_the_same_config():
+    cfg = TrainConfig(data="normal(0, 1)", loss="nsgan", reg="r1", clip=0.5, seed=3, device="cpu")
+    d = cfg.to_dict()
+    assert tuple(d) == FIELDS and json.loads(json.dumps(d)) == d
+    assert TrainConfig.from_mapping(d) == cfg
+
+
+def test_a_config_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TrainConfig().steps = 3
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"loss": "softmax"}, "--loss must be one of gan, "),
+        ({"reg": "dropout"}, "--reg must be one of none, "),
+        ({"optimizer": "gd"}, f"--optimizer must be one of {', '.join(TORCH_OPTIMIZERS)}, got 'gd'"),
+        ({"lr": -1.0}, "--lr must be a finite number in (0, inf], got -1.0"),
+        ({"lr_d": 0}, "--lr-d must be a finite number in (0, inf], got 0.0"),
+        ({"gamma": float("nan")}, "--gamma must be a finite number in [0, inf], got nan"),
+        ({"clip": 0.0}, "--clip must be a finite number in (0, inf], got 0.0"),
+        ({"optimizer": "extragradient", "d_steps": 3}, "--d-steps must be 1"),
+        ({"d_steps": 0}, "--d-steps must be at least 1, got 0"),
+        ({"eval_every": 0}, "--eval-every must be at least 1, got 0"),
+        ({"ckpt_every": -2}, "--ckpt-every must be at least 1, got -2"),
+        ({"steps": -1}, "--steps must be ≥ 0, got -1"),
+        ({"batch": 1}, "--batch must be at least 2"),
+        ({"reg": "instance-noise", "sigma": 0}, "--sigma must be > 0 with --reg instance-noise, got 0.0"),
+        ({"device": "tpu"}, "--device must be auto, cpu or cuda[:N], got 'tpu'"),
+        ({"device": "cpu", "amp": True}, "--amp (bf16 autocast) is a CUDA option"),
+        ({"channels_last": True}, "--channels-last applies to image data only"),
+        ({"sigmaa": 1.0}, "unknown training option 'sigmaa'"),
+    ],
+)
+def test_bad_values_raise_input_error_naming_the_option(overrides, message):
+    with pytest.raises(InputError) as err:
+        TrainConfig.from_mapping(overrides)
+    assert message in str(err.value)
+
+
+def test_keyword_construction_rejects_a_bad_value_naming_it_and_its_range():
+    with pytest.raises(InputError, match=r"^--target must be a finite number in \[0, inf\], got -0\.5$"):
+        TrainConfig(target=-0.5)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA present")
+def test_cuda_without_a_device_is_refused():
+    with pytest.raises(InputError, match="no CUDA device"):
+        TrainConfig(device="cuda")
