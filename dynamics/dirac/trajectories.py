@@ -98,7 +98,7 @@ def simulate(
     compiled = (
         not record
         and opt.name == "gd"
-        and not obj.regularizer.noisy
+        and obj.reg != "instance-noise"
         and len(starts) * schedule.steps >= COMPILED_MIN_WORK
     )
     if compiled:
