@@ -10,9 +10,8 @@ from dynamics.dirac.analysis import analyze
 from dynamics.dirac.objectives import (
     LOSSES,
     LOSSES_BY_NAME,
-    REGULARIZER_PARAMS,
-    REGULARIZER_TITLES,
     REGULARIZERS,
+    REGULARIZERS_BY_NAME,
     make_objective,
     parse_name,
 )
@@ -41,7 +40,7 @@ def loss_title(name: str) -> str:
 
 
 def reg_title(name: str) -> str:
-    return REGULARIZER_TITLES[name][0]
+    return REGULARIZERS_BY_NAME[name].title
 
 
 def param_controls(names, where=st) -> dict:
@@ -59,7 +58,8 @@ def param_controls(names, where=st) -> dict:
 
 
 def used_names(loss: str, reg: str) -> tuple[str, ...]:
-    return LOSSES_BY_NAME[loss].params + REGULARIZER_PARAMS.get(reg, ())
+    """The parameters (γ, σ, g₀ by name) that the loss and the regularizer use, as their registries list them."""
+    return LOSSES_BY_NAME[loss].params + REGULARIZERS_BY_NAME[reg].params
 
 
 def objective_controls(where=st):

@@ -154,9 +154,10 @@ def training_controls(defaults: dict) -> dict:
         "loss": controls.select("loss", "Loss", LOSSES, defaults.get("loss", "gan"), fmt=dirac.loss_title),
         "reg": controls.select("reg", "Regularizer", REGULARIZERS, defaults.get("reg", "none"), fmt=dirac.reg_title),
     }
-    if cfg["reg"] in ("r1", "r2", "consensus") or cfg["loss"] == "wgan-gp":
+    used = dirac.used_names(cfg["loss"], cfg["reg"])
+    if "gamma" in used:
         cfg["gamma"] = controls.slider("gamma", "γ (regularizer weight)", 0.0, 20.0, 10.0, 0.5)
-    if cfg["reg"] == "instance-noise":
+    if "sigma" in used:
         cfg["sigma"] = controls.slider("sigma", "σ (instance noise)", 0.01, 2.0, 0.1, 0.01)
     cfg["optimizer"] = controls.select("optimizer", "Optimizer", TORCH_OPTIMIZERS, defaults.get("optimizer", "adam"))
     lr = defaults.get("lr", 1e-3)

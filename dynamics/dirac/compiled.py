@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from dynamics.dirac.objectives import PARAM_SYMBOLS, almost_everywhere, psi, symbolic_field, theta
+from dynamics.dirac.objectives import REGULARIZERS_BY_NAME, symbolic_field
+from dynamics.dirac.symbols import PARAM_SYMBOLS, almost_everywhere, psi, theta
 
 # Fast-math without 'nnan'/'ninf': exp may vectorize, but a blown-up run still compares as non-finite.
 FASTMATH = {"contract", "afn", "reassoc", "arcp", "nsz"}
@@ -106,7 +107,7 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, steps, clip, bound, gamma, si
 
 def kernel_source(loss: str, reg: str = "none") -> str:
     """Python source of the compiled kernel for one objective: its field as math code, then the loop."""
-    if reg == "instance-noise":
+    if REGULARIZERS_BY_NAME[reg].noisy:
         raise ValueError("instance noise is an expectation by quadrature: use the numpy path")
     args = (theta, psi, *PARAM_SYMBOLS.values())
     code = []

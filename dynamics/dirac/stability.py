@@ -17,18 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from dynamics.dirac.noise import GaussianExpectation
 from dynamics.dirac.objectives import (
-    NOISE,
-    PARAM_SYMBOLS,
+    REGULARIZERS_BY_NAME,
     Objective,
     field_from_objective,
-    lambdify,
     make_objective,
     objective_exprs,
-    psi,
-    theta,
 )
 from dynamics.dirac.optimizers import BUFFERS, Optimizer, play_round
+from dynamics.dirac.symbols import NOISE, PARAM_SYMBOLS, lambdify, psi, theta
 
 NONSMOOTH = (sp.Abs, sp.Max, sp.Min)  # the kinks objectives are written with (their derivatives come later)
 REPRESENTATIVE = dict(zip(PARAM_SYMBOLS.values(), (0.7, 0.9, 0.8), strict=True))
@@ -96,8 +94,6 @@ class _NumericAtEquilibrium:
     """A field or Jacobian entry at (θ, ψ) = (0, 0), averaged over the noise by quadrature when needed."""
 
     def __init__(self, expr, noisy):
-        from dynamics.dirac.objectives import GaussianExpectation
-
         self.fn = GaussianExpectation(expr) if noisy else lambdify(expr)
         self.noisy = noisy
 
@@ -126,7 +122,7 @@ def sides(loss: str, reg: str = "none") -> tuple[Side, ...]:
 
 def _side(condition: str, l_g: sp.Expr, l_d: sp.Expr, reg: str) -> Side:
     """Field value and Jacobian at (0, 0) of one smooth piece, in closed form where possible."""
-    noisy = reg == "instance-noise"
+    noisy = REGULARIZERS_BY_NAME[reg].noisy
     v = field_from_objective(l_g, l_d, reg)
     J = v.jacobian([theta, psi])
     at_eq = {theta: 0, psi: 0}

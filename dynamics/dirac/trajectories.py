@@ -1,7 +1,7 @@
 """Many trajectories advanced together (vectorized over starting points), with each run's status, and the
 continuous-time flow (scipy's ODE solver) as the h → 0 reference.
 
-Status, judged on the run (../shared/conventions.md): `diverged` once the distance r to the equilibrium
+Status, judged on the run (docs/conventions.md): `diverged` once the distance r to the equilibrium
 passes `bound` or turns non-finite (the trajectory is frozen there: no NaN reaches a plot), `converged` if
 the final r is below `tol` and not growing, `cycling` otherwise (bounded so far and not converged).
 `trend` compares the peak of r over the last quarter of the run with the peak over the quarter before it

@@ -11,7 +11,9 @@ from scipy.special import expit
 
 from dynamics.dirac.objectives import (
     LOSSES,
+    PARAM_SYMBOLS,
     REGULARIZERS,
+    REGULARIZERS_BY_NAME,
     lambdify,
     make_objective,
     objective_exprs,
@@ -19,6 +21,7 @@ from dynamics.dirac.objectives import (
     psi,
     theta,
 )
+from dynamics.dirac.symbols import NOISE
 
 PARAMS = {"gamma": 0.7, "sigma": 0.6, "target": 0.8}
 ALL = list(itertools.product(LOSSES, REGULARIZERS))
@@ -177,3 +180,26 @@ def test_parse_name_and_used_params():
     assert parse_name("wgan") == ("wgan", "none")
     assert make_objective("wgan-gp", gamma=2).used_params == {"gamma": 2.0, "target": 1.0}
     assert make_objective("gan", "instance-noise", sigma=0.5).used_params == {"sigma": 0.5}
+
+
+def test_regularizer_registry_lists_every_regularizer_with_title_and_params():
+    """One entry per name in REGULARIZERS, each with its title, parameters and (but 'none') a citation; the
+    objective's title and used parameters come from it, and only the noisy entry makes L_G, L_D depend on z."""
+    assert REGULARIZERS == tuple(REGULARIZERS_BY_NAME) == ("none", "r1", "r2", "consensus", "instance-noise")
+    for name, spec in REGULARIZERS_BY_NAME.items():
+        assert spec.name == name and spec.title
+        assert set(spec.params) <= set(PARAM_SYMBOLS)
+        assert bool(spec.cite) == (name != "none")
+        obj = make_objective("gan", name, gamma=0.5, sigma=0.25)
+        assert obj.regularizer is spec
+        assert obj.title == "GAN (minimax)" + ("" if name == "none" else f" + {spec.title}")
+        assert obj.used_params.keys() == set(spec.params)
+        noise_in = set().union(*(e.free_symbols for e in objective_exprs("gan", name))) & set(NOISE)
+        assert bool(noise_in) == spec.noisy
+    assert {name: spec.params for name, spec in REGULARIZERS_BY_NAME.items()} == {
+        "none": (),
+        "r1": ("gamma",),
+        "r2": ("gamma",),
+        "consensus": ("gamma",),
+        "instance-noise": ("sigma",),
+    }

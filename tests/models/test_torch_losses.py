@@ -1,6 +1,7 @@
 """The torch losses on the Dirac-GAN (G = θ, D(x) = ψ·x, data at 0): closed forms, and the symbolic core."""
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -141,3 +142,21 @@ def test_autograd_reproduces_the_core_field(loss, reg):
     for th, ps in points(np.random.default_rng(1), n=4):
         v_th, v_ps = objective.field(np.float64(th), np.float64(ps))
         assert torch_field(loss, reg, th, ps, **PARAMS) == pytest.approx((float(v_th), float(v_ps)), abs=tol)
+
+
+def test_unknown_regularizer_is_rejected_with_the_registry_names():
+    from dynamics.dirac.objectives import REGULARIZERS_BY_NAME
+
+    names = re.escape(", ".join(REGULARIZERS_BY_NAME))
+    with pytest.raises(ValueError, match=f"unknown regularizer 'r3'; choose from {names}$"):
+        objectives("gan", "r3", lambda x: x[:, 0], torch.zeros(1, 1), torch.ones(1, 1))
+
+
+@pytest.mark.parametrize(("reg", "at"), [("r1", 0.0), ("r2", 1.5)])
+def test_gradient_penalty_is_taken_at_the_registry_samples(reg, at):
+    """D(x) = x²/2 has ∇ₓD = x: R1 (real samples, at 0) costs nothing here, R2 (fake samples, at 1.5) γ/2·1.5²."""
+    real, fake = torch.zeros(1, 1, dtype=torch.float64), torch.full((1, 1), 1.5, dtype=torch.float64)
+    D = lambda x: x[:, 0] ** 2 / 2  # noqa: E731
+    plain, _ = objectives("wgan", "none", D, real, fake)
+    penalized, _ = objectives("wgan", reg, D, real, fake, gamma=0.7)
+    assert (plain - penalized).item() == pytest.approx(0.7 / 2 * at**2, abs=1e-12)
