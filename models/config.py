@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 
 from dynamics.contracts import InputError
-from dynamics.dirac.objectives import LOSSES, REGULARIZERS
+from dynamics.dirac.objectives import LOSSES, REGULARIZERS, REGULARIZERS_BY_NAME, Regularizer
 from models.data import IMAGES
 
 TORCH_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "extragradient")
@@ -99,6 +99,11 @@ class TrainConfig:
         return dataclasses.asdict(self)
 
     @property
+    def regularizer(self) -> Regularizer:
+        """The regularizer's registry entry (how it acts: penalty, field transform, noise)."""
+        return REGULARIZERS_BY_NAME[self.reg]
+
+    @property
     def image(self) -> bool:
         """Whether the data are images (DCGAN nets; channels-last applies)."""
         return self.data in IMAGES
@@ -143,7 +148,7 @@ class TrainConfig:
             raise InputError(f"--steps must be ≥ 0, got {self.steps}")
         if self.batch < 2:
             raise InputError("--batch must be at least 2 (batch norm needs two samples)")
-        if self.reg == "instance-noise" and self.sigma <= 0:
+        if self.regularizer.noisy and self.sigma <= 0:
             raise InputError(f"--sigma must be > 0 with --reg instance-noise, got {self.sigma}")
         if self.device.startswith("cuda") and not torch.cuda.is_available():
             raise InputError("--device cuda: no CUDA device is available (this torch build or machine has none)")

@@ -36,7 +36,8 @@ def build(cfg: TrainConfig, data):
     cls = cfg.conditional and cfg.loss == "loss-sensitive"
     if data.kind == "image":
         size, ch = data.shape[1], data.shape[0]
-        norm = "layer" if cfg.loss == "wgan-gp" or cfg.reg in ("r1", "r2") else "batch"
+        gradient_penalty = cfg.loss == "wgan-gp" or cfg.regularizer.penalty is not None
+        norm = "layer" if gradient_penalty else "batch"
         G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width)
         if cls:
             D = nets.CLSDiscriminator(nets.DCGANDiscriminator(size, ch, 0, cfg.width, norm, n_out=k))
@@ -143,7 +144,7 @@ class Trainer:
         real, y, z = self.batch()
         with self.autocast():
             fake = self.g_fn(z, y)
-            obj_d, _ = self.objectives(real, y, fake if self.cfg.reg == "consensus" else fake.detach())
+            obj_d, _ = self.objectives(real, y, fake if self.cfg.regularizer.transform else fake.detach())
         self.opt_d.zero_grad(set_to_none=True)
         (-obj_d).backward(inputs=self.d_params)
         norm = grad_norm(self.d_params)
@@ -159,11 +160,11 @@ class Trainer:
         consensus needs real data and the field at the current point, so it draws a fresh batch."""
         c = self.cfg
         with self.autocast():
-            if c.reg == "consensus":
+            if c.regularizer.transform:  # consensus: the field at the current point, both players
                 real, y, z = self.batch()
                 _, loss_g = self.objectives(real, y, self.g_fn(z, y))
             else:
-                if c.reg == "instance-noise":
+                if c.regularizer.noisy:
                     fake = fake + c.sigma * torch.randn_like(fake)
                 loss_g = gen_loss(c.loss, self.d_fn(fake) if y is None else self.d_fn(fake, y))
         self.opt_g.zero_grad(set_to_none=True)
