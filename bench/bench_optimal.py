@@ -21,9 +21,9 @@ from functools import partial
 import numpy as np
 import scipy
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.divergences import make_grid
 from dynamics.oned.optimal import summary
+from dynamics.oned.specs import parse
 
 CASES = [
     ("normal(0, 1)", "normal(2, 0.5)"),

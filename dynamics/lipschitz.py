@@ -13,8 +13,8 @@ from dynamics.cli import (
     save_figure,
     tool_parser,
 )
-from dynamics.oned.distributions import parse
 from dynamics.oned.lipschitz import compare
+from dynamics.oned.specs import parse
 
 DESCRIPTION = (
     "Optimal critics under a Lipschitz constraint in 1-D, WGAN (Arjovsky et al. 2017) and LS-GAN (Qi 2017), "

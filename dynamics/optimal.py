@@ -13,8 +13,8 @@ from dynamics.cli import (
     save_figure,
     tool_parser,
 )
-from dynamics.oned.distributions import parse
 from dynamics.oned.optimal import figure1_stages, line_logit, summary, value
+from dynamics.oned.specs import parse
 
 DESCRIPTION = "Optimal discriminator D*, value function V(G, D), virtual criterion C(G) (Goodfellow et al. 2014)."
 EXAMPLES = """examples:

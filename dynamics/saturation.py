@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from dynamics.cli import InputError, Parser, add_densities, figure_path, print_json, run_main, save_figure, tool_parser
-from dynamics.oned.distributions import parse
 from dynamics.oned.saturation import generator_gradients, loss_curves
+from dynamics.oned.specs import parse
 
 DESCRIPTION = (
     "Saturating vs non-saturating generator loss (Goodfellow et al. 2014, Sec. 3; NIPS 2016 tutorial, Fig. 16)."

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from dynamics.contracts import InputError
-from dynamics.oned.distributions import parse
+from dynamics.oned.specs import parse
 
 IMAGES = ("digits", "mnist5k", "fashion-mnist")
 TOYS = ("ring8", "grid25")

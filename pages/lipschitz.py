@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.lipschitz import compare
 from dynamics.oned.plotting import lipschitz_figure
+from dynamics.oned.specs import parse
 from ui import controls, densities, exercises, export, training
 
 NAMES = {

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.divergences import js
 from dynamics.oned.optimal import figure1_stages, line_logit, summary, value
 from dynamics.oned.plotting import figure1, optimal_figure
+from dynamics.oned.specs import parse
 from ui import controls, densities, exercises, export
 
 controls.start_page("optimal")

@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.plotting import saturation_figure
 from dynamics.oned.saturation import generator_gradients, loss_curves
+from dynamics.oned.specs import parse
 from ui import controls, densities, exercises, export
 
 controls.start_page("saturation")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dynamics.oned.distributions import SpecError, parse
+from dynamics.oned.distributions import SpecError
+from dynamics.oned.specs import parse
 from ui import controls
 
 PRESETS = {

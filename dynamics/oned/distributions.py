@@ -1,33 +1,15 @@
-"""1-D densities and the spec language naming them: "mixture(0.3*normal(-2, 0.5), 0.7*uniform(1, 3))".
-
-Grammar (whitespace is free, numbers are decimal literals such as -1.5 or 2e-3, at most 1e6 in size):
-
-    spec    := dist
-    dist    := "normal(" num "," num ")"        mean μ, standard deviation σ > 0
-             | "uniform(" num "," num ")"       a < b
-             | "laplace(" num "," num ")"       location μ, scale b > 0
-             | "mixture(" term ("," term)* ")"  weights ≥ 0, normalised by their positive sum
-             | "kde(" num ("," num)* ["," "bw=" num] ")"   Gaussian kernel density estimate
-             | "transport(" num "," dist "," dist ")"     law of (1−t)·Q_A(z) + t·Q_B(z), t in [0, 1]
-    term    := [num "*"] dist                   a missing weight means 1
-
-The parser is a hand-written recursive descent over a token list; nothing is ever evaluated as Python.
-"""
+"""1-D densities: normal, uniform, Laplace, mixtures, kernel density estimates and transport interpolations, each
+with pdf, cdf, quantiles, sampling and its own spec text (str(d) reads back with dynamics.oned.specs.parse)."""
 
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 from scipy import special
 
 from dynamics.contracts import InputError
 
-MAX_SPEC_LENGTH = 2000
-MAX_DEPTH = 4
-MAX_COMPONENTS = 64
-MAX_ABS = 1e6  # largest |number| in a spec
 TAIL = 1e-14  # mass each support() leaves outside, at most
 
 
@@ -35,7 +17,7 @@ class SpecError(InputError):
     """A distribution spec that does not parse or has a value out of range."""
 
 
-def _fmt(x: float) -> str:
+def spec_number(x: float) -> str:
     """Shortest text that reads back to the same float: 1.0 -> '1', 0.1 -> '0.1'."""
     text = repr(float(x))
     return text[:-2] if text.endswith(".0") else text
@@ -124,7 +106,7 @@ class Normal(Distribution):
         return self.mu - k * self.sigma, self.mu + k * self.sigma
 
     def __str__(self):
-        return f"normal({_fmt(self.mu)}, {_fmt(self.sigma)})"
+        return f"normal({spec_number(self.mu)}, {spec_number(self.sigma)})"
 
 
 class Uniform(Distribution):
@@ -158,7 +140,7 @@ class Uniform(Distribution):
         return [self.a, self.b]
 
     def __str__(self):
-        return f"uniform({_fmt(self.a)}, {_fmt(self.b)})"
+        return f"uniform({spec_number(self.a)}, {spec_number(self.b)})"
 
 
 class Laplace(Distribution):
@@ -190,7 +172,7 @@ class Laplace(Distribution):
         return [self.mu]
 
     def __str__(self):
-        return f"laplace({_fmt(self.mu)}, {_fmt(self.b)})"
+        return f"laplace({spec_number(self.mu)}, {spec_number(self.b)})"
 
 
 class Mixture(Distribution):
@@ -235,7 +217,7 @@ class Mixture(Distribution):
         return sorted({b for w, c in zip(self.weights, self.components, strict=True) if w > 0 for b in c.breakpoints()})
 
     def __str__(self):
-        terms = ", ".join(f"{_fmt(w)}*{c}" for w, c in zip(self.weights, self.components, strict=True))
+        terms = ", ".join(f"{spec_number(w)}*{c}" for w, c in zip(self.weights, self.components, strict=True))
         return f"mixture({terms})"
 
 
@@ -285,8 +267,8 @@ class KDE(Distribution):
         return float(self.samples[0] - k * self.bandwidth), float(self.samples[-1] + k * self.bandwidth)
 
     def __str__(self):
-        points = ", ".join(_fmt(s) for s in self.samples)
-        return f"kde({points}, bw={_fmt(self.bandwidth)})"
+        points = ", ".join(spec_number(s) for s in self.samples)
+        return f"kde({points}, bw={spec_number(self.bandwidth)})"
 
 
 class Transport(Distribution):
@@ -424,13 +406,13 @@ class Transport(Distribution):
         return sorted({float(x) for x in self.quantile(levels) if lo <= x <= hi})
 
     def __str__(self):
-        return f"transport({_fmt(self.t)}, {self.start}, {self.end})"
+        return f"transport({spec_number(self.t)}, {self.start}, {self.end})"
 
 
 def affine(d: Distribution, shift: float, scale: float) -> Distribution:
     """The law of shift + scale·X for X ~ d (scale > 0), written again in the spec language."""
     if not scale > 0:
-        raise SpecError(f"affine scale must be > 0, got {_fmt(scale)}")
+        raise SpecError(f"affine scale must be > 0, got {spec_number(scale)}")
     if isinstance(d, Normal):
         return Normal(shift + scale * d.mu, scale * d.sigma)
     if isinstance(d, Uniform):
@@ -464,153 +446,6 @@ def kde(samples, bandwidth: float | None = None) -> KDE:
     h = silverman_bandwidth(x) if bandwidth is None else float(bandwidth)
     if not (math.isfinite(h) and h > 0):
         raise SpecError(
-            f"kde bandwidth must be a finite number > 0, got {_fmt(h)} (samples all equal? then give bw=...)"
+            f"kde bandwidth must be a finite number > 0, got {spec_number(h)} (samples all equal? then give bw=...)"
         )
     return KDE(x, h)
-
-
-# ---------------------------------------------------------------- parser
-
-_TOKEN = re.compile(
-    r"\s*(?:(?P<num>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_]\w*)"
-    r"|(?P<sym>[(),*=]))"
-)
-
-
-def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    tokens, pos = [], 0
-    text = text.replace("\u2212", "-")
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            bad = text[pos:].lstrip()[:1]
-            raise SpecError(
-                f"unexpected character {bad!r} at position {len(text) - len(text[pos:].lstrip())} in {text!r}"
-            )
-        kind = m.lastgroup
-        tokens.append((kind, m.group(kind), m.start(kind)))
-        pos = m.end()
-    tokens.append(("end", "", len(text)))
-    return tokens
-
-
-class _Parser:
-    def __init__(self, text: str):
-        self.text = text
-        self.tokens = _tokenize(text)
-        self.i = 0
-
-    def peek(self):
-        return self.tokens[self.i]
-
-    def take(self, kind: str, value: str | None = None):
-        tok = self.peek()
-        if tok[0] != kind or (value is not None and tok[1] != value):
-            want = repr(value) if value else {"num": "a number", "name": "a distribution name"}.get(kind, kind)
-            got = "end of text" if tok[0] == "end" else repr(tok[1])
-            raise SpecError(f"expected {want} at position {tok[2]}, got {got} in {self.text!r}")
-        self.i += 1
-        return tok[1]
-
-    def number(self, what: str) -> float:
-        text = self.take("num")
-        value = float(text)
-        if not math.isfinite(value) or abs(value) > MAX_ABS:
-            raise SpecError(f"{what} must be a finite number in [-{MAX_ABS:g}, {MAX_ABS:g}], got {text}")
-        return value
-
-    def dist(self, depth: int) -> Distribution:
-        if depth > MAX_DEPTH:
-            raise SpecError(f"spec nested too deep: at most {MAX_DEPTH} levels of mixture(...)/transport(...) allowed")
-        name = self.take("name").lower()
-        self.take("sym", "(")
-        if name in ("normal", "uniform", "laplace"):
-            first = self.number(f"{name} first parameter")
-            self.take("sym", ",")
-            second = self.number(f"{name} second parameter")
-            self.take("sym", ")")
-            return _simple(name, first, second)
-        if name == "mixture":
-            return self.mixture(depth)
-        if name == "kde":
-            return self.kde()
-        if name == "transport":
-            t = self.number("transport t")
-            if not 0 <= t <= 1:
-                raise SpecError(f"transport t must be in [0, 1], got {_fmt(t)}")
-            self.take("sym", ",")
-            start = self.dist(depth + 1)
-            self.take("sym", ",")
-            end = self.dist(depth + 1)
-            self.take("sym", ")")
-            return Transport(t, start, end)
-        raise SpecError(f"unknown distribution {name!r}; allowed: normal, uniform, laplace, mixture, kde, transport")
-
-    def mixture(self, depth: int) -> Mixture:
-        weights, parts = [], []
-        while True:
-            if self.peek()[0] == "num":
-                w = self.number("mixture weight")
-                if w < 0:
-                    raise SpecError(f"mixture weight must be >= 0, got {_fmt(w)}")
-                self.take("sym", "*")
-            else:
-                w = 1.0
-            weights.append(w)
-            parts.append(self.dist(depth + 1))
-            if len(parts) > MAX_COMPONENTS:
-                raise SpecError(f"mixture has more than {MAX_COMPONENTS} components")
-            if self.peek()[1] == ")":
-                break
-            self.take("sym", ",")
-        self.take("sym", ")")
-        total = sum(weights)
-        if not total > 0:
-            raise SpecError(f"mixture weights must sum to a positive number, got {_fmt(total)}")
-        return Mixture(weights, parts)
-
-    def kde(self) -> KDE:
-        points, bandwidth = [], None
-        while True:
-            if self.peek() == ("name", "bw", self.peek()[2]):
-                self.take("name")
-                self.take("sym", "=")
-                bandwidth = self.number("kde bandwidth")
-                if bandwidth <= 0:
-                    raise SpecError(f"kde bandwidth must be > 0, got {_fmt(bandwidth)}")
-                break
-            points.append(self.number("kde sample"))
-            if self.peek()[1] == ")":
-                break
-            self.take("sym", ",")
-        self.take("sym", ")")
-        return kde(points, bandwidth)
-
-
-def _simple(name: str, first: float, second: float) -> Distribution:
-    if name == "uniform":
-        if not first < second:
-            raise SpecError(f"uniform(a, b) needs a < b, got a={_fmt(first)}, b={_fmt(second)}")
-        return Uniform(first, second)
-    label = "sigma" if name == "normal" else "b"
-    if not second > 0:
-        raise SpecError(f"{name}: {label} must be > 0, got {_fmt(second)}")
-    return Normal(first, second) if name == "normal" else Laplace(first, second)
-
-
-def parse(spec: str) -> Distribution:
-    """Parse a spec such as "normal(0, 1)" into a Distribution; raise SpecError with a clear message."""
-    if not isinstance(spec, str):
-        raise SpecError(f"spec must be text, got {type(spec).__name__}")
-    if len(spec) > MAX_SPEC_LENGTH:
-        raise SpecError(f"spec too long: {len(spec)} characters, at most {MAX_SPEC_LENGTH} allowed")
-    if not spec.strip():
-        raise SpecError("spec is empty; try normal(0, 1)")
-    parser = _Parser(spec)
-    dist = parser.dist(depth=1)
-    if parser.peek()[0] != "end":
-        tok = parser.peek()
-        raise SpecError(f"unexpected {tok[1]!r} at position {tok[2]} after a complete spec in {spec!r}")
-    return dist

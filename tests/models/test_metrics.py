@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from dynamics.oned.distributions import parse
+from dynamics.oned.specs import parse
 from models import metrics
 from models.data import digits, grid25, ring8
 

@@ -5,7 +5,7 @@ import io
 import numpy as np
 import torch
 
-from dynamics.oned.distributions import parse
+from dynamics.oned.specs import parse
 from models.data import Data, ring8
 from models.progress import Bar
 from models.samples import image_grid, save_samples

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.divergences import grid_divergences, js, kl, tv, w1, w1_samples
+from dynamics.oned.specs import parse
 
 LOG2 = math.log(2)
 

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from scipy import optimize
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.divergences import w1
 from dynamics.oned.lipschitz import compare, kantorovich_potential, lsgan_bounds, lsgan_values
+from dynamics.oned.specs import parse
 
 
 def test_two_point_masses_closed_form():

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 from scipy import integrate, special, stats
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.divergences import js
 from dynamics.oned.optimal import (
     figure1_stages,
@@ -17,6 +16,7 @@ from dynamics.oned.optimal import (
     value,
     virtual_criterion,
 )
+from dynamics.oned.specs import parse
 
 PAIRS = [
     ("normal(0, 1)", "normal(2, 0.5)"),

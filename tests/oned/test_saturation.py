@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from scipy import special
 
-from dynamics.oned.distributions import parse
 from dynamics.oned.saturation import expected_loss, generator_gradients, loss_curves, score
+from dynamics.oned.specs import parse
 
 
 def test_loss_curves_closed_forms_and_derivatives():
