@@ -16,10 +16,9 @@ from dynamics.cli import (
 from dynamics.dirac.analysis import analyze
 from dynamics.dirac.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
 from dynamics.dirac.optimizers import OPTIMIZERS, Optimizer
-from dynamics.dirac.plotting import WINDOW, compare_figure, phase_figure
+from dynamics.dirac.plotting import FIGURE3, WINDOW, compare_figure, phase_figure
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 
-FIGURE3 = ["gan", "wgan", "wgan-gp", "gan+consensus", "gan+instance-noise", "gan+r1"]
 EXAMPLES = """examples:
   python -m dynamics.phase --loss gan --reg r1 --gamma 0.3
   python -m dynamics.phase --loss wgan-gp --json --no-plot
@@ -183,7 +182,7 @@ def main(argv=None) -> int:
     obj = objective(args.loss, args.reg, params)
     report, run, cont, disc = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
     if not args.no_plot:
-        flows = [flow(obj, s, schedule.steps, speed=schedule.speed) for s in starts] if args.flow else []
+        flows = [flow(obj, s, schedule.rounds, speed=schedule.speed) for s in starts] if args.flow else []
         out = args.out or f"phase-{obj.name}.png"
         fig = phase_figure(obj, run, cont, disc, window, grid_n, flows)
         report["figure"] = save_figure(fig, out)

@@ -18,7 +18,9 @@ from dynamics.dirac.objectives import (
 )
 from dynamics.dirac.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.dirac.plotting import (
+    FIGURE3,
     OKABE_ITO,
+    WINDOW,
     compare_figure,
     eigen_axes,
     eigenvalue_path_figure,
@@ -32,7 +34,6 @@ from ui import controls
 from ui.export import figure_bytes
 
 SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
-WINDOW = (-2.0, 2.0, -2.0, 2.0)
 ALL_NAMES = [loss if reg == "none" else f"{loss}+{reg}" for loss in LOSSES for reg in REGULARIZERS]
 
 
@@ -71,8 +72,6 @@ def objective_controls(where=st):
 
 def compare_controls(where=st):
     """Several objectives (default: Mescheder et al. 2018, Fig. 3) sharing one set of parameters."""
-    from dynamics.phase import FIGURE3
-
     names = controls.multiselect("compare", "Objectives side by side", ALL_NAMES, FIGURE3, where=where)
     used = set().union(*(used_names(*parse_name(n)) for n in names)) if names else set()
     params = param_controls(used, where)
@@ -124,7 +123,7 @@ def flows_for(obj, schedule, starts, grid_n):
     """Continuous-time flows (h → 0) from up to 8 starts, over the same time as the discrete run."""
     if grid_n:
         return []
-    t_end = schedule.steps * float(np.sqrt(schedule.lr_g * schedule.lr_d))
+    t_end = schedule.rounds * float(np.sqrt(schedule.lr_g * schedule.lr_d))
     return [flow(obj, s, t_end) for s in starts[:8]]
 
 

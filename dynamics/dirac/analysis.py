@@ -88,6 +88,6 @@ def trajectory_rows(run: Run | None) -> list:
             "distance": float(d),
         }
         for s, e, k, st, tr, d in zip(
-            run.starts, run.end, run.steps_run, run.status, run.trend, run.distance, strict=True
+            run.starts, run.end, run.rounds_run, run.status, run.trend, run.distance, strict=True
         )
     ]
