@@ -126,7 +126,8 @@ def render_cost(repeats: int = 7) -> dict:
     from ui.dirac import phase_fig
 
     obj = make_objective("gan")
-    _, run, cont, disc = analyze(obj, Schedule(), Optimizer(), np.array([[1.0, 1.0]]))
+    a = analyze(obj, Schedule(), Optimizer(), np.array([[1.0, 1.0]]))
+    run, cont, disc = a.run, a.eigenvalues, a.update.eigenvalues
     ways = {
         "page figure → PNG dpi 80 → st.image (what the app does)": (lambda: phase_fig(obj, run), {"dpi": 80}),
         "page figure → st.pyplot defaults (dpi 200, tight bbox)": (

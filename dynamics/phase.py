@@ -17,6 +17,7 @@ from dynamics.dirac.analysis import analyze
 from dynamics.dirac.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
 from dynamics.dirac.optimizers import OPTIMIZERS, Optimizer
 from dynamics.dirac.plotting import FIGURE3, WINDOW, compare_figure, phase_figure
+from dynamics.dirac.report import describe
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 
 EXAMPLES = """examples:
@@ -134,62 +135,23 @@ def objective(name_or_loss: str, reg: str, params: dict):
         raise InputError(str(err)) from None
 
 
-def describe(report: dict) -> str:
-    """The numbers in a form a person reads in a terminal."""
-    fmt = lambda z: ", ".join(f"{re:+.6g}{im:+.6g}i" for re, im in z) if z else "undefined"  # noqa: E731
-    params = ", ".join(f"{k}={v:g}" for k, v in report["params"].items()) or "no parameters"
-    up = report["update"]
-    lines = [
-        f"objective: {report['loss']} + {report['reg']} ({params})",
-        f"Jacobian at (0, 0): {report['jacobian'] if report['jacobian'] is not None else 'undefined (non-smooth)'}",
-        f"eigenvalues: {fmt(report['eigenvalues'])}"
-        + (f"   closed form: {report['eigenvalues_latex']}" if report["eigenvalues_latex"] else ""),
-    ]
-    for side in report.get("sides", []):
-        lines.append(
-            f"  one side, {side['where']}: field at (0,0) = {side['field_at_equilibrium']}, "
-            f"Jacobian = {side['jacobian']}"
-        )
-    radius = up["spectral_radius"]
-    lines += [
-        f"update: {up['optimizer']}, {up['scheme']}, lr_g={up['lr_g']:g}, lr_d={up['lr_d']:g}"
-        + (f", g_steps={up['g_steps']}, d_steps={up['d_steps']}" if up["scheme"] == "alt" else ""),
-        f"  operator eigenvalues: {fmt(up['eigenvalues'])}",
-        f"  spectral radius: {'undefined' if radius is None else f'{radius:.6f}'}",
-        f"verdict: continuous time {report['verdict']['continuous']}; discrete {report['verdict']['discrete']}",
-    ]
-    rows = report["trajectories"]
-    if len(rows) > 10:
-        counts = {s: sum(r["status"] == s for r in rows) for s in ("converged", "cycling", "diverged")}
-        lines.append(f"trajectories: {len(rows)} starts: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    for r in rows[:10]:
-        lines.append(
-            f"  start ({r['start'][0]:g}, {r['start'][1]:g}) -> ({r['end'][0]:.4g}, {r['end'][1]:.4g})"
-            f" after {r['steps']} rounds: {r['status']} ({r['trend']}, distance {r['distance']:.3g})"
-        )
-    for f in report["field"]:
-        lines.append(f"  v({f['point'][0]:g}, {f['point'][1]:g}) = ({f['v'][0]:.6g}, {f['v'][1]:.6g})")
-    if report.get("note"):
-        lines.append(f"note: {report['note']}")
-    return "\n".join(lines)
-
-
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     params, schedule, opt, starts, evals, window, grid_n = read_settings(args)
     if args.compare is not None:
         return compare(args, params, schedule, opt, starts, window, grid_n)
     obj = objective(args.loss, args.reg, params)
-    report, run, cont, disc = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
+    a = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
+    report = a.to_json()
     if not args.no_plot:
         flows = [flow(obj, s, schedule.rounds, speed=schedule.speed) for s in starts] if args.flow else []
         out = args.out or f"phase-{obj.name}.png"
-        fig = phase_figure(obj, run, cont, disc, window, grid_n, flows)
+        fig = phase_figure(obj, a.run, a.eigenvalues, a.update.eigenvalues, window, grid_n, flows)
         report["figure"] = save_figure(fig, out)
     if args.json:
         print_json(report)
     else:
-        print(describe(report))
+        print("\n".join(describe(a)))
         if "figure" in report:
             print(f"figure: {report['figure']}")
     return 0
@@ -197,20 +159,20 @@ def main(argv=None) -> int:
 
 def compare(args, params, schedule, opt, starts, window, grid_n) -> int:
     names = args.compare or FIGURE3
-    panels, reports = [], []
+    panels, analyses = [], []
     for name in names:
         obj = objective(*parse_name(name), params)
-        report, run, _, _ = analyze(obj, schedule, opt, starts, record=not grid_n)
-        reports.append(report)
-        panels.append((obj, run, f"{report['verdict']['continuous']}; discrete {report['verdict']['discrete']}"))
-    result = {"compare": reports}
+        a = analyze(obj, schedule, opt, starts, record=not grid_n)
+        analyses.append(a)
+        panels.append((obj, a.run, f"{a.verdict.continuous}; discrete {a.verdict.discrete}"))
+    result = {"compare": [a.to_json() for a in analyses]}
     if not args.no_plot:
         out = args.out or "phase-compare.png"
         result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), out)
     if args.json:
         print_json(result)
     else:
-        print("\n\n".join(describe(r) for r in reports))
+        print("\n\n".join("\n".join(describe(a)) for a in analyses))
         if "figure" in result:
             print(f"figure: {result['figure']}")
     return 0

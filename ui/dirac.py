@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 from matplotlib.figure import Figure
 
-from dynamics.dirac.analysis import analyze
+from dynamics.dirac.analysis import Analysis, analyze
 from dynamics.dirac.objectives import (
     LOSSES,
     LOSSES_BY_NAME,
@@ -114,8 +114,8 @@ def start_controls(where=st):
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def analysis(obj, schedule, opt, starts, record: bool = True):
-    """`dynamics.dirac.analysis.analyze`, cached: (report, run, continuous eigenvalues, discrete eigenvalues)."""
+def analysis(obj, schedule, opt, starts, record: bool = True) -> Analysis:
+    """`dynamics.dirac.analysis.analyze`, cached."""
     return analyze(obj, schedule, opt, starts, record=record)
 
 
@@ -154,16 +154,15 @@ def eigen_png(cont, disc) -> bytes:
 def compare_fig(objs, schedule, opt, starts, grid_n):
     panels = []
     for obj in objs:
-        report, run, _, _ = analysis(obj, schedule, opt, starts, record=not grid_n)
-        verdict = report["verdict"]
-        panels.append((obj, run, f"{verdict['continuous']}; discrete {verdict['discrete']}"))
+        a = analysis(obj, schedule, opt, starts, record=not grid_n)
+        panels.append((obj, a.run, f"{a.verdict.continuous}; discrete {a.verdict.discrete}"))
     fig = compare_figure(panels, WINDOW, grid_n=grid_n)
     return fig
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
-    run = analysis(obj, schedule, opt, starts, record=not grid_n)[1]
+    run = analysis(obj, schedule, opt, starts, record=not grid_n).run
     flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
     return figure_bytes(phase_fig(obj, run, grid_n, flows))
 
