@@ -7,7 +7,7 @@ import json
 import math
 import sys
 
-from dynamics.contracts import InputError, to_jsonable
+from dynamics.contracts import InputError, interval, to_jsonable
 
 
 class Parser(argparse.ArgumentParser):
@@ -42,18 +42,38 @@ def run_main(main, argv=None, prog: str = "gdl") -> int:
 
 
 def finite_float(
-    text: str, name: str = "value", low: float = -math.inf, high: float = math.inf, low_open: bool = False
+    text: str,
+    name: str = "value",
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = False,
 ) -> float:
-    """Parse a finite float in [low, high] (or (low, high] when low_open)."""
+    """Parse a finite float in [low, high] (an end is excluded when low_open or high_open)."""
     try:
         value = float(text)
     except (TypeError, ValueError):
         raise InputError(f"{name} must be a number, got {text!r}") from None
     bad_low = value <= low if low_open else value < low
-    if not math.isfinite(value) or bad_low or value > high:
-        left = "(" if low_open else "["
-        raise InputError(f"{name} must be a finite number in {left}{low:g}, {high:g}], got {text!r}")
+    bad_high = value >= high if high_open else value > high
+    if not math.isfinite(value) or bad_low or bad_high:
+        raise InputError(f"{name} must be {interval(low, high, low_open, high_open)}, got {text!r}")
     return value
+
+
+def integer(text: str, name: str, low: int, high: int) -> int:
+    """Parse an integer in [low, high] ('2.0' is 2; '2.5' is an error)."""
+    value = finite_float(text, name, low, high)
+    if value != int(value):
+        raise InputError(f"{name} must be {interval(low, high, integer=True)}, got {text!r}")
+    return int(value)
+
+
+def ranged(text: str, rng, name: str):
+    """Parse a value of a parameter range (dynamics.dirac.ranges.Range): an int or a float within its bounds."""
+    if rng.integer:
+        return integer(text, name, rng.low, rng.high)
+    return finite_float(text, name, rng.low, rng.high, rng.low_open, rng.high_open)
 
 
 def point(text: str, name: str = "point") -> tuple[float, float]:

@@ -9,13 +9,14 @@ Sign convention (../shared/conventions.md): D scores *generated* points high, L 
 from __future__ import annotations
 
 import functools
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 from scipy.special import expit, ndtr
+
+from dynamics.dirac.ranges import OBJECTIVE as RANGES
 
 theta, psi = sp.symbols("theta psi", real=True)
 # Instance noise: x_fake = θ + σ·z_g, x_real = σ·z_d with z standard normal.
@@ -464,10 +465,6 @@ class Objective:
         return np.stack(entries, axis=-1).reshape(*shape, 2, 2)
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def make_objective(loss: str, reg: str = "none", **params) -> Objective:
     """Validate names and parameters and build an Objective; raises ValueError naming the bad value."""
     if loss not in LOSSES_BY_NAME:
@@ -478,14 +475,7 @@ def make_objective(loss: str, reg: str = "none", **params) -> Objective:
     if unknown:
         raise ValueError(f"unknown parameter {sorted(unknown)[0]!r}; allowed: {', '.join(PARAMS)}")
     values = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
-    for name in ("gamma", "sigma", "target"):
-        value = values[name]
-        if not (_is_number(value) and np.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
-        values[name] = float(value)
-    clip = values["clip"]
-    if clip is not None:
-        if not (_is_number(clip) and np.isfinite(clip) and clip > 0):
-            raise ValueError(f"clip must be a finite number > 0 (or omitted for no clipping), got {clip!r}")
-        values["clip"] = float(clip)
+    for name, rng in RANGES.items():  # dynamics.dirac.ranges: InputError (a ValueError) naming the value
+        if values[name] is not None:
+            values[name] = float(rng.check(values[name]))
     return Objective(loss, reg, values)

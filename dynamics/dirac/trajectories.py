@@ -11,7 +11,6 @@ the final r is below `tol` and not growing, `cycling` otherwise (bounded so far 
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ from scipy.integrate import solve_ivp
 
 from dynamics.dirac.objectives import Objective
 from dynamics.dirac.optimizers import SCHEMES, Optimizer, init_state, play_round
+from dynamics.dirac.ranges import D_STEPS, G_STEPS, LR, ROUNDS
 
 STATUSES = ("converged", "cycling", "diverged")
 
@@ -31,26 +31,22 @@ class Schedule:
     takes `g_steps` steps, then the discriminator `d_steps` steps (a round then holds g_steps + d_steps steps).
     """
 
-    lr_g: float = 0.1
-    lr_d: float = 0.1
+    lr_g: float = LR.default
+    lr_d: float = LR.default
     scheme: str = "sim"
-    g_steps: int = 1
-    d_steps: int = 1
-    rounds: int = 500
+    g_steps: int = G_STEPS.default
+    d_steps: int = D_STEPS.default
+    rounds: int = ROUNDS.default
 
     def __post_init__(self):
-        for name in ("lr_g", "lr_d"):
-            value = getattr(self, name)
-            if not (
-                isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value) and value > 0
-            ):
-                raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        """Check every value against dynamics.dirac.ranges; raises InputError (a ValueError) naming it."""
+        LR.check(self.lr_g, "lr_g")
+        LR.check(self.lr_d, "lr_d")
         if self.scheme not in SCHEMES:
             raise ValueError(f"unknown scheme {self.scheme!r}; allowed: {', '.join(SCHEMES)}")
-        for name, low, high in (("g_steps", 1, 100), ("d_steps", 1, 100), ("rounds", 1, 1_000_000)):
-            value = getattr(self, name)
-            if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= value <= high):
-                raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+        G_STEPS.check(self.g_steps)
+        D_STEPS.check(self.d_steps)
+        ROUNDS.check(self.rounds)
 
     @property
     def lr(self) -> tuple[float, float]:

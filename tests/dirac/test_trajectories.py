@@ -2,6 +2,7 @@
 the continuous-time flow."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -104,12 +105,14 @@ def test_adam_takes_normalized_steps():
 
 
 def test_schedule_validation():
-    with pytest.raises(ValueError, match="lr_g must be a finite number > 0, got -0.1"):
+    with pytest.raises(ValueError, match=re.escape("lr_g must be a finite number in (0, 100], got -0.1")):
         Schedule(lr_g=-0.1)
     with pytest.raises(ValueError, match="unknown scheme 'both'"):
         Schedule(scheme="both")
-    with pytest.raises(ValueError, match="d_steps must be an integer in"):
+    with pytest.raises(ValueError, match=re.escape("d_steps must be an integer in [1, 100], got 0")):
         Schedule(d_steps=0)
+    with pytest.raises(ValueError, match=re.escape("rounds must be an integer in [1, 100000], got 2.5")):
+        Schedule(rounds=2.5)
     with pytest.raises(ValueError, match="beta must be a finite number in"):
         Optimizer("adam", beta=1.5)
 
