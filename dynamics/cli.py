@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 
 from dynamics.contracts import InputError, interval, to_jsonable
@@ -17,10 +18,14 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+FIGURES = "figures"  # where a CLI writes its figure without --out: relative to the working directory, git-ignored
+
+
 def tool_parser(prog: str, doc: str, examples: str, figure: str) -> Parser:
-    """The parser every figure-writing CLI starts from: its help text, and --out, --json and --no-plot."""
+    """The parser every figure-writing CLI starts from: its help text, and --out, --json and --no-plot.
+    `figure` is the default file name, in the folder FIGURES."""
     ap = Parser(prog=prog, description=doc, epilog=examples, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", help=f"figure file, .png/.svg/.pdf (default {figure})")
+    ap.add_argument("--out", help=f"figure file, .png/.svg/.pdf (default {FIGURES}/{figure}, folder created)")
     ap.add_argument("--json", action="store_true", help="print one JSON object with the numbers instead of text")
     ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
     return ap
@@ -95,8 +100,13 @@ def figure_path(out: str | None) -> None:
         raise InputError(f"--out must end in .png, .svg or .pdf, got {out!r}")
 
 
-def save_figure(fig, path: str) -> str:
-    """Save a matplotlib Figure to png/svg/pdf, chosen by the file name."""
+def save_figure(fig, out: str | None, default: str) -> str:
+    """Save a matplotlib Figure to png/svg/pdf, chosen by the file name: to `out` (--out) when given, else to
+    FIGURES/`default` (the folder is created). Returns the path written."""
+    path = out
+    if path is None:
+        os.makedirs(FIGURES, exist_ok=True)
+        path = os.path.join(FIGURES, default)
     figure_path(path)
     fig.savefig(path, dpi=150)
     return path

@@ -41,7 +41,7 @@ def span(rng, default: bool = True) -> str:
 
 
 def build_parser() -> Parser:
-    p = tool_parser(PROG, __doc__, EXAMPLES, "phase-<loss>[+<reg>].png")
+    p = tool_parser(PROG, __doc__, EXAMPLES, "phase-<loss>[+<reg>].png (phase-compare.png with --compare)")
     p.add_argument("--loss", default="gan", help=f"one of {', '.join(LOSSES)} (default gan)")
     p.add_argument("--reg", default="none", help=f"one of {', '.join(REGULARIZERS)} (default none)")
     p.add_argument("--gamma", default=str(GAMMA.default), help=f"regularizer weight γ in {span(GAMMA)}")
@@ -159,9 +159,8 @@ def main(argv=None) -> int:
     report = a.to_json()
     if not args.no_plot:
         flows = [flow(obj, s, schedule.rounds, speed=schedule.speed) for s in starts] if args.flow else []
-        out = args.out or f"phase-{obj.name}.png"
         fig = phase_figure(obj, a.run, a.eigenvalues, a.update.eigenvalues, window, grid_n, flows)
-        report["figure"] = save_figure(fig, out)
+        report["figure"] = save_figure(fig, args.out, f"phase-{obj.name}.png")
     if args.json:
         print_json(report)
     else:
@@ -181,8 +180,7 @@ def compare(args, params, schedule, opt, starts, window, grid_n) -> int:
         panels.append((obj, a.run, f"{a.verdict.continuous}; discrete {a.verdict.discrete}"))
     result = {"compare": [a.to_json() for a in analyses]}
     if not args.no_plot:
-        out = args.out or "phase-compare.png"
-        result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), out)
+        result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), args.out, "phase-compare.png")
     if args.json:
         print_json(result)
     else:
