@@ -121,12 +121,13 @@ def render_cost(repeats: int = 7) -> dict:
     from dynamics.dirac.analysis import analyze
     from dynamics.dirac.objectives import make_objective
     from dynamics.dirac.optimizers import Optimizer
-    from dynamics.dirac.plotting import phase_figure
+    from dynamics.dirac.plotting import WINDOW, phase_figure
     from dynamics.dirac.trajectories import Schedule
-    from ui.dirac import WINDOW, phase_fig
+    from ui.dirac import phase_fig
 
     obj = make_objective("gan")
-    _, run, cont, disc = analyze(obj, Schedule(), Optimizer(), np.array([[1.0, 1.0]]))
+    a = analyze(obj, Schedule(), Optimizer(), np.array([[1.0, 1.0]]))
+    run, cont, disc = a.run, a.eigenvalues, a.update.eigenvalues
     ways = {
         "page figure → PNG dpi 80 → st.image (what the app does)": (lambda: phase_fig(obj, run), {"dpi": 80}),
         "page figure → st.pyplot defaults (dpi 200, tight bbox)": (

@@ -51,7 +51,7 @@ def time_batched(starts: np.ndarray, compiled: bool) -> tuple[float, np.ndarray]
     obj = make_objective("gan", "r1", gamma=GAMMA)
     trajectories.COMPILED_MIN_WORK = 1 if compiled else 10**15
     t0 = time.perf_counter()
-    run = simulate(obj, starts, Schedule(H, H, "alt", steps=ROUNDS), record=False)
+    run = simulate(obj, starts, Schedule(H, H, "alt", rounds=ROUNDS), record=False)
     return time.perf_counter() - t0, run.end
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 
-from dynamics.contracts import InputError, to_jsonable
+from dynamics.contracts import InputError, interval, to_jsonable
 
 
 class Parser(argparse.ArgumentParser):
@@ -17,10 +18,14 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+FIGURES = "figures"  # where a CLI writes its figure without --out: relative to the working directory, git-ignored
+
+
 def tool_parser(prog: str, doc: str, examples: str, figure: str) -> Parser:
-    """The parser every figure-writing CLI starts from: its help text, and --out, --json and --no-plot."""
+    """The parser every figure-writing CLI starts from: its help text, and --out, --json and --no-plot.
+    `figure` is the default file name, in the folder FIGURES."""
     ap = Parser(prog=prog, description=doc, epilog=examples, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", help=f"figure file, .png/.svg/.pdf (default {figure})")
+    ap.add_argument("--out", help=f"figure file, .png/.svg/.pdf (default {FIGURES}/{figure}, folder created)")
     ap.add_argument("--json", action="store_true", help="print one JSON object with the numbers instead of text")
     ap.add_argument("--no-plot", action="store_true", help="do not write a figure")
     return ap
@@ -42,18 +47,38 @@ def run_main(main, argv=None, prog: str = "gdl") -> int:
 
 
 def finite_float(
-    text: str, name: str = "value", low: float = -math.inf, high: float = math.inf, low_open: bool = False
+    text: str,
+    name: str = "value",
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = False,
 ) -> float:
-    """Parse a finite float in [low, high] (or (low, high] when low_open)."""
+    """Parse a finite float in [low, high] (an end is excluded when low_open or high_open)."""
     try:
         value = float(text)
     except (TypeError, ValueError):
         raise InputError(f"{name} must be a number, got {text!r}") from None
     bad_low = value <= low if low_open else value < low
-    if not math.isfinite(value) or bad_low or value > high:
-        left = "(" if low_open else "["
-        raise InputError(f"{name} must be a finite number in {left}{low:g}, {high:g}], got {text!r}")
+    bad_high = value >= high if high_open else value > high
+    if not math.isfinite(value) or bad_low or bad_high:
+        raise InputError(f"{name} must be {interval(low, high, low_open, high_open)}, got {text!r}")
     return value
+
+
+def integer(text: str, name: str, low: int, high: int) -> int:
+    """Parse an integer in [low, high] ('2.0' is 2; '2.5' is an error)."""
+    value = finite_float(text, name, low, high)
+    if value != int(value):
+        raise InputError(f"{name} must be {interval(low, high, integer=True)}, got {text!r}")
+    return int(value)
+
+
+def ranged(text: str, rng, name: str):
+    """Parse a value of a parameter range (dynamics.dirac.ranges.Range): an int or a float within its bounds."""
+    if rng.integer:
+        return integer(text, name, rng.low, rng.high)
+    return finite_float(text, name, rng.low, rng.high, rng.low_open, rng.high_open)
 
 
 def point(text: str, name: str = "point") -> tuple[float, float]:
@@ -75,8 +100,13 @@ def figure_path(out: str | None) -> None:
         raise InputError(f"--out must end in .png, .svg or .pdf, got {out!r}")
 
 
-def save_figure(fig, path: str) -> str:
-    """Save a matplotlib Figure to png/svg/pdf, chosen by the file name."""
+def save_figure(fig, out: str | None, default: str) -> str:
+    """Save a matplotlib Figure to png/svg/pdf, chosen by the file name: to `out` (--out) when given, else to
+    FIGURES/`default` (the folder is created). Returns the path written."""
+    path = out
+    if path is None:
+        os.makedirs(FIGURES, exist_ok=True)
+        path = os.path.join(FIGURES, default)
     figure_path(path)
     fig.savefig(path, dpi=150)
     return path

@@ -57,7 +57,7 @@ def main(argv=None) -> int:
     if not args.no_plot:
         from dynamics.oned import plotting
 
-        out = save_figure(plotting.lipschitz_figure(res), args.out or "lipschitz.png")
+        out = save_figure(plotting.lipschitz_figure(res), args.out, "lipschitz.png")
     res["figure"] = out
     if args.json:
         print_json(res)

@@ -31,7 +31,7 @@ def build_parser() -> Parser:
         "python -m dynamics.optimal",
         DESCRIPTION,
         EXAMPLES,
-        "dstar.png or figure1.png",
+        "dstar.png (figure1.png with --figure1)",
     )
     add_densities(ap, "normal(0, 1)", "normal(2, 0.5)")
     ap.add_argument("--discriminator", metavar="A,B", help="also evaluate V(G, D) for D(x) = σ(A·x + B)")
@@ -61,11 +61,11 @@ def main(argv=None) -> int:
 
         if args.figure1:
             fig = plotting.figure1(figure1_stages(data, gen))
-            out = save_figure(fig, args.out or "figure1.png")
+            out = save_figure(fig, args.out, "figure1.png")
         else:
             line = res.get("v_line")
             fig = plotting.optimal_figure(res, line_logit(line["a"], line["b"]) if line else None)
-            out = save_figure(fig, args.out or "dstar.png")
+            out = save_figure(fig, args.out, "dstar.png")
     public = {k: v for k, v in res.items() if k not in ("x", "p_data", "p_g", "d_star")}
     public["figure"] = out
     if args.json:

@@ -9,17 +9,19 @@ from dynamics.cli import (
     finite_float,
     point,
     print_json,
+    ranged,
     run_main,
     save_figure,
     tool_parser,
 )
 from dynamics.dirac.analysis import analyze
-from dynamics.dirac.objectives import DEFAULTS, LOSSES, REGULARIZERS, make_objective, parse_name
+from dynamics.dirac.objectives import LOSSES, REGULARIZERS, make_objective, parse_name
 from dynamics.dirac.optimizers import OPTIMIZERS, Optimizer
-from dynamics.dirac.plotting import WINDOW, compare_figure, phase_figure
+from dynamics.dirac.plotting import FIGURE3, WINDOW, compare_figure, phase_figure
+from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, GAMMA, LR, ROUNDS, SIGMA, START_GRID, TARGET
+from dynamics.dirac.report import describe
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 
-FIGURE3 = ["gan", "wgan", "wgan-gp", "gan+consensus", "gan+instance-noise", "gan+r1"]
 EXAMPLES = """examples:
   python -m dynamics.phase --loss gan --reg r1 --gamma 0.3
   python -m dynamics.phase --loss wgan-gp --json --no-plot
@@ -33,23 +35,33 @@ EXAMPLES = """examples:
 PROG = "python -m dynamics.phase"
 
 
+def span(rng, default: bool = True) -> str:
+    """A range for --help: '[0, 1e+06] (default 1)'."""
+    return f"{rng.bounds} (default {rng.default:g})" if default and rng.default is not None else rng.bounds
+
+
 def build_parser() -> Parser:
-    p = tool_parser(PROG, __doc__, EXAMPLES, "phase-<loss>[+<reg>].png")
+    p = tool_parser(PROG, __doc__, EXAMPLES, "phase-<loss>[+<reg>].png (phase-compare.png with --compare)")
     p.add_argument("--loss", default="gan", help=f"one of {', '.join(LOSSES)} (default gan)")
     p.add_argument("--reg", default="none", help=f"one of {', '.join(REGULARIZERS)} (default none)")
-    p.add_argument("--gamma", default=str(DEFAULTS["gamma"]), help="regularizer weight γ ≥ 0 (default 1)")
-    p.add_argument("--sigma", default=str(DEFAULTS["sigma"]), help="instance-noise std σ ≥ 0 (default 1)")
-    p.add_argument("--clip", default=None, help="WGAN weight clipping c > 0: |ψ| ≤ c (default: none)")
-    p.add_argument("--target", default=str(DEFAULTS["target"]), help="WGAN-GP gradient target g₀ (default 1)")
-    p.add_argument("--lr", default="0.1", help="learning rate of both players (default 0.1)")
+    p.add_argument("--gamma", default=str(GAMMA.default), help=f"regularizer weight γ in {span(GAMMA)}")
+    p.add_argument("--sigma", default=str(SIGMA.default), help=f"instance-noise std σ in {span(SIGMA)}")
+    p.add_argument("--clip", default=None, help=f"WGAN weight clipping |ψ| ≤ c, c in {span(CLIP)}")
+    p.add_argument("--target", default=str(TARGET.default), help=f"WGAN-GP gradient target g₀ in {span(TARGET)}")
+    p.add_argument("--lr", default=str(LR.default), help=f"learning rate of both players, in {span(LR)}")
     p.add_argument("--lr-g", default=None, help="generator learning rate (overrides --lr)")
     p.add_argument("--lr-d", default=None, help="discriminator learning rate (overrides --lr)")
     p.add_argument("--scheme", default="sim", help="sim (simultaneous) or alt (alternating); default sim")
-    p.add_argument("--g-steps", default="1", help="generator steps per alternating round (default 1)")
-    p.add_argument("--d-steps", default="1", help="discriminator steps per alternating round (default 1)")
+    p.add_argument(
+        "--g-steps", default=str(G_STEPS.default), help=f"generator steps per alternating round, {span(G_STEPS)}"
+    )
+    p.add_argument(
+        "--d-steps", default=str(D_STEPS.default), help=f"discriminator steps per alternating round, {span(D_STEPS)}"
+    )
     p.add_argument("--optimizer", default="gd", help=f"one of {', '.join(OPTIMIZERS)} (default gd)")
-    p.add_argument("--beta", default=None, help="momentum β in [-1, 1) (default 0.9) or Adam's β₁ (default 0.5)")
-    p.add_argument("--steps", default="500", help="number of rounds (default 500)")
+    momentum, adam = BETA["momentum"], BETA["adam"]
+    p.add_argument("--beta", default=None, help=f"momentum β in {span(momentum)} or Adam's β₁ in {span(adam)}")
+    p.add_argument("--steps", default=str(ROUNDS.default), help=f"number of rounds, {span(ROUNDS)}")
     p.add_argument(
         "--start",
         action="append",
@@ -57,7 +69,12 @@ def build_parser() -> Parser:
         metavar="θ,ψ",
         help="starting point, repeatable; negative values: --start=-1,0.7 (default 1,1)",
     )
-    p.add_argument("--start-grid", default=None, metavar="N", help="N×N starts over the window: basin map")
+    p.add_argument(
+        "--start-grid",
+        default=None,
+        metavar="N",
+        help=f"N×N starts over the window (basin map), N in {span(START_GRID, False)}",
+    )
     p.add_argument("--window", default=None, metavar="θ0,θ1,ψ0,ψ1", help="plot window (default -2,2,-2,2)")
     p.add_argument("--eval", action="append", default=[], metavar="θ,ψ", help="print the field there")
     p.add_argument("--flow", action="store_true", help="overlay the continuous-time flow from each start")
@@ -71,38 +88,35 @@ def build_parser() -> Parser:
     return p
 
 
-def integer(text, name, low, high) -> int:
-    value = finite_float(text, name, low, high)
-    if value != int(value):
-        raise InputError(f"{name} must be an integer in [{low}, {high}], got {text!r}")
-    return int(value)
-
-
 def read_settings(args):
     """Turn the parsed strings into an objective, a schedule, an optimizer and starting points."""
     params = {
-        "gamma": finite_float(args.gamma, "--gamma", 0, 1e6),
-        "sigma": finite_float(args.sigma, "--sigma", 0, 100),
-        "target": finite_float(args.target, "--target", 0, 1e6),
-        "clip": None if args.clip is None else finite_float(args.clip, "--clip", 0, 1e6, low_open=True),
+        name: None if text is None else ranged(text, rng, f"--{name}")
+        for name, text, rng in (
+            ("gamma", args.gamma, GAMMA),
+            ("sigma", args.sigma, SIGMA),
+            ("target", args.target, TARGET),
+            ("clip", args.clip, CLIP),
+        )
     }
-    lr = finite_float(args.lr, "--lr", 0, 100, low_open=True)
-    lr_g = lr if args.lr_g is None else finite_float(args.lr_g, "--lr-g", 0, 100, low_open=True)
-    lr_d = lr if args.lr_d is None else finite_float(args.lr_d, "--lr-d", 0, 100, low_open=True)
+    lr = ranged(args.lr, LR, "--lr")
+    lr_g = lr if args.lr_g is None else ranged(args.lr_g, LR, "--lr-g")
+    lr_d = lr if args.lr_d is None else ranged(args.lr_d, LR, "--lr-d")
     if args.scheme not in ("sim", "alt"):
         raise InputError(f"--scheme must be sim or alt, got {args.scheme!r}")
     schedule = Schedule(
         lr_g,
         lr_d,
         args.scheme,
-        integer(args.g_steps, "--g-steps", 1, 100),
-        integer(args.d_steps, "--d-steps", 1, 100),
-        integer(args.steps, "--steps", 1, 100_000),
+        ranged(args.g_steps, G_STEPS, "--g-steps"),
+        ranged(args.d_steps, D_STEPS, "--d-steps"),
+        ranged(args.steps, ROUNDS, "--steps"),
     )
     if args.optimizer not in OPTIMIZERS:
         raise InputError(f"--optimizer must be one of {', '.join(OPTIMIZERS)}, got {args.optimizer!r}")
-    beta = None if args.beta is None else finite_float(args.beta, "--beta", -1, 1)
-    if beta is not None and args.optimizer not in ("momentum", "adam"):
+    # β's range depends on the optimizer (ranges.BETA): Optimizer checks it and names both.
+    beta = None if args.beta is None else finite_float(args.beta, "--beta")
+    if beta is not None and args.optimizer not in BETA:
         raise InputError(f"--beta applies to --optimizer momentum or adam, not {args.optimizer}")
     try:
         opt = Optimizer(args.optimizer, beta)
@@ -113,7 +127,7 @@ def read_settings(args):
         window = tuple(finite_float(t, "--window") for t in args.window.split(","))
         if len(window) != 4 or window[0] >= window[1] or window[2] >= window[3]:
             raise InputError(f"--window must be θ0,θ1,ψ0,ψ1 with θ0 < θ1 and ψ0 < ψ1, got {args.window!r}")
-    grid_n = None if args.start_grid is None else integer(args.start_grid, "--start-grid", 2, 256)
+    grid_n = None if args.start_grid is None else ranged(args.start_grid, START_GRID, "--start-grid")
     if grid_n and args.start:
         raise InputError("give either --start or --start-grid, not both")
     if grid_n and args.flow:
@@ -135,62 +149,22 @@ def objective(name_or_loss: str, reg: str, params: dict):
         raise InputError(str(err)) from None
 
 
-def describe(report: dict) -> str:
-    """The numbers in a form a person reads in a terminal."""
-    fmt = lambda z: ", ".join(f"{re:+.6g}{im:+.6g}i" for re, im in z) if z else "undefined"  # noqa: E731
-    params = ", ".join(f"{k}={v:g}" for k, v in report["params"].items()) or "no parameters"
-    up = report["update"]
-    lines = [
-        f"objective: {report['loss']} + {report['reg']} ({params})",
-        f"Jacobian at (0, 0): {report['jacobian'] if report['jacobian'] is not None else 'undefined (non-smooth)'}",
-        f"eigenvalues: {fmt(report['eigenvalues'])}"
-        + (f"   closed form: {report['eigenvalues_latex']}" if report["eigenvalues_latex"] else ""),
-    ]
-    for side in report.get("sides", []):
-        lines.append(
-            f"  one side, {side['where']}: field at (0,0) = {side['field_at_equilibrium']}, "
-            f"Jacobian = {side['jacobian']}"
-        )
-    radius = up["spectral_radius"]
-    lines += [
-        f"update: {up['optimizer']}, {up['scheme']}, lr_g={up['lr_g']:g}, lr_d={up['lr_d']:g}"
-        + (f", g_steps={up['g_steps']}, d_steps={up['d_steps']}" if up["scheme"] == "alt" else ""),
-        f"  operator eigenvalues: {fmt(up['eigenvalues'])}",
-        f"  spectral radius: {'undefined' if radius is None else f'{radius:.6f}'}",
-        f"verdict: continuous time {report['verdict']['continuous']}; discrete {report['verdict']['discrete']}",
-    ]
-    rows = report["trajectories"]
-    if len(rows) > 10:
-        counts = {s: sum(r["status"] == s for r in rows) for s in ("converged", "cycling", "diverged")}
-        lines.append(f"trajectories: {len(rows)} starts: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-    for r in rows[:10]:
-        lines.append(
-            f"  start ({r['start'][0]:g}, {r['start'][1]:g}) -> ({r['end'][0]:.4g}, {r['end'][1]:.4g})"
-            f" after {r['steps']} rounds: {r['status']} ({r['trend']}, distance {r['distance']:.3g})"
-        )
-    for f in report["field"]:
-        lines.append(f"  v({f['point'][0]:g}, {f['point'][1]:g}) = ({f['v'][0]:.6g}, {f['v'][1]:.6g})")
-    if report.get("note"):
-        lines.append(f"note: {report['note']}")
-    return "\n".join(lines)
-
-
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     params, schedule, opt, starts, evals, window, grid_n = read_settings(args)
     if args.compare is not None:
         return compare(args, params, schedule, opt, starts, window, grid_n)
     obj = objective(args.loss, args.reg, params)
-    report, run, cont, disc = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
+    a = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
+    report = a.to_json()
     if not args.no_plot:
-        flows = [flow(obj, s, schedule.steps, speed=schedule.speed) for s in starts] if args.flow else []
-        out = args.out or f"phase-{obj.name}.png"
-        fig = phase_figure(obj, run, cont, disc, window, grid_n, flows)
-        report["figure"] = save_figure(fig, out)
+        flows = [flow(obj, s, schedule.rounds, speed=schedule.speed) for s in starts] if args.flow else []
+        fig = phase_figure(obj, a.run, a.eigenvalues, a.update.eigenvalues, window, grid_n, flows)
+        report["figure"] = save_figure(fig, args.out, f"phase-{obj.name}.png")
     if args.json:
         print_json(report)
     else:
-        print(describe(report))
+        print("\n".join(describe(a)))
         if "figure" in report:
             print(f"figure: {report['figure']}")
     return 0
@@ -198,20 +172,19 @@ def main(argv=None) -> int:
 
 def compare(args, params, schedule, opt, starts, window, grid_n) -> int:
     names = args.compare or FIGURE3
-    panels, reports = [], []
+    panels, analyses = [], []
     for name in names:
         obj = objective(*parse_name(name), params)
-        report, run, _, _ = analyze(obj, schedule, opt, starts, record=not grid_n)
-        reports.append(report)
-        panels.append((obj, run, f"{report['verdict']['continuous']}; discrete {report['verdict']['discrete']}"))
-    result = {"compare": reports}
+        a = analyze(obj, schedule, opt, starts, record=not grid_n)
+        analyses.append(a)
+        panels.append((obj, a.run, f"{a.verdict.continuous}; discrete {a.verdict.discrete}"))
+    result = {"compare": [a.to_json() for a in analyses]}
     if not args.no_plot:
-        out = args.out or "phase-compare.png"
-        result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), out)
+        result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), args.out, "phase-compare.png")
     if args.json:
         print_json(result)
     else:
-        print("\n\n".join(describe(r) for r in reports))
+        print("\n\n".join("\n".join(describe(a)) for a in analyses))
         if "figure" in result:
             print(f"figure: {result['figure']}")
     return 0

@@ -52,7 +52,7 @@ def main(argv=None) -> int:
     if not args.no_plot:
         from dynamics.oned import plotting
 
-        out = save_figure(plotting.saturation_figure(res), args.out or "saturation.png")
+        out = save_figure(plotting.saturation_figure(res), args.out, "saturation.png")
     res["figure"] = out
     if args.json:
         print_json(res)

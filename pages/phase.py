@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from dynamics.dirac.analysis import pairs
 from dynamics.dirac.objectives import make_objective, symbolic_field
 from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.report import describe
 from dynamics.dirac.stability import radius_vs_lr
 from dynamics.dirac.trajectories import Schedule, simulate
 from ui import controls, dirac, exercises, export
@@ -42,22 +44,9 @@ with st.sidebar:
     show_flow = controls.toggle("flow", "overlay the continuous-time flow (h → 0)") if not grid_n else False
 
 
-def describe(report) -> str:
-    eig = report["eigenvalues"]
-    up = report["update"]
-    rho = up["spectral_radius"]
-    rows = report["trajectories"]
-    counts = {s: sum(r["status"] == s for r in rows) for s in ("converged", "cycling", "diverged")}
-    text = (
-        f"{report['loss']}+{report['reg']}: continuous time {report['verdict']['continuous']}"
-        + (f" (eigenvalues {', '.join(f'{a:+.4g}{b:+.4g}i' for a, b in eig)})" if eig else "")
-        + f"; discrete {up['optimizer']} ({up['scheme']}, h_G = {up['lr_g']:g}, h_D = {up['lr_d']:g}): "
-        + ("spectral radius undefined" if rho is None else f"spectral radius {rho:.5f}")
-        + f" → {report['verdict']['discrete']}. Trajectories: "
-        + ", ".join(f"{v} {k}" for k, v in counts.items())
-        + "."
-    )
-    return text
+def summary(a) -> str:
+    """The analysis in words (a subset of the CLI's text: the page shows the rest itself), one line each."""
+    return "  \n".join(controls.plain(line) for line in describe(a, detail=False))
 
 
 def trajectory_table(rows, limit: int = 12) -> str:
@@ -68,8 +57,8 @@ def trajectory_table(rows, limit: int = 12) -> str:
     ]
     for r in rows[:limit]:
         lines.append(
-            f"| ({r['start'][0]:.3g}, {r['start'][1]:.3g}) | {MARK[r['status']]} {r['status']} | {r['trend']} "
-            f"| {r['steps']} | ({r['end'][0]:.4g}, {r['end'][1]:.4g}) | {r['distance']:.4g} |"
+            f"| ({r.start[0]:.3g}, {r.start[1]:.3g}) | {MARK[r.status]} {r.status} | {r.trend} "
+            f"| {r.rounds} | ({r.end[0]:.4g}, {r.end[1]:.4g}) | {r.distance:.4g} |"
         )
     if len(rows) > limit:
         lines.append(f"\n{len(rows) - limit} more in the CSV download.")
@@ -82,10 +71,11 @@ def path_csv(run) -> str:
 
 
 if mode == "single":
-    report, run, cont, disc = dirac.analysis(obj, schedule, opt, starts, record=not grid_n)
+    a = dirac.analysis(obj, schedule, opt, starts, record=not grid_n)
+    run, cont, disc = a.run, a.eigenvalues, a.update.eigenvalues
     left, right = st.columns([5, 4])
     with left:  # the main figure first: its image is sent before the rest of the page is computed
-        data = {f"phase-{obj.name}.json": lambda: export.to_json(report)}
+        data = {f"phase-{obj.name}.json": lambda: export.to_json(a.to_json())}
         if run.path is not None:
             data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
         export.show_figure(
@@ -94,7 +84,7 @@ if mode == "single":
                 obj, run, grid_n, dirac.flows_for(obj, schedule, starts, grid_n) if show_flow else []
             ),
             f"phase-{obj.name}",
-            describe(report),
+            summary(a),
             data,
         )
     with right:
@@ -105,62 +95,59 @@ if mode == "single":
             eigen_caption(cont, disc),
             {
                 f"eigenvalues-{obj.name}.json": lambda: export.to_json(
-                    {"continuous": report["eigenvalues"], "discrete": report["update"]["eigenvalues"]}
+                    {"continuous": pairs(cont), "discrete": pairs(disc)}
                 )
             },
         )
-    counts = run.counts()
-    status_line = ", ".join(f"**{v} {k}**" for k, v in counts.items() if v)
+    status_line = ", ".join(f"**{v} {k}**" for k, v in a.counts().items() if v)
     st.markdown(f"Trajectory status ({len(starts)} start{'s' if len(starts) > 1 else ''}): {status_line}")
     if not grid_n:
-        st.markdown(trajectory_table(report["trajectories"]))
+        st.markdown(trajectory_table(a.trajectories))
 
     st.subheader("The derived field and Jacobian")
     st.markdown("The field v = (−∂L_G/∂θ, ∂L_D/∂ψ), derived symbolically from the objective:")
-    st.latex(r"v(\theta, \psi) = " + dirac.readable_tex(report["field_latex"]))
+    st.latex(r"v(\theta, \psi) = " + dirac.readable_tex(a.field_latex))
     if "Heaviside" in str(symbolic_field(obj.loss, obj.reg)):
         st.caption("H is the Heaviside step function (H(u) = 1 for u > 0, 0 for u < 0).")
-    if report["jacobian_latex"]:
+    if a.jacobian_latex:
         st.markdown("Jacobian at the equilibrium (0, 0) and its eigenvalues:")
-        st.latex(r"J = " + report["jacobian_latex"])
-        st.latex(r"\lambda_{1,2} = " + report["eigenvalues_latex"])
-    elif report["jacobian"] is not None:
+        st.latex(r"J = " + a.jacobian_latex)
+        st.latex(r"\lambda_{1,2} = " + a.eigenvalues_latex)
+    elif a.jacobian is not None:
         st.markdown("Jacobian at (0, 0), numerically (the noise average has no closed form):")
-        st.latex(r"J \approx " + dirac.matrix_tex(report["jacobian"]))
+        st.latex(r"J \approx " + dirac.matrix_tex(a.jacobian))
     else:
         st.markdown(
             "The objective is **not differentiable at (0, 0)**: the Jacobian is undefined there. "
             "On each side of the kink:"
         )
-        for side in report.get("sides", []):
-            st.markdown(
-                f"- where {side['where']}: field at (0,0) = {side['field_at_equilibrium']}, J = {side['jacobian']}"
-            )
-    if report.get("note"):
-        st.caption(report["note"])
+        for side in a.sides:
+            st.markdown(f"- where {side.where}: field at (0,0) = {side.field_at_equilibrium}, J = {side.jacobian}")
+    if a.note:
+        st.caption(a.note)
 else:
     if not objs:
         st.info("Pick at least one objective to compare.")
         st.stop()
-    reports = [dirac.analysis(o, schedule, opt, starts, record=not grid_n)[0] for o in objs]
+    analyses = [dirac.analysis(o, schedule, opt, starts, record=not grid_n) for o in objs]
     png = dirac.compare_png(objs, schedule, opt, starts, grid_n)
     export.show_figure(
         png,
         lambda: dirac.compare_fig(objs, schedule, opt, starts, grid_n),
         "phase-compare",
-        "  \n".join(describe(r) for r in reports),
-        {"phase-compare.json": lambda: export.to_json({"compare": reports})},
+        "\n\n".join(summary(a) for a in analyses),
+        {"phase-compare.json": lambda: export.to_json({"compare": [a.to_json() for a in analyses]})},
     )
     st.dataframe(
         [
             {
                 "objective": o.title,
-                "continuous time": r["verdict"]["continuous"],
-                "spectral radius": r["update"]["spectral_radius"],
-                "discrete": r["verdict"]["discrete"],
-                **{k: sum(t["status"] == k for t in r["trajectories"]) for k in ("converged", "cycling", "diverged")},
+                "continuous time": a.verdict.continuous,
+                "spectral radius": a.update.spectral_radius,
+                "discrete": a.verdict.discrete,
+                **a.counts(),
             }
-            for o, r in zip(objs, reports, strict=True)
+            for o, a in zip(objs, analyses, strict=True)
         ],
         hide_index=True,
     )

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dynamics.dirac.objectives import make_objective
 from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.report import complex_list
 from dynamics.dirac.stability import max_stable_lr, real_from
 from ui import controls, dirac, exercises, export
 
@@ -25,32 +26,25 @@ with st.sidebar:
     sweepable = [p for p in ("gamma", "sigma") if p in dirac.used_names(obj.loss, obj.reg)]
     sweep_max = controls.slider("sweep_max", "eigenvalue paths: largest γ or σ", 0.5, 10.0, 3.0, 0.5)
 
-report = dirac.analysis(obj, schedule, opt, np.zeros((0, 2)))[0]
-cont, up = report["eigenvalues"], report["update"]
-disc, rho = up["eigenvalues"], up["spectral_radius"]
-
-
-def fmt(pairs) -> str:
-    return "undefined" if pairs is None else ", ".join(f"{a:+.4g}{b:+.4g}i" for a, b in pairs)
-
+a = dirac.analysis(obj, schedule, opt, np.zeros((0, 2)))
+up = a.update
+c, d, rho = a.eigenvalues, up.eigenvalues, up.spectral_radius
 
 left, right = st.columns(2)
 with left:
     st.subheader("Eigenvalues now")
-    to_complex = lambda pairs: None if pairs is None else np.array([complex(a, b) for a, b in pairs])  # noqa: E731
-    c, d = to_complex(cont), to_complex(disc)
     export.show_figure(
         dirac.eigen_png(c, d),
         lambda: dirac.eigen_fig(c, d),
         f"eigenvalues-{obj.name}",
-        f"Jacobian eigenvalues: {fmt(cont)} → {report['verdict']['continuous']}. "
-        f"Update operator ({up['optimizer']}, {dirac.SCHEME_TITLES[up['scheme']]}, h_G = {up['lr_g']:g}, "
-        f"h_D = {up['lr_d']:g}) eigenvalues: {fmt(disc)}; spectral radius "
+        f"Jacobian eigenvalues: {complex_list(c, 4)} → {a.verdict.continuous}. "
+        f"Update operator ({up.optimizer}, {dirac.SCHEME_TITLES[up.scheme]}, h_G = {up.lr_g:g}, "
+        f"h_D = {up.lr_d:g}) eigenvalues: {complex_list(d, 4)}; spectral radius "
         + ("undefined" if rho is None else f"{rho:.5f}")
-        + f" → {report['verdict']['discrete']}.",
-        {f"eigenvalues-{obj.name}.json": lambda: export.to_json(report)},
+        + f" → {a.verdict.discrete}.",
+        {f"eigenvalues-{obj.name}.json": lambda: export.to_json(a.to_json())},
     )
-    if report["jacobian"] is None:
+    if a.jacobian is None:
         st.warning(
             "This objective is not differentiable at the equilibrium, so neither the Jacobian nor the update "
             "operator is defined there (the phase-portrait page shows the one-sided Jacobians)."

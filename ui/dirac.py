@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 from matplotlib.figure import Figure
 
-from dynamics.dirac.analysis import analyze
+from dynamics.dirac.analysis import Analysis, analyze
 from dynamics.dirac.objectives import (
     LOSSES,
     LOSSES_BY_NAME,
@@ -15,9 +15,11 @@ from dynamics.dirac.objectives import (
     make_objective,
     parse_name,
 )
-from dynamics.dirac.optimizers import DEFAULT_BETA, OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
+from dynamics.dirac.optimizers import OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.dirac.plotting import (
+    FIGURE3,
     OKABE_ITO,
+    WINDOW,
     compare_figure,
     eigen_axes,
     eigenvalue_path_figure,
@@ -25,13 +27,13 @@ from dynamics.dirac.plotting import (
     radius_figure,
     status_legend,
 )
+from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, LR, OBJECTIVE, ROUNDS, START_GRID, Range
 from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 from ui import controls
 from ui.export import figure_bytes
 
 SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
-WINDOW = (-2.0, 2.0, -2.0, 2.0)
 ALL_NAMES = [loss if reg == "none" else f"{loss}+{reg}" for loss in LOSSES for reg in REGULARIZERS]
 
 
@@ -43,17 +45,27 @@ def reg_title(name: str) -> str:
     return REGULARIZERS_BY_NAME[name].title
 
 
+def ranged(rng: Range, label: str, where=st, key: str | None = None, box: bool = False):
+    """The control of a parameter as dynamics.dirac.ranges shows it (`rng.slider`): a slider, or an integer box;
+    the key is the parameter's name unless given (the URL key of rounds is `steps`). A range without a default
+    starts at the slider's `off` value, which reads as None."""
+    s = rng.slider
+    default = s.off if rng.default is None else rng.default
+    if box:
+        return controls.number(key or rng.name, label, s.low, s.high, default, where=where)
+    value = controls.slider(key or rng.name, label, s.low, s.high, default, s.step, where=where)
+    return None if value == s.off else value
+
+
 def param_controls(names, where=st) -> dict:
     """Sliders for the parameters the chosen objective(s) use, plus optional weight clipping."""
-    params = {}
-    if "gamma" in names:
-        params["gamma"] = controls.slider("gamma", "γ (regularizer weight)", 0.0, 10.0, 1.0, 0.05, where=where)
-    if "sigma" in names:
-        params["sigma"] = controls.slider("sigma", "σ (instance-noise std)", 0.0, 3.0, 1.0, 0.05, where=where)
-    if "target" in names:
-        params["target"] = controls.slider("target", "g₀ (WGAN-GP gradient target)", 0.0, 3.0, 1.0, 0.05, where=where)
-    clip = controls.slider("clip", "weight clipping |ψ| ≤ c (0 = off)", 0.0, 3.0, 0.0, 0.05, where=where)
-    params["clip"] = clip or None
+    labels = {
+        "gamma": "γ (regularizer weight)",
+        "sigma": "σ (instance-noise std)",
+        "target": "g₀ (WGAN-GP gradient target)",
+    }
+    params = {name: ranged(OBJECTIVE[name], label, where) for name, label in labels.items() if name in names}
+    params["clip"] = ranged(CLIP, "weight clipping |ψ| ≤ c (0 = off)", where)
     return params
 
 
@@ -71,8 +83,6 @@ def objective_controls(where=st):
 
 def compare_controls(where=st):
     """Several objectives (default: Mescheder et al. 2018, Fig. 3) sharing one set of parameters."""
-    from dynamics.phase import FIGURE3
-
     names = controls.multiselect("compare", "Objectives side by side", ALL_NAMES, FIGURE3, where=where)
     used = set().union(*(used_names(*parse_name(n)) for n in names)) if names else set()
     params = param_controls(used, where)
@@ -80,43 +90,42 @@ def compare_controls(where=st):
 
 
 def update_controls(where=st, steps: bool = True):
-    """Optimizer, scheme, learning rates and rounds → (Schedule, Optimizer)."""
+    """Optimizer, scheme, learning rates and (when `steps`) the number of rounds → (Schedule, Optimizer)."""
     name = controls.select("optimizer", "Optimizer", OPTIMIZERS, "gd", fmt=OPTIMIZER_TITLES.get, where=where)
     beta = None
-    if name in DEFAULT_BETA:
-        label = "β (momentum)" if name == "momentum" else "β₁ (Adam)"
-        beta = controls.slider("beta", label, 0.0, 0.99, DEFAULT_BETA[name], 0.01, where=where)
+    if name in BETA:
+        beta = ranged(BETA[name], "β (momentum)" if name == "momentum" else "β₁ (Adam)", where)
     scheme = controls.select("scheme", "Update scheme", SCHEMES, "sim", radio=True, fmt=SCHEME_TITLES.get, where=where)
     g_steps = d_steps = 1
     if scheme == "alt":
-        g_steps = controls.number("g_steps", "generator steps per round", 1, 10, 1, where=where)
-        d_steps = controls.number("d_steps", "discriminator steps per round", 1, 10, 1, where=where)
-    lr = controls.slider("lr", "learning rate h", 0.01, 2.0, 0.1, 0.01, where=where)
+        g_steps = ranged(G_STEPS, "generator steps per round", where, box=True)
+        d_steps = ranged(D_STEPS, "discriminator steps per round", where, box=True)
+    lr = ranged(LR, "learning rate h", where)
     lr_d = lr
     if controls.toggle("two_lr", "separate discriminator learning rate", where=where):
-        lr_d = controls.slider("lr_d", "discriminator learning rate", 0.01, 2.0, 0.1, 0.01, where=where)
-    n = controls.slider("steps", "rounds", 10, 2000, 500, 10, where=where) if steps else 500
-    return Schedule(lr, lr_d, scheme, g_steps, d_steps, n), Optimizer(name, beta)
+        lr_d = ranged(LR, "discriminator learning rate", where, key="lr_d")
+    rounds = ranged(ROUNDS, "rounds", where, key="steps") if steps else ROUNDS.default
+    return Schedule(lr, lr_d, scheme, g_steps, d_steps, rounds), Optimizer(name, beta)
 
 
 def start_controls(where=st):
     """Starting points: one point, seeded random points, or a grid (the basin map) → (starts, grid n or None)."""
     mode = controls.select("starts", "Starting points", ["point", "random", "grid"], "point", radio=True, where=where)
     if mode == "point":
-        th = controls.slider("theta0", "θ₀ (start)", -2.0, 2.0, 1.0, 0.05, where=where)
-        ps = controls.slider("psi0", "ψ₀ (start)", -2.0, 2.0, 1.0, 0.05, where=where)
+        th = controls.slider("theta0", "θ₀ (start)", WINDOW[0], WINDOW[1], 1.0, 0.05, where=where)
+        ps = controls.slider("psi0", "ψ₀ (start)", WINDOW[2], WINDOW[3], 1.0, 0.05, where=where)
         return np.array([[th, ps]]), None
     if mode == "random":
         n = controls.slider("n_starts", "number of random starts", 1, 32, 8, where=where)
         seed = controls.number("seed", "random seed", 0, 9999, 0, where=where)
         return np.random.default_rng(seed).uniform(-1.8, 1.8, size=(n, 2)), None
-    n = controls.slider("grid", "grid size n (n×n starts)", 4, 40, 16, where=where)
+    n = ranged(START_GRID, "grid size n (n×n starts)", where, key="grid")
     return grid_starts(n, WINDOW), n
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def analysis(obj, schedule, opt, starts, record: bool = True):
-    """`dynamics.dirac.analysis.analyze`, cached: (report, run, continuous eigenvalues, discrete eigenvalues)."""
+def analysis(obj, schedule, opt, starts, record: bool = True) -> Analysis:
+    """`dynamics.dirac.analysis.analyze`, cached."""
     return analyze(obj, schedule, opt, starts, record=record)
 
 
@@ -124,7 +133,7 @@ def flows_for(obj, schedule, starts, grid_n):
     """Continuous-time flows (h → 0) from up to 8 starts, over the same time as the discrete run."""
     if grid_n:
         return []
-    t_end = schedule.steps * float(np.sqrt(schedule.lr_g * schedule.lr_d))
+    t_end = schedule.rounds * float(np.sqrt(schedule.lr_g * schedule.lr_d))
     return [flow(obj, s, t_end) for s in starts[:8]]
 
 
@@ -155,16 +164,15 @@ def eigen_png(cont, disc) -> bytes:
 def compare_fig(objs, schedule, opt, starts, grid_n):
     panels = []
     for obj in objs:
-        report, run, _, _ = analysis(obj, schedule, opt, starts, record=not grid_n)
-        verdict = report["verdict"]
-        panels.append((obj, run, f"{verdict['continuous']}; discrete {verdict['discrete']}"))
+        a = analysis(obj, schedule, opt, starts, record=not grid_n)
+        panels.append((obj, a.run, f"{a.verdict.continuous}; discrete {a.verdict.discrete}"))
     fig = compare_figure(panels, WINDOW, grid_n=grid_n)
     return fig
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
-    run = analysis(obj, schedule, opt, starts, record=not grid_n)[1]
+    run = analysis(obj, schedule, opt, starts, record=not grid_n).run
     flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
     return figure_bytes(phase_fig(obj, run, grid_n, flows))
 

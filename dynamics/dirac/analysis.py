@@ -1,14 +1,21 @@
-"""Everything the CLI and the app report about one objective, gathered in one JSON-ready dict."""
+"""Everything the CLI and the app report about one objective, as one typed `Analysis`.
+
+`analyze` computes it; `Analysis.to_json()` is the JSON object of `python -m dynamics.phase --json`, and
+`dynamics.dirac.report.describe` is its text form (the CLI's output and the phase page's summary).
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
+from dynamics.contracts import to_jsonable
 from dynamics.dirac.objectives import Objective, symbolic_field
-from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.optimizers import DEFAULT_BETA, Optimizer
 from dynamics.dirac.stability import closed_form, discrete_verdict, equilibrium, spectral_radius, update_matrix
-from dynamics.dirac.trajectories import Run, Schedule, simulate
+from dynamics.dirac.trajectories import STATUSES, Run, Schedule, simulate
 
 
 def pairs(z) -> list | None:
@@ -23,12 +30,135 @@ def field_latex(obj: Objective) -> str:
     return rf"\mathbb{{E}}_{{z}}\left[{body}\right]" if obj.reg == "instance-noise" else body
 
 
-def analyze(obj: Objective, schedule: Schedule, opt: Optimizer, starts, evals=(), record: bool = True):
-    """The local analysis, the discrete update operator, trajectories and field values.
+@dataclass(frozen=True)
+class UpdateOperator:
+    """The discrete method and its update operator at the equilibrium (one round, linearized)."""
 
-    Returns (report, run, continuous eigenvalues, discrete eigenvalues) — the report is the JSON object of
-    `python -m dynamics.phase --json`.
-    """
+    scheme: str
+    optimizer: str
+    lr_g: float
+    lr_d: float
+    g_steps: int
+    d_steps: int
+    beta: float | None  # momentum β or Adam's β₁; None for the optimizers without one
+    eigenvalues: np.ndarray | None  # complex; None without a linearization (non-smooth objective, Adam)
+    spectral_radius: float | None
+
+    def to_json(self) -> dict:
+        return {
+            "scheme": self.scheme,
+            "optimizer": self.optimizer,
+            "lr_g": self.lr_g,
+            "lr_d": self.lr_d,
+            "g_steps": self.g_steps,
+            "d_steps": self.d_steps,
+            "beta": self.beta,
+            "eigenvalues": pairs(self.eigenvalues),
+            "spectral_radius": self.spectral_radius,
+        }
+
+
+@dataclass(frozen=True)
+class TrajectoryRow:
+    """One discrete run: where it started and ended, after how many rounds, and its status."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    rounds: int  # rounds run: all of them, or those before the run diverged
+    status: str  # one of trajectories.STATUSES
+    trend: str
+    distance: float
+
+    def to_json(self) -> dict:
+        return {
+            "start": list(self.start),
+            "end": list(self.end),
+            "steps": self.rounds,  # the JSON key predates the name 'rounds'
+            "status": self.status,
+            "trend": self.trend,
+            "distance": self.distance,
+        }
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """The vector field v at one point."""
+
+    point: tuple[float, float]
+    v: tuple[float, float]
+
+    def to_json(self) -> dict:
+        return {"point": list(self.point), "v": list(self.v)}
+
+
+@dataclass(frozen=True)
+class OneSide:
+    """Where the objective is not smooth at (0, 0): the field and Jacobian of one smooth piece."""
+
+    where: str
+    field_at_equilibrium: list[float]
+    jacobian: list[list[float]]
+
+    def to_json(self) -> dict:
+        return {"where": self.where, "field_at_equilibrium": self.field_at_equilibrium, "jacobian": self.jacobian}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    continuous: str  # "locally convergent", "not locally convergent" or "undefined (non-smooth)"
+    discrete: str  # "converges", "cycles", "diverges" or "undefined"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The local analysis at the equilibrium, the discrete update operator, trajectories and field values."""
+
+    loss: str
+    reg: str
+    params: dict  # the parameters the objective uses (Objective.used_params)
+    jacobian: np.ndarray | None  # 2×2 at (0, 0); None where the objective is not smooth there
+    eigenvalues: np.ndarray | None  # complex eigenvalues of the Jacobian
+    eigenvalues_latex: str | None
+    jacobian_latex: str | None
+    field_latex: str
+    update: UpdateOperator
+    trajectories: tuple[TrajectoryRow, ...]
+    field: tuple[FieldValue, ...]
+    verdict: Verdict
+    sides: tuple[OneSide, ...] = ()  # only where the objective is not smooth at (0, 0)
+    note: str | None = None
+    run: Run | None = None  # the simulation behind `trajectories` (paths when recorded); None without starts
+
+    def counts(self) -> dict[str, int]:
+        """How many trajectories converged, cycle and diverged (`Run.counts`), in the order of STATUSES."""
+        return self.run.counts() if self.run is not None else dict.fromkeys(STATUSES, 0)
+
+    def to_json(self) -> dict:
+        """The JSON object of `python -m dynamics.phase --json` (JSON-ready Python values: dicts, lists, floats
+        with non-finite ones as None); "sides" and "note" appear only when there are any."""
+        out = {
+            "loss": self.loss,
+            "reg": self.reg,
+            "params": self.params,
+            "jacobian": None if self.jacobian is None else self.jacobian.tolist(),
+            "eigenvalues": pairs(self.eigenvalues),
+            "eigenvalues_latex": self.eigenvalues_latex,
+            "jacobian_latex": self.jacobian_latex,
+            "field_latex": self.field_latex,
+            "update": self.update.to_json(),
+            "trajectories": [row.to_json() for row in self.trajectories],
+            "field": [f.to_json() for f in self.field],
+            "verdict": {"continuous": self.verdict.continuous, "discrete": self.verdict.discrete},
+        }
+        if self.sides:
+            out["sides"] = [side.to_json() for side in self.sides]
+        if self.note:
+            out["note"] = self.note
+        return to_jsonable(out)
+
+
+def analyze(obj: Objective, schedule: Schedule, opt: Optimizer, starts, evals=(), record: bool = True) -> Analysis:
+    """The local analysis, the discrete update operator, trajectories from `starts` and the field at `evals`."""
     eq = equilibrium(obj)
     form = closed_form(obj.loss, obj.reg)
     M = (
@@ -36,58 +166,45 @@ def analyze(obj: Objective, schedule: Schedule, opt: Optimizer, starts, evals=()
         if eq.jacobian is None
         else update_matrix(eq.jacobian, opt, schedule.lr, schedule.scheme, schedule.g_steps, schedule.d_steps)
     )
-    disc_eigs = None if M is None else np.linalg.eigvals(M)
-    radius = spectral_radius(M)
     run = simulate(obj, starts, schedule, opt, record=record) if len(starts) else None
     evals = np.asarray(evals, float).reshape(-1, 2)
     v = obj.vector(evals) if len(evals) else np.zeros((0, 2))
-    report = {
-        "loss": obj.loss,
-        "reg": obj.reg,
-        "params": obj.used_params,
-        "jacobian": None if eq.jacobian is None else eq.jacobian.tolist(),
-        "eigenvalues": pairs(eq.eigenvalues),
-        "eigenvalues_latex": form["eigenvalues_latex"],
-        "jacobian_latex": form["jacobian_latex"],
-        "field_latex": field_latex(obj),
-        "update": {
-            "scheme": schedule.scheme,
-            "optimizer": opt.name,
-            "lr_g": schedule.lr_g,
-            "lr_d": schedule.lr_d,
-            "g_steps": schedule.g_steps,
-            "d_steps": schedule.d_steps,
-            "beta": opt.beta if opt.name in ("momentum", "adam") else None,
-            "eigenvalues": pairs(disc_eigs),
-            "spectral_radius": radius,
-        },
-        "trajectories": trajectory_rows(run),
-        "field": [{"point": p.tolist(), "v": w.tolist()} for p, w in zip(evals, v, strict=True)],
-        "verdict": {"continuous": eq.verdict, "discrete": discrete_verdict(M)},
-    }
-    if eq.sides:
-        report["sides"] = [
-            {"where": cond, "field_at_equilibrium": value.tolist(), "jacobian": J.tolist()}
-            for cond, value, J in eq.sides
-        ]
-    if eq.clip_note:
-        report["note"] = eq.clip_note
-    return report, run, eq.eigenvalues, disc_eigs
+    update = UpdateOperator(
+        scheme=schedule.scheme,
+        optimizer=opt.name,
+        lr_g=schedule.lr_g,
+        lr_d=schedule.lr_d,
+        g_steps=schedule.g_steps,
+        d_steps=schedule.d_steps,
+        beta=opt.beta if opt.name in DEFAULT_BETA else None,
+        eigenvalues=None if M is None else np.linalg.eigvals(M),
+        spectral_radius=spectral_radius(M),
+    )
+    return Analysis(
+        loss=obj.loss,
+        reg=obj.reg,
+        params=obj.used_params,
+        jacobian=eq.jacobian,
+        eigenvalues=eq.eigenvalues,
+        eigenvalues_latex=form["eigenvalues_latex"],
+        jacobian_latex=form["jacobian_latex"],
+        field_latex=field_latex(obj),
+        update=update,
+        trajectories=trajectory_rows(run),
+        field=tuple(FieldValue(tuple(p.tolist()), tuple(w.tolist())) for p, w in zip(evals, v, strict=True)),
+        verdict=Verdict(eq.verdict, discrete_verdict(M)),
+        sides=tuple(OneSide(cond, value.tolist(), J.tolist()) for cond, value, J in eq.sides),
+        note=eq.clip_note or None,
+        run=run,
+    )
 
 
-def trajectory_rows(run: Run | None) -> list:
+def trajectory_rows(run: Run | None) -> tuple[TrajectoryRow, ...]:
     if run is None:
-        return []
-    return [
-        {
-            "start": s.tolist(),
-            "end": e.tolist(),
-            "steps": int(k),
-            "status": str(st),
-            "trend": str(tr),
-            "distance": float(d),
-        }
+        return ()
+    return tuple(
+        TrajectoryRow(tuple(s.tolist()), tuple(e.tolist()), int(k), str(st), str(tr), float(d))
         for s, e, k, st, tr, d in zip(
-            run.starts, run.end, run.steps_run, run.status, run.trend, run.distance, strict=True
+            run.starts, run.end, run.rounds_run, run.status, run.trend, run.distance, strict=True
         )
-    ]
+    )

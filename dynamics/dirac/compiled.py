@@ -62,7 +62,7 @@ def v_ps(theta, psi, gamma, sigma, g_0):
 v_th = v_ps = None  # bound per objective in the generated module, where `run` below is compiled
 
 
-def run(starts, lr_g, lr_d, alt, g_steps, d_steps, steps, clip, bound, gamma, sigma, target):
+def run(starts, lr_g, lr_d, alt, g_steps, d_steps, rounds, clip, bound, gamma, sigma, target):
     """The sweep loop (compiled in the generated module): end points, rounds run, alive flags and the peak
     distance over the last two quarters of the run, as `trajectories.simulate` keeps them."""
     n = starts.shape[0]
@@ -70,11 +70,11 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, steps, clip, bound, gamma, si
     ps = np.minimum(np.maximum(starts[:, 1], -clip), clip)
     new_th, new_ps = th.copy(), ps.copy()
     alive = np.ones(n, np.bool_)
-    steps_run = np.full(n, steps)
+    rounds_run = np.full(n, rounds)
     peaks = np.zeros((2, n))
-    quarter = steps // 4
+    quarter = rounds // 4
     bound2 = bound * bound
-    for k in range(1, steps + 1):
+    for k in range(1, rounds + 1):
         if alt:
             for _ in range(g_steps):
                 for i in range(n):
@@ -89,7 +89,7 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, steps, clip, bound, gamma, si
                 b = v_ps(th[i], ps[i], gamma, sigma, target)
                 new_th[i] = th[i] + lr_g * a
                 new_ps[i] = min(max(ps[i] + lr_d * b, -clip), clip)
-        slot = -1 if (quarter == 0 or k <= steps - 2 * quarter) else (0 if k <= steps - quarter else 1)
+        slot = -1 if (quarter == 0 or k <= rounds - 2 * quarter) else (0 if k <= rounds - quarter else 1)
         for i in range(n):
             r2 = new_th[i] * new_th[i] + new_ps[i] * new_ps[i]
             if alive[i] and r2 <= bound2:
@@ -98,11 +98,11 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, steps, clip, bound, gamma, si
                     peaks[slot, i] = max(peaks[slot, i], math.sqrt(r2))
             elif alive[i]:
                 alive[i] = False
-                steps_run[i] = k - 1
+                rounds_run[i] = k - 1
             new_th[i], new_ps[i] = th[i], ps[i]
     end = np.empty((n, 2))
     end[:, 0], end[:, 1] = th, ps
-    return end, steps_run, alive, peaks
+    return end, rounds_run, alive, peaks
 
 
 def kernel_source(loss: str, reg: str = "none") -> str:
@@ -145,7 +145,7 @@ def sweep(obj, starts: np.ndarray, schedule, bound: float):
         schedule.scheme == "alt",
         schedule.g_steps,
         schedule.d_steps,
-        schedule.steps,
+        schedule.rounds,
         clip,
         bound,
         obj.params["gamma"],

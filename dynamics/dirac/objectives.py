@@ -11,7 +11,6 @@ functions live in dynamics.dirac.symbols, the instance-noise expectation in dyna
 from __future__ import annotations
 
 import functools
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ import numpy as np
 import sympy as sp
 
 from dynamics.dirac.noise import GaussianExpectation, smooth_noise_kinks
+from dynamics.dirac.ranges import OBJECTIVE as RANGES
 from dynamics.dirac.symbols import GAMMA, SIGMA, TARGET, LogSigmoid, lambdify, psi, theta, z_d, z_g
 from dynamics.dirac.symbols import PARAM_SYMBOLS as PARAM_SYMBOLS  # re-exported: γ, σ, g₀ by parameter name
 
@@ -162,8 +162,8 @@ REGULARIZERS_BY_NAME = {
 
 LOSSES = tuple(LOSSES_BY_NAME)
 REGULARIZERS = tuple(REGULARIZERS_BY_NAME)
-DEFAULTS = {"gamma": 1.0, "sigma": 1.0, "target": 1.0, "clip": None}
-PARAMS = ("gamma", "sigma", "target", "clip")
+PARAMS = tuple(RANGES)  # gamma, sigma, target, clip
+DEFAULTS = {name: rng.default for name, rng in RANGES.items()}
 
 
 def objective_exprs(loss: str, reg: str = "none") -> tuple[sp.Expr, sp.Expr]:
@@ -289,10 +289,6 @@ class Objective:
         return np.stack(entries, axis=-1).reshape(*shape, 2, 2)
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def make_objective(loss: str, reg: str = "none", **params) -> Objective:
     """Validate names and parameters and build an Objective; raises ValueError naming the bad value."""
     if loss not in LOSSES_BY_NAME:
@@ -303,14 +299,7 @@ def make_objective(loss: str, reg: str = "none", **params) -> Objective:
     if unknown:
         raise ValueError(f"unknown parameter {sorted(unknown)[0]!r}; allowed: {', '.join(PARAMS)}")
     values = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
-    for name in ("gamma", "sigma", "target"):
-        value = values[name]
-        if not (_is_number(value) and np.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
-        values[name] = float(value)
-    clip = values["clip"]
-    if clip is not None:
-        if not (_is_number(clip) and np.isfinite(clip) and clip > 0):
-            raise ValueError(f"clip must be a finite number > 0 (or omitted for no clipping), got {clip!r}")
-        values["clip"] = float(clip)
+    for name, rng in RANGES.items():  # dynamics.dirac.ranges: InputError (a ValueError) naming the value
+        if values[name] is not None:
+            values[name] = float(rng.check(values[name]))
     return Objective(loss, reg, values)

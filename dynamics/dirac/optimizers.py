@@ -13,10 +13,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dynamics.contracts import InputError
+from dynamics.dirac.ranges import BETA
+
 OPTIMIZERS = ("gd", "momentum", "adam", "extragradient", "optimistic")
 SCHEMES = ("sim", "alt")
 BUFFERS = {"gd": 0, "momentum": 1, "adam": 3, "extragradient": 0, "optimistic": 1}
-DEFAULT_BETA = {"momentum": 0.9, "adam": 0.5}
+DEFAULT_BETA = {name: rng.default for name, rng in BETA.items()}
 OPTIMIZER_TITLES = {
     "gd": "gradient descent",
     "momentum": "heavy-ball momentum",
@@ -40,9 +43,9 @@ class Optimizer:
             raise ValueError(f"unknown optimizer {self.name!r}; allowed: {', '.join(OPTIMIZERS)}")
         if self.beta is None:
             object.__setattr__(self, "beta", DEFAULT_BETA.get(self.name, 0.0))
-        low = -1.0 if self.name == "momentum" else 0.0
-        if not (np.isfinite(self.beta) and low <= self.beta < 1):
-            raise ValueError(f"beta must be a finite number in [{low:g}, 1) for {self.name}, got {self.beta!r}")
+        rng = BETA.get(self.name, BETA["adam"])  # an optimizer without β keeps 0, which Adam's range allows
+        if not rng.contains(self.beta):
+            raise InputError(f"beta must be {rng.allowed} for {self.name}, got {self.beta!r}")
 
     @property
     def linear(self) -> bool:

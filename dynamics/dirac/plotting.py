@@ -19,7 +19,9 @@ STATUS_STYLE = {
     "cycling": {"color": OKABE_ITO[1], "linestyle": "--", "marker": "s"},
     "diverged": {"color": OKABE_ITO[2], "linestyle": ":", "marker": "X"},
 }
-WINDOW = (-2.0, 2.0, -2.0, 2.0)
+WINDOW = (-2.0, 2.0, -2.0, 2.0)  # (θ_min, θ_max, ψ_min, ψ_max): the default plot window of the CLI and the app
+# The six panels of Mescheder, Geiger & Nowozin 2018, Figure 3: the default of every side-by-side comparison.
+FIGURE3 = ("gan", "wgan", "wgan-gp", "gan+consensus", "gan+instance-noise", "gan+r1")
 
 
 def draw_field(ax, obj: Objective, window=WINDOW, n: int = 21) -> None:

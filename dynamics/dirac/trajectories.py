@@ -11,7 +11,6 @@ the final r is below `tol` and not growing, `cycling` otherwise (bounded so far 
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,34 +18,35 @@ from scipy.integrate import solve_ivp
 
 from dynamics.dirac.objectives import Objective
 from dynamics.dirac.optimizers import SCHEMES, Optimizer, init_state, play_round
+from dynamics.dirac.ranges import D_STEPS, G_STEPS, LR, ROUNDS
 
 STATUSES = ("converged", "cycling", "diverged")
 
 
 @dataclass(frozen=True)
 class Schedule:
-    """How the players take turns: learning rates, scheme and steps per round, number of rounds."""
+    """How the players take turns: learning rates, the scheme, and the number of rounds.
 
-    lr_g: float = 0.1
-    lr_d: float = 0.1
+    A round is one move of each player: under `sim` both take one step together; under `alt` the generator
+    takes `g_steps` steps, then the discriminator `d_steps` steps (a round then holds g_steps + d_steps steps).
+    """
+
+    lr_g: float = LR.default
+    lr_d: float = LR.default
     scheme: str = "sim"
-    g_steps: int = 1
-    d_steps: int = 1
-    steps: int = 500
+    g_steps: int = G_STEPS.default
+    d_steps: int = D_STEPS.default
+    rounds: int = ROUNDS.default
 
     def __post_init__(self):
-        for name in ("lr_g", "lr_d"):
-            value = getattr(self, name)
-            if not (
-                isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value) and value > 0
-            ):
-                raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        """Check every value against dynamics.dirac.ranges; raises InputError (a ValueError) naming it."""
+        LR.check(self.lr_g, "lr_g")
+        LR.check(self.lr_d, "lr_d")
         if self.scheme not in SCHEMES:
             raise ValueError(f"unknown scheme {self.scheme!r}; allowed: {', '.join(SCHEMES)}")
-        for name, low, high in (("g_steps", 1, 100), ("d_steps", 1, 100), ("steps", 1, 1_000_000)):
-            value = getattr(self, name)
-            if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= value <= high):
-                raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
+        G_STEPS.check(self.g_steps)
+        D_STEPS.check(self.d_steps)
+        ROUNDS.check(self.rounds)
 
     @property
     def lr(self) -> tuple[float, float]:
@@ -69,12 +69,12 @@ class Run:
     status: np.ndarray  # (n,) of STATUSES
     trend: np.ndarray  # (n,) "shrinking" | "steady" | "growing"
     distance: np.ndarray  # (n,) final distance to (0, 0)
-    steps_run: np.ndarray  # (n,) rounds until the end or the divergence
-    path: np.ndarray | None  # (steps + 1, n, 2) or None; frozen after divergence
+    rounds_run: np.ndarray  # (n,) rounds until the end or the divergence
+    path: np.ndarray | None  # (rounds + 1, n, 2) or None; frozen after divergence
 
     def paths(self):
         """Each trajectory's path up to where it stopped, as a list of (k, 2) arrays."""
-        return [self.path[: k + 1, i] for i, k in enumerate(self.steps_run)]
+        return [self.path[: k + 1, i] for i, k in enumerate(self.rounds_run)]
 
     def counts(self) -> dict:
         return {s: int(np.sum(self.status == s)) for s in STATUSES}
@@ -92,30 +92,30 @@ def simulate(
     tol: float = 1e-3,
     bound: float = 1e4,
 ) -> Run:
-    """Advance all starting points (n, 2) together for `schedule.steps` rounds."""
+    """Advance all starting points (n, 2) together for `schedule.rounds` rounds."""
     starts = np.atleast_2d(np.asarray(starts, float))
     opt = opt or Optimizer()
     compiled = (
         not record
         and opt.name == "gd"
         and obj.reg != "instance-noise"
-        and len(starts) * schedule.steps >= COMPILED_MIN_WORK
+        and len(starts) * schedule.rounds >= COMPILED_MIN_WORK
     )
     if compiled:
         from dynamics.dirac.compiled import sweep
 
-        end, steps_run, alive, peaks = sweep(obj, starts, schedule, bound)
+        end, rounds_run, alive, peaks = sweep(obj, starts, schedule, bound)
         path = None
     else:
-        end, steps_run, alive, peaks, path = _numpy_run(obj, starts, schedule, opt, record, bound)
+        end, rounds_run, alive, peaks, path = _numpy_run(obj, starts, schedule, opt, record, bound)
     distance = np.hypot(end[:, 0], end[:, 1])
-    if schedule.steps < 4:
+    if schedule.rounds < 4:
         peaks = np.stack([np.hypot(starts[:, 0], starts[:, 1]), distance])
     ratio = peaks[1] / np.maximum(peaks[0], 1e-300)
     trend = np.where(ratio < 0.99, "shrinking", np.where(ratio > 1.01, "growing", "steady"))
     trend = np.where(alive, trend, "growing")
     status = np.where(~alive, "diverged", np.where((distance < tol) & (trend != "growing"), "converged", "cycling"))
-    return Run(starts, end, status, trend, distance, steps_run, path)
+    return Run(starts, end, status, trend, distance, rounds_run, path)
 
 
 def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, record: bool, bound: float):
@@ -125,18 +125,18 @@ def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, recor
         project = lambda x: x  # noqa: E731
     else:
         project = lambda x: np.stack([x[..., 0], np.clip(x[..., 1], -clip, clip)], axis=-1)  # noqa: E731
-    steps = schedule.steps
-    quarter = steps // 4
+    rounds = schedule.rounds
+    quarter = rounds // 4
     state = init_state(opt, project(starts), obj.vector)
     n = len(starts)
     alive = np.ones(n, bool)
-    steps_run = np.full(n, steps)
+    rounds_run = np.full(n, rounds)
     peaks = np.zeros((2, n))  # largest distance over the last two quarters of the run
-    path = np.empty((steps + 1, n, 2)) if record else None
+    path = np.empty((rounds + 1, n, 2)) if record else None
     if record:
         path[0] = state[0]
     with np.errstate(all="ignore"):
-        for k in range(1, steps + 1):
+        for k in range(1, rounds + 1):
             new = play_round(
                 opt, state, obj.vector, schedule.lr, schedule.scheme, schedule.g_steps, schedule.d_steps, project
             )
@@ -144,19 +144,19 @@ def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, recor
             blown = alive & ~(r <= bound)
             if blown.any():
                 alive &= ~blown
-                steps_run[blown] = k - 1
+                rounds_run[blown] = k - 1
             keep = alive[:, None]
             state = tuple(np.where(keep, a, b) for a, b in zip(new, state, strict=True))
             if record:
                 path[k] = state[0]
-            if quarter and k > steps - 2 * quarter:
-                slot = 0 if k <= steps - quarter else 1
+            if quarter and k > rounds - 2 * quarter:
+                slot = 0 if k <= rounds - quarter else 1
                 peaks[slot] = np.maximum(peaks[slot], np.hypot(state[0][:, 0], state[0][:, 1]))
             if not alive.any():
                 if record:
                     path[k + 1 :] = state[0]
                 break
-    return state[0], steps_run, alive, peaks, path
+    return state[0], rounds_run, alive, peaks, path
 
 
 def grid_starts(n: int, window: tuple[float, float, float, float]) -> np.ndarray:

@@ -2,6 +2,7 @@
 objectives, and scipy quadrature of the instance-noise expectation."""
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -156,7 +157,9 @@ def test_consensus_field_is_v_minus_gamma_JT_v():
 
 def test_clip_is_validated_and_named_in_title():
     assert "clip 0.5" in make_objective("wgan", clip=0.5).title
-    with pytest.raises(ValueError, match="clip must be a finite number > 0"):
+    with pytest.raises(
+        ValueError, match=re.escape("clip must be a finite number in (0, 1e+06] (or None: no clipping)")
+    ):
         make_objective("wgan", clip=0)
 
 
@@ -165,8 +168,9 @@ def test_clip_is_validated_and_named_in_title():
     [
         ({"loss": "foo"}, "unknown loss 'foo'; allowed: gan, nsgan"),
         ({"loss": "gan", "reg": "r3"}, "unknown regularizer 'r3'"),
-        ({"loss": "gan", "gamma": -1.0}, "gamma must be a finite number ≥ 0, got -1.0"),
-        ({"loss": "gan", "sigma": float("nan")}, "sigma must be a finite number ≥ 0"),
+        ({"loss": "gan", "gamma": -1.0}, re.escape("gamma must be a finite number in [0, 1e+06], got -1.0")),
+        ({"loss": "gan", "sigma": float("nan")}, re.escape("sigma must be a finite number in [0, 100], got nan")),
+        ({"loss": "gan", "sigma": 101}, re.escape("sigma must be a finite number in [0, 100], got 101")),
         ({"loss": "gan", "lam": 1.0}, "unknown parameter 'lam'"),
     ],
 )

@@ -80,11 +80,19 @@ def test_json_for_non_smooth_wgan_gp(capsys):
     assert out["update"]["spectral_radius"] is None
 
 
-def test_default_figure_is_written(tmp_path):
+def test_default_figure_lands_in_figures(tmp_path):
+    """Without --out the figure goes to figures/ under the working directory (created; git-ignored in the repo)."""
     result = cli("--loss", "wgan-gp", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "phase-wgan-gp.png").stat().st_size > 10_000
-    assert "undefined (non-smooth)" in result.stdout and "figure: phase-wgan-gp.png" in result.stdout
+    assert (tmp_path / "figures" / "phase-wgan-gp.png").stat().st_size > 10_000
+    assert "undefined (non-smooth)" in result.stdout and "figure: figures/phase-wgan-gp.png" in result.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["figures"]
+
+
+def test_default_compare_figure_lands_in_figures(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    out = run_json(capsys, "--compare", "wgan", "--steps", "5")
+    assert out["figure"] == "figures/phase-compare.png" and (tmp_path / out["figure"]).exists()
 
 
 def test_start_grid_compare_and_svg(tmp_path, capsys):

@@ -10,7 +10,7 @@ from dynamics.dirac.trajectories import Schedule, grid_starts, simulate
 
 def test_phase_figure_draws_the_simulated_paths_in_status_style():
     obj = make_objective("wgan")
-    run = simulate(obj, [(1.0, 0.5), (0.2, 0.1)], Schedule(0.5, 0.5, steps=300), record=True)
+    run = simulate(obj, [(1.0, 0.5), (0.2, 0.1)], Schedule(0.5, 0.5, rounds=300), record=True)
     fig = phase_figure(obj, run, continuous=np.array([1j, -1j]), discrete=np.array([1 + 0.5j, 1 - 0.5j]))
     ax_phase, ax_eig = fig.axes
     long_lines = [line for line in ax_phase.get_lines() if len(line.get_xdata()) > 2]
@@ -27,7 +27,7 @@ def test_phase_figure_draws_the_simulated_paths_in_status_style():
 
 def test_basin_map_codes_each_start():
     obj = make_objective("gan", "r1", gamma=0.3)
-    run = simulate(obj, grid_starts(6, (-2, 2, -2, 2)), Schedule(0.1, 0.1, steps=200), record=False)
+    run = simulate(obj, grid_starts(6, (-2, 2, -2, 2)), Schedule(0.1, 0.1, rounds=200), record=False)
     fig = phase_figure(obj, run, grid_n=6)
     (image,) = fig.axes[0].get_images()
     assert image.get_array().shape == (6, 6)
@@ -37,7 +37,7 @@ def test_compare_figure_has_one_panel_per_objective():
     panels = []
     for name in ["gan", "wgan", "gan+r1", "wgan-gp"]:
         obj = make_objective(*name.split("+")) if "+" in name else make_objective(name)
-        panels.append((obj, simulate(obj, [(1, 1)], Schedule(steps=20)), "subtitle"))
+        panels.append((obj, simulate(obj, [(1, 1)], Schedule(rounds=20)), "subtitle"))
     fig = compare_figure(panels)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == 4

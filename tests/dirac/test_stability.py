@@ -205,7 +205,7 @@ def growth_rate(obj, opt, schedule, start=(1e-7, 0.0)):
 def test_spectral_radius_predicts_trajectory_growth(loss, reg, opt, scheme, lr):
     obj = make_objective(loss, reg, gamma=0.5)
     optimizer = Optimizer(opt, 0.5 if opt == "momentum" else None)
-    schedule = Schedule(lr, lr, scheme, steps=800)
+    schedule = Schedule(lr, lr, scheme, rounds=800)
     rho = spectral_radius(update_matrix(equilibrium(obj).jacobian, optimizer, (lr, lr), scheme))
     assert growth_rate(obj, optimizer, schedule) == pytest.approx(rho, abs=4e-3)
 

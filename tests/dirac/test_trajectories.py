@@ -2,6 +2,7 @@
 the continuous-time flow."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -13,28 +14,28 @@ from dynamics.dirac.trajectories import Schedule, flow, grid_starts, simulate
 
 def test_statuses():
     starts = [(1.0, 1.0), (-1.0, 0.7)]
-    conv = simulate(make_objective("gan", "r1", gamma=0.5), starts, Schedule(0.2, 0.2, steps=500))
+    conv = simulate(make_objective("gan", "r1", gamma=0.5), starts, Schedule(0.2, 0.2, rounds=500))
     assert list(conv.status) == ["converged", "converged"] and np.all(conv.distance < 1e-3)
-    cyc = simulate(make_objective("gan"), starts, Schedule(0.1, 0.1, "alt", steps=500))
+    cyc = simulate(make_objective("gan"), starts, Schedule(0.1, 0.1, "alt", rounds=500))
     assert list(cyc.status) == ["cycling", "cycling"]
-    div = simulate(make_objective("wgan"), starts, Schedule(0.5, 0.5, steps=500))
+    div = simulate(make_objective("wgan"), starts, Schedule(0.5, 0.5, rounds=500))
     assert list(div.status) == ["diverged", "diverged"]
 
 
 def test_divergence_stops_cleanly_without_nan():
-    run = simulate(make_objective("wgan"), [(1.0, 1.0)], Schedule(0.5, 0.5, steps=2000), bound=1e3)
+    run = simulate(make_objective("wgan"), [(1.0, 1.0)], Schedule(0.5, 0.5, rounds=2000), bound=1e3)
     assert run.status[0] == "diverged" and run.trend[0] == "growing"
     # |1 + h·i| = √1.25 per step: r_k = √2·1.25^(k/2) passes 10³ after k = 59 steps
-    assert run.steps_run[0] == math.ceil(2 * math.log(1e3 / math.sqrt(2)) / math.log(1.25)) - 1
+    assert run.rounds_run[0] == math.ceil(2 * math.log(1e3 / math.sqrt(2)) / math.log(1.25)) - 1
     assert np.all(np.isfinite(run.path)) and np.all(np.isfinite(run.end))
     assert np.hypot(*run.end[0]) <= 1e3
-    assert len(run.paths()[0]) == run.steps_run[0] + 1
+    assert len(run.paths()[0]) == run.rounds_run[0] + 1
 
 
 def test_alternating_gd_stays_on_a_closed_orbit():
     """Mescheder et al. 2018: alternating GD on the unregularized Dirac-GAN neither converges nor diverges for
     small steps; the distance to (0, 0) keeps oscillating within the same band."""
-    run = simulate(make_objective("gan"), [(1.0, 0.0)], Schedule(0.05, 0.05, "alt", steps=20000))
+    run = simulate(make_objective("gan"), [(1.0, 0.0)], Schedule(0.05, 0.05, "alt", rounds=20000))
     r = np.hypot(run.path[:, 0, 0], run.path[:, 0, 1])
     first, last = r[:5000], r[-5000:]
     assert last.max() == pytest.approx(first.max(), rel=2e-3)
@@ -45,7 +46,7 @@ def test_alternating_gd_stays_on_a_closed_orbit():
 def test_simultaneous_gd_spirals_out_on_wgan_exactly():
     """Simultaneous GD on WGAN multiplies the distance by √(1 + h²) every step (I + hJ is a scaled rotation)."""
     h, n = 0.1, 200
-    run = simulate(make_objective("wgan"), [(0.3, 0.4)], Schedule(h, h, steps=n))
+    run = simulate(make_objective("wgan"), [(0.3, 0.4)], Schedule(h, h, rounds=n))
     assert run.distance[0] == pytest.approx(0.5 * (1 + h * h) ** (n / 2), rel=1e-12)
 
 
@@ -59,7 +60,7 @@ def plain_loop_r1(th, ps, gamma, h, rounds):
 
 def test_batched_alternating_run_matches_a_plain_loop():
     starts = grid_starts(5, (-2, 2, -2, 2))
-    run = simulate(make_objective("gan", "r1", gamma=0.3), starts, Schedule(0.1, 0.1, "alt", steps=300), record=False)
+    run = simulate(make_objective("gan", "r1", gamma=0.3), starts, Schedule(0.1, 0.1, "alt", rounds=300), record=False)
     expected = [plain_loop_r1(th, ps, 0.3, 0.1, 300) for th, ps in starts]
     np.testing.assert_allclose(run.end, expected, rtol=1e-10, atol=1e-13)
 
@@ -70,14 +71,14 @@ def test_small_steps_follow_the_continuous_flow():
     exact = flow(obj, (1.0, 1.0), t_end, n_points=2)[-1]
     errors = []
     for h in (0.01, 0.005):
-        end = simulate(obj, [(1.0, 1.0)], Schedule(h, h, steps=round(t_end / h)), record=False).end[0]
+        end = simulate(obj, [(1.0, 1.0)], Schedule(h, h, rounds=round(t_end / h)), record=False).end[0]
         errors.append(np.linalg.norm(end - exact))
     assert errors[0] < 5e-3
     assert errors[1] == pytest.approx(errors[0] / 2, rel=0.1)  # Euler's method is first order
 
 
 def test_clipping_keeps_psi_in_the_box():
-    run = simulate(make_objective("wgan", clip=0.3), [(1.5, 0.0), (-1.0, 0.2)], Schedule(0.1, 0.1, steps=400))
+    run = simulate(make_objective("wgan", clip=0.3), [(1.5, 0.0), (-1.0, 0.2)], Schedule(0.1, 0.1, rounds=400))
     assert np.abs(run.path[:, :, 1]).max() <= 0.3 + 1e-15
     assert np.abs(run.path[:, :, 1]).max() == pytest.approx(0.3)
 
@@ -104,12 +105,14 @@ def test_adam_takes_normalized_steps():
 
 
 def test_schedule_validation():
-    with pytest.raises(ValueError, match="lr_g must be a finite number > 0, got -0.1"):
+    with pytest.raises(ValueError, match=re.escape("lr_g must be a finite number in (0, 100], got -0.1")):
         Schedule(lr_g=-0.1)
     with pytest.raises(ValueError, match="unknown scheme 'both'"):
         Schedule(scheme="both")
-    with pytest.raises(ValueError, match="d_steps must be an integer in"):
+    with pytest.raises(ValueError, match=re.escape("d_steps must be an integer in [1, 100], got 0")):
         Schedule(d_steps=0)
+    with pytest.raises(ValueError, match=re.escape("rounds must be an integer in [1, 100000], got 2.5")):
+        Schedule(rounds=2.5)
     with pytest.raises(ValueError, match="beta must be a finite number in"):
         Optimizer("adam", beta=1.5)
 
@@ -125,7 +128,7 @@ def test_flow_with_unequal_rates_is_the_limit_of_alternating_steps():
     obj = make_objective("gan", "r1", gamma=0.3)
     ends = []
     for scale in (1, 2):
-        schedule = Schedule(0.005 / scale, 0.02 / scale, "alt", g_steps=2, d_steps=1, steps=400 * scale)
+        schedule = Schedule(0.005 / scale, 0.02 / scale, "alt", g_steps=2, d_steps=1, rounds=400 * scale)
         ends.append(simulate(obj, [(1.0, 1.0)], schedule, record=False).end[0])
     exact = flow(obj, (1.0, 1.0), 400, n_points=2, speed=(2 * 0.005, 0.02))[-1]
     errors = [np.linalg.norm(e - exact) for e in ends]
@@ -134,7 +137,7 @@ def test_flow_with_unequal_rates_is_the_limit_of_alternating_steps():
 
 def test_growing_run_near_the_equilibrium_is_not_converged():
     """Simultaneous GD spirals out of WGAN's equilibrium: even below tol it must not read as converged."""
-    run = simulate(make_objective("wgan"), [(1e-4, 0.0)], Schedule(0.1, 0.1, steps=200))
+    run = simulate(make_objective("wgan"), [(1e-4, 0.0)], Schedule(0.1, 0.1, rounds=200))
     assert run.distance[0] < 1e-3 and run.trend[0] == "growing" and run.status[0] == "cycling"
 
 
@@ -142,10 +145,10 @@ def test_growing_run_near_the_equilibrium_is_not_converged():
 def test_closed_orbit_reads_steady_at_any_phase(steps, lr):
     """(At h = 0.8 the orbit of the nonlinear GAN does widen over hundreds of rounds: its peak distance grows
     1.45 → 1.67 → 1.98 over 50, 500, 777 rounds — there "growing" is the right word.)"""
-    run = simulate(make_objective("gan"), [(1.0, 1.0)], Schedule(lr, lr, "alt", steps=steps))
+    run = simulate(make_objective("gan"), [(1.0, 1.0)], Schedule(lr, lr, "alt", rounds=steps))
     assert run.trend[0] == "steady" and run.status[0] == "cycling"
 
 
 def test_one_round_compares_start_and_end():
-    run = simulate(make_objective("gan", "r1", gamma=2.0), [(1.0, 1.0)], Schedule(0.1, 0.1, steps=1))
+    run = simulate(make_objective("gan", "r1", gamma=2.0), [(1.0, 1.0)], Schedule(0.1, 0.1, rounds=1))
     assert run.distance[0] < np.sqrt(2) and run.trend[0] == "shrinking"

@@ -102,6 +102,24 @@ def test_figures_are_written(module, argv, tmp_path, capsys):
     assert str(out) in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    "module, argv, name",
+    [
+        (optimal, ["--grid", "101"], "dstar.png"),
+        (optimal, ["--grid", "101", "--figure1"], "figure1.png"),
+        (saturation, ["--levels", "3"], "saturation.png"),
+        (lipschitz, ["--samples", "5"], "lipschitz.png"),
+    ],
+)
+def test_default_figure_lands_in_figures(module, argv, name, tmp_path, monkeypatch, capsys):
+    """Without --out: figures/<name> under the working directory (a tmp dir here, so the repo stays clean)."""
+    monkeypatch.chdir(tmp_path)
+    assert run_main(module.main, argv) == 0
+    assert (tmp_path / "figures" / name).stat().st_size > 1000
+    assert f"figures/{name}" in capsys.readouterr().out
+    assert [p.name for p in tmp_path.iterdir()] == ["figures"]
+
+
 def test_bad_figure_name(tmp_path, capsys):
     assert run_main(optimal.main, ["--out", str(tmp_path / "fig.jpg")]) == 2
     assert "--out must end in .png, .svg or .pdf" in capsys.readouterr().err
