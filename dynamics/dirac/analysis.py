@@ -27,7 +27,7 @@ def field_latex(obj: Objective) -> str:
     """v(θ, ψ) in LaTeX; under instance noise, as the expectation over the standard normals z_g, z_d."""
     v = symbolic_field(obj.loss, obj.reg)
     body = sp.latex(v)
-    return rf"\mathbb{{E}}_{{z}}\left[{body}\right]" if obj.reg == "instance-noise" else body
+    return rf"\mathbb{{E}}_{{z}}\left[{body}\right]" if obj.regularizer.noisy else body
 
 
 @dataclass(frozen=True)
