@@ -1,16 +1,12 @@
 """Streamlit AppTest for every page: defaults, widget extremes, figure changes, URL state, lab exercises."""
 
-import re
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dynamics.dirac.objectives import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.trajectories import Schedule, simulate
+from tests.app.apptest import assert_clean, image_urls, run_page, texts, warning_text
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["home", "phase", "stability", "optimal", "saturation", "lipschitz"]
 # Configurations that between them show every control of the Dirac-GAN pages.
 CONFIGS = {
@@ -29,41 +25,6 @@ CONFIGS = {
     "saturation": [{}, {"preset": "bimodal", "family": "scale"}],
     "lipschitz": [{}, {"preset": "gaussians"}],
 }
-
-
-def run_page(name: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"pages/{name}.py")
-    return at.run()
-
-
-def shown(markdown: str) -> str:
-    """Markdown as a reader sees it: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def texts(at: AppTest) -> str:
-    """All visible text of the page."""
-    parts = []
-    for kind in ("markdown", "caption", "error", "warning", "info", "success", "text", "code", "latex"):
-        parts += [shown(str(e.value)) for e in at.get(kind)]
-    return "\n".join(parts)
-
-
-def warning_text(at: AppTest) -> str:
-    return " ".join(shown(w.value) for w in at.warning)
-
-
-def assert_clean(at: AppTest, context: str = "") -> None:
-    assert not at.exception, f"{context}: {[e.value for e in at.exception]}"
-    assert "Traceback" not in texts(at), context
-    assert not at.error, f"{context}: {[e.value for e in at.error]}"
-
-
-def image_urls(at: AppTest) -> list[str]:
-    return [img.proto.imgs[0].url for img in at.get("image")]
 
 
 @pytest.mark.parametrize("name", PAGES)

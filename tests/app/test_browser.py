@@ -1,15 +1,14 @@
 """The app in a real browser (Debian's Chromium through Playwright): every page, sliders, shared URLs.
 
-Skipped when /usr/bin/chromium is missing, unless GDL_REQUIRE_BROWSER=1 (CI), where that is a failure.
+The fixtures (server, playwright, browser, page) are in conftest.py; there, why these tests may be skipped.
 Screenshots of each page go to test-artifacts/.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from bench.harness import CHROMIUM, PROBE, ROOT, chromium, figure_src, move_slider, slider, streamlit_server, wait_ready
+from bench.harness import PROBE, ROOT, chromium, figure_src, move_slider, slider, wait_ready
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
@@ -24,38 +23,6 @@ PAGES = {
     "mixtures": "2-D mixtures",
     "images": "Image GANs",
 }
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("GDL_REQUIRE_BROWSER") == "1":
-            pytest.fail(message + " and GDL_REQUIRE_BROWSER=1")
-        pytest.skip(message)
-    with streamlit_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def playwright(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="module")
-def browser(playwright):
-    with chromium(playwright) as context:
-        yield context
-
-
-@pytest.fixture
-def page(browser):
-    page = browser.new_page()
-    yield page
-    page.close()
 
 
 def open_page(page, url: str, figure: bool = True) -> None:
