@@ -57,9 +57,11 @@ def plain_loop_r1(th, ps, gamma, h, rounds):
     return th, ps
 
 
-def test_batched_alternating_run_matches_a_plain_loop():
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_batched_alternating_run_matches_a_plain_loop(engine):
     starts = grid_starts(5, (-2, 2, -2, 2))
-    run = simulate(make_objective("gan", "r1", gamma=0.3), starts, Schedule(0.1, 0.1, "alt", steps=300), record=False)
+    schedule = Schedule(0.1, 0.1, "alt", steps=300)
+    run = simulate(make_objective("gan", "r1", gamma=0.3), starts, schedule, record=False, engine=engine)
     expected = [plain_loop_r1(th, ps, 0.3, 0.1, 300) for th, ps in starts]
     np.testing.assert_allclose(run.end, expected, rtol=1e-10, atol=1e-13)
 
