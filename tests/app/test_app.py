@@ -36,7 +36,7 @@ def test_page_loads_at_defaults(name):
 def test_home_links_every_page():
     at = run_page("home")
     links = [e.proto.page for e in at.get("page_link")]
-    assert any("phase" in p for p in links) and any("stability" in p for p in links)
+    assert links == ["phase", "stability", "optimal", "saturation", "train1d", "mixtures", "lipschitz", "images"]
 
 
 @pytest.mark.parametrize("name,query", [(n, q) for n, qs in CONFIGS.items() for q in qs])
@@ -95,7 +95,7 @@ def test_query_parameters_restore_the_state():
 def test_changed_widget_is_written_to_the_url():
     at = run_page("stability")
     at.slider(key="lr").set_value(0.7).run()
-    assert at.query_params["lr"] == ["0.7"] or at.query_params["lr"] == "0.7"
+    assert at.query_params["lr"] == "0.7"
     at.slider(key="lr").set_value(0.1).run()  # back to the default: the parameter leaves the URL
     assert "lr" not in at.query_params
 
@@ -117,7 +117,7 @@ def test_lock_and_hide():
     assert at.selectbox(key="loss").disabled and at.slider(key="lr").disabled
     assert not at.slider(key="steps").disabled
     assert "reg" not in [s.key for s in at.selectbox]
-    assert at.slider(key="gamma")  # the hidden regularizer still applies (r1 → γ shown)
+    assert "gamma" in [s.key for s in at.slider]  # the hidden regularizer still applies (r1 → γ shown)
     at = run_page("phase", lock="nonsense")
     assert "nonsense" in warning_text(at)
 
