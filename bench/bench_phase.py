@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 import dynamics.dirac.compiled as compiled
-import dynamics.dirac.trajectories as trajectories
 from dynamics.dirac.objectives import make_objective
 from dynamics.dirac.trajectories import Schedule, grid_starts, simulate
 
@@ -46,12 +45,11 @@ def time_plain_loop(starts: np.ndarray) -> tuple[float, np.ndarray]:
     return time.perf_counter() - t0, np.array(ends)
 
 
-def time_batched(starts: np.ndarray, compiled: bool) -> tuple[float, np.ndarray]:
-    """One call of `simulate` on the whole grid, on the compiled path or forced onto the numpy path."""
+def time_batched(starts: np.ndarray, engine: str) -> tuple[float, np.ndarray]:
+    """One call of `simulate` on the whole grid with the given engine ("compiled" or "numpy")."""
     obj = make_objective("gan", "r1", gamma=GAMMA)
-    trajectories.COMPILED_MIN_WORK = 1 if compiled else 10**15
     t0 = time.perf_counter()
-    run = simulate(obj, starts, Schedule(H, H, "alt", rounds=ROUNDS), record=False)
+    run = simulate(obj, starts, Schedule(H, H, "alt", rounds=ROUNDS), record=False, engine=engine)
     return time.perf_counter() - t0, run.end
 
 
@@ -78,11 +76,11 @@ def main(argv=None) -> None:
     sample = starts[::16] if args.quick else starts
     with tempfile.TemporaryDirectory() as empty:
         compiled.CACHE = Path(empty)  # first ever: lambdify, write the kernel, numba compiles it
-        first_s, _ = time_batched(starts, compiled=True)
+        first_s, _ = time_batched(starts, "compiled")
         compiled.compiled_sweep.cache_clear()  # as a new process: the kernel comes from numba's disk cache
-        disk_s, _ = time_batched(starts, compiled=True)
-        compiled_s, compiled_end = time_batched(starts, compiled=True)
-    numpy_s, numpy_end = time_batched(starts, compiled=False)
+        disk_s, _ = time_batched(starts, "compiled")
+        compiled_s, compiled_end = time_batched(starts, "compiled")
+    numpy_s, numpy_end = time_batched(starts, "numpy")
     loop_s, loop_end = time_plain_loop(sample)
     loop_full = loop_s * len(starts) / len(sample)
     step = 16 if args.quick else 1

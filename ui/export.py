@@ -44,12 +44,22 @@ def show_figure(png: bytes, make: Callable[[], Figure], name: str, summary: str,
     st.caption(summary)
     columns = st.columns(2 + len(data))
     columns[0].download_button(
-        "PNG", lambda: figure_bytes(make(), "png", 150), f"{name}.png", "image/png", key=f"dl_{name}_png"
+        "PNG",
+        lambda: figure_bytes(make(), "png", 150),
+        f"{name}.png",
+        "image/png",
+        key=f"dl_{name}_png",
+        on_click="ignore",
     )
     columns[1].download_button(
-        "SVG", lambda: figure_bytes(make(), "svg"), f"{name}.svg", "image/svg+xml", key=f"dl_{name}_svg"
+        "SVG",
+        lambda: figure_bytes(make(), "svg"),
+        f"{name}.svg",
+        "image/svg+xml",
+        key=f"dl_{name}_svg",
+        on_click="ignore",
     )
     for column, (filename, text) in zip(columns[2:], data.items(), strict=True):
         mime = "text/csv" if filename.endswith(".csv") else "application/json"
         label = filename.rsplit(".", 1)[-1].upper() + " data"
-        column.download_button(label, text, filename, mime, key=f"dl_{filename}")
+        column.download_button(label, text, filename, mime, key=f"dl_{filename}", on_click="ignore")

@@ -81,6 +81,9 @@ class Run:
 
 
 COMPILED_MIN_WORK = 2_000_000  # trajectories × rounds from which plain-GD sweeps run compiled (dynamics.dirac.compiled)
+# simulate(engine=...): "numpy" (the vectorized loop), "compiled" (plain GD only, without record or instance noise),
+# or "auto": compiled for plain-GD sweeps of at least COMPILED_MIN_WORK trajectories × rounds, numpy otherwise.
+ENGINES = ("auto", "numpy", "compiled")
 
 
 def simulate(
@@ -91,14 +94,20 @@ def simulate(
     record: bool = True,
     tol: float = 1e-3,
     bound: float = 1e4,
+    engine: str = "auto",  # one of ENGINES
 ) -> Run:
     """Advance all starting points (n, 2) together for `schedule.rounds` rounds."""
     starts = np.atleast_2d(np.asarray(starts, float))
     opt = opt or Optimizer()
-    compiled = (
-        not record
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+    if engine == "compiled" and (record or opt.name != "gd" or obj.regularizer.noisy):
+        raise ValueError("engine='compiled' runs plain GD only, without record=True or instance noise")
+    compiled = engine == "compiled" or (
+        engine == "auto"
+        and not record
         and opt.name == "gd"
-        and obj.reg != "instance-noise"
+        and not obj.regularizer.noisy
         and len(starts) * schedule.rounds >= COMPILED_MIN_WORK
     )
     if compiled:

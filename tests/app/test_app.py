@@ -1,16 +1,9 @@
 """Streamlit AppTest for every page: defaults, widget extremes, figure changes, URL state, lab exercises."""
 
-import re
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dynamics.dirac.objectives import make_objective
-from dynamics.dirac.optimizers import Optimizer
-from dynamics.dirac.trajectories import Schedule, simulate
+from tests.app.apptest import assert_clean, image_urls, run_page, texts, warning_text
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = ["home", "phase", "stability", "optimal", "saturation", "lipschitz"]
 # Configurations that between them show every control of the Dirac-GAN pages.
 CONFIGS = {
@@ -31,41 +24,6 @@ CONFIGS = {
 }
 
 
-def run_page(name: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(f"pages/{name}.py")
-    return at.run()
-
-
-def shown(markdown: str) -> str:
-    """Markdown as a reader sees it: backslash escapes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def texts(at: AppTest) -> str:
-    """All visible text of the page."""
-    parts = []
-    for kind in ("markdown", "caption", "error", "warning", "info", "success", "text", "code", "latex"):
-        parts += [shown(str(e.value)) for e in at.get(kind)]
-    return "\n".join(parts)
-
-
-def warning_text(at: AppTest) -> str:
-    return " ".join(shown(w.value) for w in at.warning)
-
-
-def assert_clean(at: AppTest, context: str = "") -> None:
-    assert not at.exception, f"{context}: {[e.value for e in at.exception]}"
-    assert "Traceback" not in texts(at), context
-    assert not at.error, f"{context}: {[e.value for e in at.error]}"
-
-
-def image_urls(at: AppTest) -> list[str]:
-    return [img.proto.imgs[0].url for img in at.get("image")]
-
-
 @pytest.mark.parametrize("name", PAGES)
 def test_page_loads_at_defaults(name):
     at = run_page(name)
@@ -78,7 +36,7 @@ def test_page_loads_at_defaults(name):
 def test_home_links_every_page():
     at = run_page("home")
     links = [e.proto.page for e in at.get("page_link")]
-    assert any("phase" in p for p in links) and any("stability" in p for p in links)
+    assert links == ["phase", "stability", "optimal", "saturation", "train1d", "mixtures", "lipschitz", "images"]
 
 
 @pytest.mark.parametrize("name,query", [(n, q) for n, qs in CONFIGS.items() for q in qs])
@@ -137,7 +95,7 @@ def test_query_parameters_restore_the_state():
 def test_changed_widget_is_written_to_the_url():
     at = run_page("stability")
     at.slider(key="lr").set_value(0.7).run()
-    assert at.query_params["lr"] == ["0.7"] or at.query_params["lr"] == "0.7"
+    assert at.query_params["lr"] == "0.7"
     at.slider(key="lr").set_value(0.1).run()  # back to the default: the parameter leaves the URL
     assert "lr" not in at.query_params
 
@@ -159,7 +117,7 @@ def test_lock_and_hide():
     assert at.selectbox(key="loss").disabled and at.slider(key="lr").disabled
     assert not at.slider(key="steps").disabled
     assert "reg" not in [s.key for s in at.selectbox]
-    assert at.slider(key="gamma")  # the hidden regularizer still applies (r1 → γ shown)
+    assert "gamma" in [s.key for s in at.slider]  # the hidden regularizer still applies (r1 → γ shown)
     at = run_page("phase", lock="nonsense")
     assert "nonsense" in warning_text(at)
 
@@ -222,9 +180,16 @@ def test_compare_link_typed_with_plus_signs():
     assert not at.warning
 
 
+# The right answers are worked out independently of the pages (by hand, or as noted), never by the pages' calls.
+# phase_alt_cycle: 500 alternating GD rounds on the unregularized Dirac-GAN from (θ, ψ) = (1, 1), h = 0.1, written
+# out as the plain loop (v = (−ψ·σ(−θψ), θ·σ(−θψ)), Mescheder et al. 2018; the generator moves first):
+#     for _ in range(500):
+#         th -= 0.1 * ps / (1 + math.exp(ps * th))
+#         ps += 0.1 * th / (1 + math.exp(ps * th))
+# gives hypot(th, ps) = 1.41544436227066 in floats, and the same to 15 digits with mpmath at 50 digits.
 EXERCISES = [
     ("phase", "phase_wgan_growth", "1.2", "1.00499"),
-    ("phase", "phase_alt_cycle", "0", None),
+    ("phase", "phase_alt_cycle", "0", "1.41544"),
     ("stability", "stab_real_gamma", "0.5", "1"),
     ("stability", "stab_critical_lr", "4", "1.2"),
     ("stability", "stab_real_sigma", "2", "1.4142"),
@@ -244,9 +209,6 @@ def test_exercise_rejects_wrong_and_accepts_right(name, key, wrong, right):
     at.text_input(key=f"answer_{key}").set_value(wrong)
     at.button(key=f"check_{key}").click().run()
     assert any("not right" in e.value for e in at.error)
-    if right is None:  # a simulation result: ask the core
-        run = simulate(make_objective("gan"), [(1.0, 1.0)], Schedule(0.1, 0.1, "alt"), Optimizer(), record=False)
-        right = f"{run.distance[0]:.4f}"
     at.text_input(key=f"answer_{key}").set_value(right)
     at.button(key=f"check_{key}").click().run()
     assert any("Correct" in s.value for s in at.success)

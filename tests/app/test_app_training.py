@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app.test_app import assert_clean, image_urls, run_page, warning_text
+from tests.app.apptest import assert_clean, image_urls, run_page, warning_text
 
 PAGES = ["train1d", "mixtures", "images"]
 

@@ -5,20 +5,15 @@ import itertools
 import numpy as np
 import pytest
 
-import dynamics.dirac.trajectories as trajectories
+import dynamics.dirac.compiled as compiled
 from dynamics.dirac.objectives import LOSSES, make_objective
-from dynamics.dirac.trajectories import Schedule, grid_starts, simulate
+from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.trajectories import COMPILED_MIN_WORK, Schedule, grid_starts, simulate
 
 
 def both_paths(obj, starts, schedule, bound=1e4):
-    saved = trajectories.COMPILED_MIN_WORK
-    try:
-        trajectories.COMPILED_MIN_WORK = 1
-        fast = simulate(obj, starts, schedule, record=False, bound=bound)
-        trajectories.COMPILED_MIN_WORK = 10**15
-        slow = simulate(obj, starts, schedule, record=False, bound=bound)
-    finally:
-        trajectories.COMPILED_MIN_WORK = saved
+    fast = simulate(obj, starts, schedule, record=False, bound=bound, engine="compiled")
+    slow = simulate(obj, starts, schedule, record=False, bound=bound, engine="numpy")
     return fast, slow
 
 
@@ -53,13 +48,37 @@ def test_compiled_sweep_equals_numpy_path_everywhere(loss, reg):
         assert_same(*both_paths(obj, grid_starts(10, (-2, 2, -2, 2)), schedule))
 
 
-def test_large_gd_sweeps_take_the_compiled_path(monkeypatch):
-    calls = []
-    import dynamics.dirac.compiled
+def compiled_calls() -> int:
+    """How many sweeps have run compiled so far (every compiled sweep looks its kernel up in this cache)."""
+    info = compiled.compiled_sweep.cache_info()
+    return info.hits + info.misses
 
-    original = dynamics.dirac.compiled.sweep
-    monkeypatch.setattr(dynamics.dirac.compiled, "sweep", lambda *a, **k: calls.append(1) or original(*a, **k))
-    simulate(make_objective("gan", "r1"), grid_starts(40, (-1, 1, -1, 1)), Schedule(rounds=1250), record=False)
-    assert calls == [1]
+
+def test_engine_auto_runs_large_gd_sweeps_compiled_and_the_rest_with_numpy():
+    big, rounds = grid_starts(40, (-1, 1, -1, 1)), 1250
+    assert len(big) * rounds == COMPILED_MIN_WORK
+    obj = make_objective("gan", "r1")
+    before = compiled_calls()
+    simulate(obj, big, Schedule(rounds=rounds), record=False)
+    assert compiled_calls() == before + 1
+    simulate(obj, big, Schedule(rounds=rounds - 1), record=False)  # just under the threshold
+    simulate(obj, big, Schedule(rounds=rounds), record=False, engine="numpy")
     simulate(make_objective("gan", "instance-noise"), [(1, 1)], Schedule(rounds=10), record=False)
-    assert calls == [1]
+    assert compiled_calls() == before + 1
+    simulate(obj, [(1, 1)], Schedule(rounds=10), record=False, engine="compiled")  # small, but asked for
+    assert compiled_calls() == before + 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"engine": "numba"}, "engine must be one of 'auto', 'numpy', 'compiled', got 'numba'"),
+        ({"engine": "compiled", "record": True}, "engine='compiled' runs plain GD only"),
+        ({"engine": "compiled", "opt": Optimizer("momentum")}, "engine='compiled' runs plain GD only"),
+        ({"engine": "compiled", "obj": make_objective("gan", "instance-noise")}, "engine='compiled' runs plain GD"),
+    ],
+)
+def test_engine_is_validated(kwargs, message):
+    call = {"obj": make_objective("gan"), "starts": [(1.0, 1.0)], "schedule": Schedule(rounds=10), "record": False}
+    with pytest.raises(ValueError, match=message):
+        simulate(**(call | kwargs))

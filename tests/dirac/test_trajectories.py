@@ -43,6 +43,14 @@ def test_alternating_gd_stays_on_a_closed_orbit():
     assert run.status[0] == "cycling" and run.trend[0] == "steady"
 
 
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_alternating_gd_on_the_gan_ends_where_a_hand_written_loop_does(engine):
+    """The phase page's exercise phase_alt_cycle: 500 alternating GD rounds on the GAN from (1, 1) at h = 0.1 (the
+    page's call). 1.41544436227066 is the plain float loop of tests/app/test_app.py (EXERCISES), computed once."""
+    run = simulate(make_objective("gan"), [(1, 1)], Schedule(0.1, 0.1, "alt"), Optimizer(), record=False, engine=engine)
+    assert run.distance[0] == pytest.approx(1.41544436227066, rel=1e-9)
+
+
 def test_simultaneous_gd_spirals_out_on_wgan_exactly():
     """Simultaneous GD on WGAN multiplies the distance by √(1 + h²) every step (I + hJ is a scaled rotation)."""
     h, n = 0.1, 200
@@ -58,9 +66,11 @@ def plain_loop_r1(th, ps, gamma, h, rounds):
     return th, ps
 
 
-def test_batched_alternating_run_matches_a_plain_loop():
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_batched_alternating_run_matches_a_plain_loop(engine):
     starts = grid_starts(5, (-2, 2, -2, 2))
-    run = simulate(make_objective("gan", "r1", gamma=0.3), starts, Schedule(0.1, 0.1, "alt", rounds=300), record=False)
+    schedule = Schedule(0.1, 0.1, "alt", rounds=300)
+    run = simulate(make_objective("gan", "r1", gamma=0.3), starts, schedule, record=False, engine=engine)
     expected = [plain_loop_r1(th, ps, 0.3, 0.1, 300) for th, ps in starts]
     np.testing.assert_allclose(run.end, expected, rtol=1e-10, atol=1e-13)
 
