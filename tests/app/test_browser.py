@@ -107,7 +107,7 @@ def test_shared_url_restores_state(page, server):
     open_page(page, f"{server}/phase?loss=wgan&reg=r1&gamma=2.5&lr=0.3&starts=random&seed=7")
     assert float(slider(page, "γ (regularizer weight)").input_value()) == 2.5
     assert float(slider(page, "learning rate h").input_value()) == 0.3
-    assert "wgan+r1: continuous time" in page.inner_text("body")  # the summary under the figure names the objective
+    assert "objective: wgan + r1 (gamma=2.5)" in page.inner_text("body")  # the summary under the figure
     assert "gamma=2.5" in page.url and "seed=7" in page.url
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "phase-shared.png", full_page=True)
