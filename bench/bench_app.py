@@ -119,7 +119,7 @@ def render_cost(repeats: int = 7) -> dict:
 
     set_log_level("error")  # pages.dirac's caches warn that there is no Streamlit runtime here
     from dynamics.dirac.analysis import analyze
-    from dynamics.dirac.objectives import make_objective
+    from dynamics.dirac.field import make_objective
     from dynamics.dirac.optimizers import Optimizer
     from dynamics.dirac.plotting import WINDOW, phase_figure
     from dynamics.dirac.trajectories import Schedule

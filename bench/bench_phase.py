@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import dynamics.dirac.compiled as compiled
-from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.field import make_objective
 from dynamics.dirac.trajectories import Schedule, grid_starts, simulate
 
 GAMMA, H, ROUNDS, N = 0.3, 0.1, 2000, 64

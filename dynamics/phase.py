@@ -15,7 +15,8 @@ from dynamics.cli import (
     tool_parser,
 )
 from dynamics.dirac.analysis import analyze
-from dynamics.dirac.objectives import LOSSES, REGULARIZERS, make_objective, parse_name
+from dynamics.dirac.field import make_objective
+from dynamics.dirac.objectives import LOSSES, REGULARIZERS, parse_name
 from dynamics.dirac.optimizers import OPTIMIZERS, Optimizer
 from dynamics.dirac.plotting import FIGURE3, WINDOW, compare_figure, phase_figure
 from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, GAMMA, LR, ROUNDS, SIGMA, START_GRID, TARGET

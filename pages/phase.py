@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dynamics.dirac.analysis import pairs
-from dynamics.dirac.objectives import make_objective, symbolic_field
+from dynamics.dirac.field import make_objective
+from dynamics.dirac.objectives import symbolic_field
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.report import describe
 from dynamics.dirac.stability import radius_vs_lr

@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.report import complex_list
 from dynamics.dirac.stability import max_stable_lr, real_from

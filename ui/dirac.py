@@ -7,14 +7,8 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from dynamics.dirac.analysis import Analysis, analyze
-from dynamics.dirac.objectives import (
-    LOSSES,
-    LOSSES_BY_NAME,
-    REGULARIZERS,
-    REGULARIZERS_BY_NAME,
-    make_objective,
-    parse_name,
-)
+from dynamics.dirac.field import make_objective
+from dynamics.dirac.objectives import LOSSES, LOSSES_BY_NAME, REGULARIZERS, REGULARIZERS_BY_NAME, parse_name
 from dynamics.dirac.optimizers import OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.dirac.plotting import (
     FIGURE3,

@@ -12,7 +12,8 @@ import numpy as np
 import sympy as sp
 
 from dynamics.contracts import to_jsonable
-from dynamics.dirac.objectives import Objective, symbolic_field
+from dynamics.dirac.field import Objective
+from dynamics.dirac.objectives import symbolic_field
 from dynamics.dirac.optimizers import DEFAULT_BETA, Optimizer
 from dynamics.dirac.stability import closed_form, discrete_verdict, equilibrium, spectral_radius, update_matrix
 from dynamics.dirac.trajectories import STATUSES, Run, Schedule, simulate

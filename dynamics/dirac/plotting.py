@@ -10,7 +10,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from dynamics.dirac.objectives import Objective
+from dynamics.dirac.field import Objective
 from dynamics.dirac.trajectories import STATUSES, Run
 from dynamics.palette import OKABE_ITO
 

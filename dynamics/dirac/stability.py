@@ -17,14 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from dynamics.dirac.field import Objective, make_objective
 from dynamics.dirac.noise import GaussianExpectation
-from dynamics.dirac.objectives import (
-    REGULARIZERS_BY_NAME,
-    Objective,
-    field_from_objective,
-    make_objective,
-    objective_exprs,
-)
+from dynamics.dirac.objectives import REGULARIZERS_BY_NAME, field_from_objective, objective_exprs
 from dynamics.dirac.optimizers import BUFFERS, Optimizer, play_round
 from dynamics.dirac.symbols import NOISE, PARAM_SYMBOLS, lambdify, psi, theta
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from dynamics.dirac.objectives import Objective
+from dynamics.dirac.field import Objective
 from dynamics.dirac.optimizers import SCHEMES, Optimizer, init_state, play_round
 from dynamics.dirac.ranges import D_STEPS, G_STEPS, LR, ROUNDS
 

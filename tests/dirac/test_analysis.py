@@ -6,7 +6,7 @@ import numpy as np
 
 from dynamics.contracts import to_jsonable
 from dynamics.dirac.analysis import Analysis, TrajectoryRow, analyze
-from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.report import describe
 from dynamics.dirac.trajectories import STATUSES, Schedule

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import dynamics.dirac.compiled as compiled
-from dynamics.dirac.objectives import LOSSES, make_objective
+from dynamics.dirac.field import make_objective
+from dynamics.dirac.objectives import LOSSES
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.trajectories import COMPILED_MIN_WORK, Schedule, grid_starts, simulate
 

@@ -10,19 +10,15 @@ import sympy as sp
 from scipy.integrate import quad
 from scipy.special import expit
 
+from dynamics.dirac.field import make_objective
 from dynamics.dirac.objectives import (
     LOSSES,
-    PARAM_SYMBOLS,
     REGULARIZERS,
     REGULARIZERS_BY_NAME,
-    lambdify,
-    make_objective,
     objective_exprs,
     parse_name,
-    psi,
-    theta,
 )
-from dynamics.dirac.symbols import NOISE
+from dynamics.dirac.symbols import NOISE, PARAM_SYMBOLS, lambdify, psi, theta
 
 PARAMS = {"gamma": 0.7, "sigma": 0.6, "target": 0.8}
 ALL = list(itertools.product(LOSSES, REGULARIZERS))

@@ -3,7 +3,7 @@
 import numpy as np
 from matplotlib.colors import to_hex
 
-from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.field import make_objective
 from dynamics.dirac.plotting import STATUS_STYLE, compare_figure, phase_figure, radius_figure
 from dynamics.dirac.trajectories import Schedule, grid_starts, simulate
 

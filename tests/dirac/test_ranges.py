@@ -7,7 +7,8 @@ import pytest
 from dynamics.cli import ranged
 from dynamics.contracts import InputError
 from dynamics.dirac import ranges
-from dynamics.dirac.objectives import DEFAULTS, make_objective
+from dynamics.dirac.field import make_objective
+from dynamics.dirac.objectives import DEFAULTS
 from dynamics.dirac.optimizers import DEFAULT_BETA, Optimizer
 from dynamics.dirac.trajectories import Schedule
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from dynamics.dirac.objectives import PARAM_SYMBOLS, make_objective
+from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.stability import (
     closed_form,
@@ -20,6 +20,7 @@ from dynamics.dirac.stability import (
     spectral_radius,
     update_matrix,
 )
+from dynamics.dirac.symbols import PARAM_SYMBOLS
 from dynamics.dirac.trajectories import Schedule, simulate
 
 FP, FPP = 0.5, -0.25  # f'(0), f''(0) of the standard GAN's f(t) = −log(1 + e^(−t))

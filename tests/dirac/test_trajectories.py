@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from dynamics.dirac.objectives import make_objective
+from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer, init_state, play_round
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts, simulate
 

@@ -135,7 +135,7 @@ def test_disc_objective_and_gen_loss_values():
 
 @pytest.mark.parametrize(("loss", "reg"), list(itertools.product(LOSSES, REGULARIZERS)))
 def test_autograd_reproduces_the_core_field(loss, reg):
-    from dynamics.dirac.objectives import make_objective
+    from dynamics.dirac.field import make_objective
 
     objective = make_objective(loss, reg, **PARAMS)
     tol = 1e-5 if reg == "instance-noise" and loss in ("hinge", "loss-sensitive") else 1e-8
