@@ -117,7 +117,7 @@ def render_cost(repeats: int = 7) -> dict:
     PNG at dpi 80 shown with st.image) against st.pyplot's defaults and the CLI's two-panel constrained figure."""
     from streamlit.logger import set_log_level
 
-    set_log_level("error")  # pages.dirac's caches warn that there is no Streamlit runtime here
+    set_log_level("error")  # ui.dirac's caches warn that there is no Streamlit runtime here
     from dynamics.dirac.analysis import analyze
     from dynamics.dirac.field import make_objective
     from dynamics.dirac.optimizers import Optimizer
