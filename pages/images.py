@@ -26,7 +26,6 @@ with st.sidebar:
     cfg = training.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64})
     conditional = controls.toggle("conditional", "conditional on the class (Mirza & Osindero 2014)")
     rounds = controls.slider("tick", "rounds per update while playing", 1, 200, 50)
-    root = controls.text("root", "run directory root", "runs", lambda t: t, "a directory path")
 cfg["data"], cfg["conditional"] = data, conditional
 
 
@@ -106,9 +105,25 @@ with tab_live:
 
 
 with tab_runs:
-    found = runs.find(root)
+    base = runs.root()
+    st.caption(
+        controls.plain(f"Run directories are read from {base}.")
+        + " The server operator sets this directory (environment variable `GDL_RUNS` when starting the app; "
+        "default `runs/` in the repository); the page cannot change it."
+    )
+    found, refused = runs.find(base)
+    if refused:
+        st.warning(
+            controls.plain(
+                f"Not read: {', '.join(map(repr, refused))} — each resolves outside the run-directory root "
+                "(a symlink or '..' leading elsewhere)."
+            )
+        )
     if not found:
-        st.info(f"No run directories (with config.json) under {root!r}. Train one with `python -m models.train`.")
+        st.info(
+            controls.plain(f"No run directories (with config.json) under {base}.")
+            + " Train one with `python -m models.train --out DIR/NAME`."
+        )
     else:
         names = [p.name for p in found]
         picked = st.multiselect("runs to compare", names, default=names[: min(3, len(names))], key="_runs")
@@ -116,7 +131,7 @@ with tab_runs:
         for name, path in zip(names, found, strict=True):
             if name in picked:
                 try:
-                    chosen[name] = runs.read(path)
+                    chosen[name] = runs.read(path, base)
                 except (OSError, ValueError, KeyError) as err:
                     st.warning(controls.plain(f"Run directory {str(path)!r} cannot be read ({err}); it is left out."))
         if chosen:
@@ -145,12 +160,12 @@ with tab_runs:
                 run_name = st.selectbox("conditional run", conditional, key="_cond_run")
                 label = st.slider("class", 0, 9, 0, key="_cond_class")
                 path = found[names.index(run_name)]
-                if (path / "checkpoint.pt").is_file():
-                    try:
-                        grid = runs.per_class(path, label)
-                    except (OSError, RuntimeError, KeyError, ValueError) as err:
-                        st.warning(controls.plain(f"The checkpoint of {run_name!r} cannot be loaded ({err})."))
-                    else:
+                try:  # runs.inside refuses a checkpoint.pt that links outside the root (OutsideRoot, a ValueError)
+                    grid = runs.per_class(path, label) if runs.inside(path / "checkpoint.pt", base).is_file() else None
+                except (OSError, RuntimeError, KeyError, ValueError) as err:
+                    st.warning(controls.plain(f"The checkpoint of {run_name!r} cannot be loaded ({err})."))
+                else:
+                    if grid is not None:
                         st.image(grid, caption=f"{run_name}: 16 samples of class {label}", width=240)
 
 controls.share_box("images")

@@ -1,37 +1,76 @@
 """Reading run directories written by `python -m models.train` (config.json, log.csv, metrics.jsonl, samples/,
-checkpoint.pt), for the image-GAN page."""
+checkpoint.pt), for the image-GAN page.
+
+The directory they are read from is the server operator's choice, never a URL's or a student's: the environment
+variable GDL_RUNS (a path; a relative one counts from the repository root), else `runs/` in the repository root.
+Every path read is resolved first (symlinks, `..`) and refused unless it lies inside that root.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import torch
 
+ENV = "GDL_RUNS"
+REPO = Path(__file__).resolve().parents[1]
 
-def find(root: str) -> list[Path]:
-    """Run directories (holding config.json) directly under `root`, newest first."""
-    base = Path(root)
+
+class OutsideRoot(ValueError):
+    """A path that resolves (symlinks and `..` followed) to somewhere outside the run-directory root."""
+
+
+def root() -> Path:
+    """The run-directory root, resolved: $GDL_RUNS (relative to the repository root) or <repository>/runs."""
+    return (REPO / (os.environ.get(ENV, "").strip() or "runs")).resolve()
+
+
+def inside(path: Path | str, base: Path | None = None) -> Path:
+    """`path` resolved, symlinks and `..` followed; OutsideRoot unless it lies inside `base` (default: root())."""
+    base = (base or root()).resolve()
+    resolved = Path(path).resolve()
+    if not resolved.is_relative_to(base):
+        raise OutsideRoot(f"{Path(path).name!r} resolves outside the run-directory root {str(base)!r}")
+    return resolved
+
+
+def find(base: Path | None = None) -> tuple[list[Path], list[str]]:
+    """Run directories (holding config.json) directly under `base` (default: root()), newest first, and the
+    names of the entries refused because they resolve outside it (nothing under those is looked at)."""
+    base = (base or root()).resolve()
     if not base.is_dir():
-        return []
-    runs = [p for p in base.iterdir() if (p / "config.json").is_file()]
-    return sorted(runs, key=lambda p: p.stat().st_mtime, reverse=True)
+        return [], []
+    found, refused = [], []
+    for entry in sorted(base.iterdir()):
+        try:
+            path = inside(entry, base)
+        except OutsideRoot:
+            refused.append(entry.name)
+            continue
+        if path.is_dir() and (path / "config.json").is_file():
+            found.append(entry)
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True), refused
 
 
-def read(path: Path) -> dict:
-    """Config, loss log (columns as float arrays), metrics rows and the latest sample picture of one run."""
-    cfg = json.loads((path / "config.json").read_text())
+def read(path: Path, base: Path | None = None) -> dict:
+    """Config, loss log (columns as float arrays), metrics rows and the latest sample picture of one run; every
+    file is checked with `inside` (OutsideRoot for one that resolves outside `base`, default root())."""
+    base = (base or root()).resolve()
+    path = inside(path, base)
+    cfg = json.loads(inside(path / "config.json", base).read_text())
     log = {}
-    if (path / "log.csv").is_file():
-        with open(path / "log.csv") as fh:
+    if (csv_path := inside(path / "log.csv", base)).is_file():
+        with open(csv_path) as fh:
             rows = list(csv.DictReader(fh))
         log = {k: np.array([float(r[k]) for r in rows]) for k in (rows[0] if rows else {})}
     metrics = []
-    if (path / "metrics.jsonl").is_file():
-        metrics = [json.loads(line) for line in (path / "metrics.jsonl").read_text().splitlines() if line.strip()]
-    pictures = sorted((path / "samples").glob("step_*.png"))
+    if (jsonl := inside(path / "metrics.jsonl", base)).is_file():
+        metrics = [json.loads(line) for line in jsonl.read_text().splitlines() if line.strip()]
+    pictures = [inside(p, base) for p in sorted(inside(path / "samples", base).glob("step_*.png"))]
     return {"config": cfg, "log": log, "metrics": metrics, "picture": pictures[-1] if pictures else None}
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.app.apptest import assert_clean, image_urls, run_page, warning_text
+from tests.app.apptest import assert_clean, image_urls, run_page, texts, warning_text
 
 PAGES = ["train1d", "mixtures", "images"]
 
@@ -69,15 +69,23 @@ def test_training_exercise(name, key, wrong):
     assert any("Correct" in s.value for s in at.success), summary
 
 
-def test_images_page_reads_run_directories(tmp_path):
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """A run root holding one short conditional run made by models.train."""
     from models.train import train
 
+    base = tmp_path_factory.mktemp("runs")
     train(
         {"data": "digits", "loss": "hinge", "conditional": True, "steps": 10, "eval_every": 5, "ckpt_every": 10},
-        out=str(tmp_path / "digits-cgan"),
-        cache_dir=str(tmp_path / ".cache"),
+        out=str(base / "digits-cgan"),
+        cache_dir=str(base.parent / ".cache"),
     )
-    at = run_page("images", root=str(tmp_path))
+    return base
+
+
+def test_images_page_reads_run_directories(trained_run, monkeypatch):
+    monkeypatch.setenv("GDL_RUNS", str(trained_run))
+    at = run_page("images")
     assert_clean(at)
     assert at.multiselect(key="_runs").value == ["digits-cgan"]
     assert any("digits-cgan: last FD" in c.value for c in at.caption)
@@ -88,10 +96,48 @@ def test_images_page_reads_run_directories(tmp_path):
     assert any("class 7" in str(i.proto) for i in at.get("image"))
 
 
-def test_images_conditional_live_and_a_broken_run_directory(tmp_path):
+def test_images_root_from_the_url_is_ignored(trained_run, monkeypatch):
+    """?root= is no longer a key: the page reads only the operator's root (GDL_RUNS), never /etc."""
+    monkeypatch.setenv("GDL_RUNS", str(trained_run))
+    at = run_page("images", root="/etc")
+    assert_clean(at)
+    assert "root" not in [w.key for w in at.text_input]
+    assert at.multiselect(key="_runs").options == ["digits-cgan"]
+    assert "/etc" not in texts(at) and "/etc" not in warning_text(at)
+    assert f"Run directories are read from {trained_run.resolve()}." in texts(at)
+    assert "GDL_RUNS" in texts(at)
+
+
+def test_images_page_refuses_run_directories_linked_outside_the_root(tmp_path, monkeypatch):
+    base = tmp_path / "root"
+    base.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "config.json").write_text('{"data": "digits", "loss": "gan", "reg": "none", "optimizer": "adam"}')
+    (base / "stolen").symlink_to(outside, target_is_directory=True)
+    (base / "etc").symlink_to("/etc", target_is_directory=True)
+    monkeypatch.setenv("GDL_RUNS", str(base))
+    at = run_page("images")
+    assert_clean(at)
+    assert "Not read: 'etc', 'stolen'" in warning_text(at) and "outside the run-directory root" in warning_text(at)
+    assert "_runs" not in [m.key for m in at.multiselect] and "No run directories" in texts(at)
+    # a run inside the root whose checkpoint links outside it: listed and read, the checkpoint refused
+    (base / "cgan").mkdir()
+    (base / "cgan" / "config.json").write_text(
+        '{"data": "digits", "loss": "gan", "reg": "none", "optimizer": "adam", "conditional": true}'
+    )
+    (base / "cgan" / "checkpoint.pt").symlink_to("/etc/hostname")
+    at = run_page("images")
+    assert_clean(at)
+    assert at.multiselect(key="_runs").value == ["cgan"]
+    assert "checkpoint of 'cgan' cannot be loaded ('checkpoint.pt' resolves outside" in warning_text(at)
+
+
+def test_images_conditional_live_and_a_broken_run_directory(tmp_path, monkeypatch):
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "config.json").write_text("{not json")
-    at = run_page("images", conditional="1", root=str(tmp_path))
+    monkeypatch.setenv("GDL_RUNS", str(tmp_path))
+    at = run_page("images", conditional="1")
     assert_clean(at)
     assert any("broken" in w.value and "cannot be read" in w.value for w in at.warning)
     at.button(key="images_step").click().run()
