@@ -17,7 +17,7 @@ from dynamics.cli import (
 from dynamics.dirac.analysis import analyze
 from dynamics.dirac.field import make_objective
 from dynamics.dirac.objectives import LOSSES, REGULARIZERS, parse_name
-from dynamics.dirac.optimizers import OPTIMIZERS, Optimizer
+from dynamics.dirac.optimizers import OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.dirac.plotting import FIGURE3, WINDOW, compare_figure, phase_figure
 from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, GAMMA, LR, ROUNDS, SIGMA, START_GRID, TARGET
 from dynamics.dirac.report import describe
@@ -76,7 +76,12 @@ def build_parser() -> Parser:
         metavar="N",
         help=f"N×N starts over the window (basin map), N in {span(START_GRID, False)}",
     )
-    p.add_argument("--window", default=None, metavar="θ0,θ1,ψ0,ψ1", help="plot window (default -2,2,-2,2)")
+    p.add_argument(
+        "--window",
+        default=None,
+        metavar="θ0,θ1,ψ0,ψ1",
+        help=f"plot window (default {','.join(f'{w:g}' for w in WINDOW)})",
+    )
     p.add_argument("--eval", action="append", default=[], metavar="θ,ψ", help="print the field there")
     p.add_argument("--flow", action="store_true", help="overlay the continuous-time flow from each start")
     p.add_argument(
@@ -103,8 +108,8 @@ def read_settings(args):
     lr = ranged(args.lr, LR, "--lr")
     lr_g = lr if args.lr_g is None else ranged(args.lr_g, LR, "--lr-g")
     lr_d = lr if args.lr_d is None else ranged(args.lr_d, LR, "--lr-d")
-    if args.scheme not in ("sim", "alt"):
-        raise InputError(f"--scheme must be sim or alt, got {args.scheme!r}")
+    if args.scheme not in SCHEMES:
+        raise InputError(f"--scheme must be {' or '.join(SCHEMES)}, got {args.scheme!r}")
     schedule = Schedule(
         lr_g,
         lr_d,
@@ -178,7 +183,7 @@ def compare(args, params, schedule, opt, starts, window, grid_n) -> int:
         obj = objective(*parse_name(name), params)
         a = analyze(obj, schedule, opt, starts, record=not grid_n)
         analyses.append(a)
-        panels.append((obj, a.run, f"{a.verdict.continuous}; discrete {a.verdict.discrete}"))
+        panels.append((obj, a.run, str(a.verdict)))
     result = {"compare": [a.to_json() for a in analyses]}
     if not args.no_plot:
         result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), args.out, "phase-compare.png")

@@ -11,7 +11,6 @@ from ui import controls, exercises, export, runs, training
 
 KEY = "images"
 controls.start_page("images")
-st.title("Image GANs")
 st.markdown(
     "DCGAN-style networks (Radford et al. 2015) on small image sets: scikit-learn's 8×8 **digits** train on the "
     "CPU in seconds; runs trained headless (`python -m models.train`, on a GPU for the 28×28 sets) are read back "

@@ -16,7 +16,6 @@ NAMES = {
 }
 
 controls.start_page("lipschitz")
-st.title("LS-GAN vs WGAN")
 st.markdown(
     "Both constrain the discriminator to be Lipschitz. The **WGAN** critic (Arjovsky et al. 2017) is the "
     "Kantorovich potential with f′ = sign(F_g − F_data); it attains W1. The **loss-sensitive GAN** "

@@ -10,7 +10,6 @@ from ui import controls, exercises, training
 
 KEY = "mixtures"
 controls.start_page("mixtures")
-st.title("2-D mixtures")
 st.markdown(
     "The mode-collapse benchmarks of VEEGAN and PacGAN: **ring8** (8 Gaussians of σ = 0.01 on the unit circle) and "
     "**grid25** (25 Gaussians of σ = 0.05 on a 5 × 5 grid). The heat map is the discriminator's P(real | x); dots "

@@ -9,7 +9,6 @@ from dynamics.oned.specs import parse
 from ui import controls, densities, exercises, export
 
 controls.start_page("optimal")
-st.title("Optimal discriminator")
 st.markdown(
     "For a fixed generator the discriminator that maximizes V(G, D) = E_data[log D] + E_g[log(1 − D)] is "
     "**D\\*(x) = p_data(x) / (p_data(x) + p_g(x))** (Goodfellow et al. 2014, Prop. 1), and at D\\* the value is "

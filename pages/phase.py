@@ -2,18 +2,17 @@
 
 import streamlit as st
 
+from dynamics.dirac import report
 from dynamics.dirac.analysis import pairs
 from dynamics.dirac.field import make_objective
 from dynamics.dirac.objectives import symbolic_field
 from dynamics.dirac.optimizers import Optimizer
-from dynamics.dirac.report import describe
 from dynamics.dirac.stability import radius_vs_lr
 from dynamics.dirac.trajectories import Schedule, simulate
 from ui import controls, dirac, exercises, export
 
 MARK = {"converged": "●", "cycling": "■", "diverged": "✖"}
 controls.start_page("phase")
-st.title("Dirac-GAN phase portraits")
 st.markdown(
     "The Dirac-GAN (Mescheder, Geiger & Nowozin 2018) has one generator parameter θ (it puts all its mass at "
     "x = θ) and one discriminator parameter ψ (D(x) = ψ·x); the data is a point mass at 0, so the equilibrium "
@@ -47,7 +46,7 @@ with st.sidebar:
 
 def summary(a) -> str:
     """The analysis in words (a subset of the CLI's text: the page shows the rest itself), one line each."""
-    return "  \n".join(controls.plain(line) for line in describe(a, detail=False))
+    return "  \n".join(controls.plain(line) for line in report.describe(a, detail=False))
 
 
 def trajectory_table(rows, limit: int = 12) -> str:
@@ -100,8 +99,8 @@ if mode == "single":
                 )
             },
         )
-    status_line = ", ".join(f"**{v} {k}**" for k, v in a.counts().items() if v)
-    st.markdown(f"Trajectory status ({len(starts)} start{'s' if len(starts) > 1 else ''}): {status_line}")
+    n = len(starts)
+    st.markdown(f"Trajectory status ({n} start{'s' if n > 1 else ''}): {report.status_counts(a, bold=True)}")
     if not grid_n:
         st.markdown(trajectory_table(a.trajectories))
 
@@ -123,7 +122,7 @@ if mode == "single":
             "On each side of the kink:"
         )
         for side in a.sides:
-            st.markdown(f"- where {side.where}: field at (0,0) = {side.field_at_equilibrium}, J = {side.jacobian}")
+            st.markdown(f"- where {report.side_line(side)}")
     if a.note:
         st.caption(a.note)
 else:

@@ -9,7 +9,6 @@ from dynamics.oned.specs import parse
 from ui import controls, densities, exercises, export
 
 controls.start_page("saturation")
-st.title("Saturating vs non-saturating generator loss")
 st.markdown(
     "With D = σ(t) the original (minimax) generator minimizes **log(1 − D(G(z)))**; its gradient through the "
     "logit is −D, which vanishes when the discriminator confidently rejects the samples (D(G(z)) ≈ 0, early in "

@@ -10,7 +10,6 @@ from dynamics.dirac.stability import max_stable_lr, real_from
 from ui import controls, dirac, exercises, export
 
 controls.start_page("stability")
-st.title("Eigenvalues & stability")
 st.markdown(
     "Near the equilibrium (0, 0) the field is approximately v(x) ≈ J·x. In **continuous time** the dynamics "
     "converge locally when every eigenvalue of the Jacobian J has a negative real part. A **discrete** method "

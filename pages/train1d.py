@@ -11,7 +11,6 @@ from ui import controls, densities, exercises, training
 
 KEY = "train1d"
 controls.start_page("train1d")
-st.title("1-D GAN training")
 st.markdown(
     "A generator (MLP, 8-dimensional noise) and a discriminator (MLP) trained on a 1-D density with the losses of "
     "the Dirac-GAN pages. As in Goodfellow et al. (2014), Figure 1: the data density (dotted), the generated "

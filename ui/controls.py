@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from ui.navigation import ensure_router
+from ui.navigation import PAGES, ensure_router
 
 CLASSROOM = ("lock", "hide")
 
@@ -36,10 +36,11 @@ def _controls() -> dict:
 
 
 def start_page(path: str) -> None:
-    """Call first on every page: forget the controls of the previous run, and their values too when that run was
-    another page. Pages share keys with other ranges (`lr`, `steps`, `optimizer`, …), so a value must not carry
-    over: each page opens from its URL or its defaults."""
+    """Call first on every page: the page's title from ui.navigation's table; forget the controls of the previous
+    run, and their values too when that run was another page. Pages share keys with other ranges (`lr`, `steps`,
+    `optimizer`, …), so a value must not carry over: each page opens from its URL or its defaults."""
     ensure_router()
+    st.title(next(page.title for page in PAGES if page.path == path))
     if st.session_state.get("_page") != path:
         for key in (*_controls(), "_share_lock", "_share_hide"):
             st.session_state.pop(key, None)

@@ -12,7 +12,6 @@ from dynamics.dirac.objectives import LOSSES, LOSSES_BY_NAME, REGULARIZERS, REGU
 from dynamics.dirac.optimizers import OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.dirac.plotting import (
     FIGURE3,
-    OKABE_ITO,
     WINDOW,
     compare_figure,
     eigen_axes,
@@ -24,6 +23,7 @@ from dynamics.dirac.plotting import (
 from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, LR, OBJECTIVE, ROUNDS, START_GRID, Range
 from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
+from dynamics.palette import OKABE_ITO
 from ui import controls
 from ui.export import figure_bytes
 
@@ -159,7 +159,7 @@ def compare_fig(objs, schedule, opt, starts, grid_n):
     panels = []
     for obj in objs:
         a = analysis(obj, schedule, opt, starts, record=not grid_n)
-        panels.append((obj, a.run, f"{a.verdict.continuous}; discrete {a.verdict.discrete}"))
+        panels.append((obj, a.run, str(a.verdict)))
     fig = compare_figure(panels, WINDOW, grid_n=grid_n)
     return fig
 

@@ -109,6 +109,9 @@ class Verdict:
     continuous: str  # "locally convergent", "not locally convergent" or "undefined (non-smooth)"
     discrete: str  # "converges", "cycles", "diverges" or "undefined"
 
+    def __str__(self) -> str:
+        return f"{self.continuous}; discrete {self.discrete}"
+
 
 @dataclass(frozen=True)
 class Analysis:

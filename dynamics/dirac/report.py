@@ -12,6 +12,17 @@ def complex_list(z, digits: int = 6) -> str:
     return ", ".join(f"{c.real:+.{digits}g}{c.imag:+.{digits}g}i" for c in z)
 
 
+def status_counts(a: Analysis, bold: bool = False) -> str:
+    """'3 converged, 1 cycling' over the statuses that occur (Run.counts is the one count)."""
+    mark = "**" if bold else ""
+    return ", ".join(f"{mark}{v} {k}{mark}" for k, v in a.counts().items() if v)
+
+
+def side_line(side) -> str:
+    """One side of a kink through the equilibrium: where it holds, the field there and its Jacobian."""
+    return f"{side.where}: field at (0,0) = {side.field_at_equilibrium}, Jacobian = {side.jacobian}"
+
+
 def describe(a: Analysis, detail: bool = True, rows: int = 10) -> list[str]:
     """The numbers a person reads, one line each.
 
@@ -29,10 +40,7 @@ def describe(a: Analysis, detail: bool = True, rows: int = 10) -> list[str]:
     closed = f"   closed form: {a.eigenvalues_latex}" if detail and a.eigenvalues_latex else ""
     lines.append(f"eigenvalues: {complex_list(a.eigenvalues)}{closed}")
     if detail:
-        lines += [
-            f"  one side, {s.where}: field at (0,0) = {s.field_at_equilibrium}, Jacobian = {s.jacobian}"
-            for s in a.sides
-        ]
+        lines += [f"  one side, {side_line(s)}" for s in a.sides]
     alt = f", g_steps={up.g_steps}, d_steps={up.d_steps}" if up.scheme == "alt" else ""
     lines.append(f"update: {up.optimizer}, {up.scheme}, lr_g={up.lr_g:g}, lr_d={up.lr_d:g}{alt}")
     if detail:
@@ -40,12 +48,11 @@ def describe(a: Analysis, detail: bool = True, rows: int = 10) -> list[str]:
     radius = "undefined" if up.spectral_radius is None else f"{up.spectral_radius:.6f}"
     lines += [
         f"  spectral radius: {radius}",
-        f"verdict: continuous time {a.verdict.continuous}; discrete {a.verdict.discrete}",
+        f"verdict: continuous time {a.verdict}",
     ]
     n = len(a.trajectories)
     if n and (not detail or n > rows):
-        counts = ", ".join(f"{v} {k}" for k, v in a.counts().items())
-        lines.append(f"trajectories: {n} start{'s' if n > 1 else ''}: {counts}")
+        lines.append(f"trajectories: {n} start{'s' if n > 1 else ''}: {status_counts(a)}")
     if detail:
         lines += [
             f"  start ({r.start[0]:g}, {r.start[1]:g}) -> ({r.end[0]:.4g}, {r.end[1]:.4g})"
