@@ -13,9 +13,9 @@ def complex_list(z, digits: int = 6) -> str:
 
 
 def status_counts(a: Analysis, bold: bool = False) -> str:
-    """'3 converged, 1 cycling' over the statuses that occur (Run.counts is the one count)."""
+    """'3 converged, 1 cycling, 0 diverged' (Run.counts is the one count); bold for markdown."""
     mark = "**" if bold else ""
-    return ", ".join(f"{mark}{v} {k}{mark}" for k, v in a.counts().items() if v)
+    return ", ".join(f"{mark}{v} {k}{mark}" for k, v in a.counts().items())
 
 
 def side_line(side) -> str:
