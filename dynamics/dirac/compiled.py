@@ -148,7 +148,5 @@ def sweep(obj, starts: np.ndarray, schedule, bound: float):
         schedule.rounds,
         clip,
         bound,
-        obj.params["gamma"],
-        obj.params["sigma"],
-        obj.params["target"],
+        *obj.symbol_values,
     )

@@ -27,7 +27,7 @@ from dynamics.dirac.objectives import (
     symbolic_jacobian,
 )
 from dynamics.dirac.ranges import OBJECTIVE as RANGES
-from dynamics.dirac.symbols import lambdify
+from dynamics.dirac.symbols import PARAM_SYMBOLS, lambdify
 
 
 def _numeric(expr: sp.Expr, noisy: bool) -> Callable:
@@ -86,14 +86,16 @@ class Objective:
         return used
 
     @property
-    def _args(self) -> tuple[float, float, float]:
-        return self.params["gamma"], self.params["sigma"], self.params["target"]
+    def symbol_values(self) -> tuple[float, float, float]:
+        """(γ, σ, g₀) in the order of dynamics.dirac.symbols.PARAM_SYMBOLS: the trailing arguments of every
+        lambdified field, Jacobian and kernel."""
+        return tuple(self.params[name] for name in PARAM_SYMBOLS)
 
     def field(self, th, ps) -> tuple[np.ndarray, np.ndarray]:
         """(v_θ, v_ψ) at the given points (numpy broadcasting)."""
         v_th, v_ps = numeric_field(self.loss, self.reg)
         shape = np.broadcast(np.asarray(th), np.asarray(ps)).shape
-        return tuple(np.broadcast_to(fn(th, ps, *self._args), shape) for fn in (v_th, v_ps))
+        return tuple(np.broadcast_to(fn(th, ps, *self.symbol_values), shape) for fn in (v_th, v_ps))
 
     def vector(self, x: np.ndarray) -> np.ndarray:
         """The field on an array of points x[..., 2] = (θ, ψ); returns an array of the same shape."""
@@ -103,7 +105,9 @@ class Objective:
     def jacobian(self, th, ps) -> np.ndarray:
         """The numeric Jacobian ∂v/∂(θ, ψ) at the given points, shape (..., 2, 2); valid off kinks."""
         shape = np.broadcast(np.asarray(th), np.asarray(ps)).shape
-        entries = [np.broadcast_to(fn(th, ps, *self._args), shape) for fn in numeric_jacobian(self.loss, self.reg)]
+        entries = [
+            np.broadcast_to(fn(th, ps, *self.symbol_values), shape) for fn in numeric_jacobian(self.loss, self.reg)
+        ]
         return np.stack(entries, axis=-1).reshape(*shape, 2, 2)
 
 

@@ -178,7 +178,7 @@ class Equilibrium:
 
 def equilibrium(obj: Objective) -> Equilibrium:
     """Jacobian and eigenvalues at (0, 0), or the one-sided pieces where the field is not smooth there."""
-    params = (obj.params["gamma"], obj.params["sigma"], obj.params["target"])
+    params = obj.symbol_values
     evaluated = []
     for side in sides(obj.loss, obj.reg):
         numbers = np.array([fn(*params) for fn in side.numeric])
