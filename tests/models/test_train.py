@@ -122,6 +122,14 @@ def test_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path):
     assert message in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize("steps", ["0", "-3"])
+def test_steps_below_one_exits_2_with_one_line_and_writes_no_run_directory(steps, capsys, tmp_path):
+    assert run_main(main, ["--steps", steps, "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"--steps must be at least 1, got {steps}" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
+
+
 def test_unknown_choice_exits_2(capsys):
     with pytest.raises(SystemExit) as e:
         main(["--loss", "softmax"])
