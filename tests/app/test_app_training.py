@@ -1,7 +1,11 @@
 """AppTest for the training pages (1-D, 2-D, images): defaults, step/reset, widget extremes, URL state, exercises."""
 
-import pytest
+import json
 
+import pytest
+import torch
+
+from models.config import TrainConfig
 from tests.app.apptest import assert_clean, image_urls, run_page, warning_text
 
 PAGES = ["train1d", "mixtures", "images"]
@@ -86,6 +90,28 @@ def test_images_page_reads_run_directories(tmp_path):
     assert_clean(at)
     assert len(at.get("image")) == images
     assert any("class 7" in str(i.proto) for i in at.get("image"))
+
+
+class Planted:
+    """Unpickled by an unrestricted loader, creates `marker` (a stand-in for any code a planted file could run)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_images_page_warns_about_a_planted_checkpoint_and_runs_none_of_it(tmp_path):
+    run = tmp_path / "planted"
+    run.mkdir()
+    config = TrainConfig(data="digits", conditional=True, device="cpu").to_dict()
+    (run / "config.json").write_text(json.dumps(config))
+    torch.save({"config": config, "G": Planted(tmp_path / "marker")}, run / "checkpoint.pt")
+    at = run_page("images", root=str(tmp_path))
+    assert_clean(at)
+    assert "cannot be loaded" in warning_text(at) and "refused: it would load" in warning_text(at)
+    assert not (tmp_path / "marker").exists()
 
 
 def test_images_conditional_live_and_a_broken_run_directory(tmp_path):
