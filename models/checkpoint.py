@@ -12,7 +12,7 @@ naming the file and why."""
 from __future__ import annotations
 
 import os
-import pickle
+import pickle  # nosec B403 # only for the UnpicklingError class torch.load raises; nothing is unpickled here
 import re
 import tempfile
 import warnings
