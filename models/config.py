@@ -141,11 +141,9 @@ class TrainConfig:
                 raise InputError(f"{flag(name)} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
         if self.optimizer == "extragradient" and self.d_steps != 1:
             raise InputError("--optimizer extragradient updates both players together; --d-steps must be 1")
-        for name in ("d_steps", "batch", "nz", "width", "eval_every", "ckpt_every"):
-            if getattr(self, name) < 1:
+        for name in ("steps", "d_steps", "batch", "nz", "width", "eval_every", "ckpt_every"):
+            if getattr(self, name) < 1:  # steps 0 would write a run directory without a single round
                 raise InputError(f"{flag(name)} must be at least 1, got {getattr(self, name)}")
-        if self.steps < 0:
-            raise InputError(f"--steps must be ≥ 0, got {self.steps}")
         if self.batch < 2:
             raise InputError("--batch must be at least 2 (batch norm needs two samples)")
         if self.regularizer.noisy and self.sigma <= 0:

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from scipy import linalg
 from torch import nn
 
+from dynamics.contracts import InputError
 from dynamics.oned.distributions import kde
 from models import checkpoint
 
@@ -103,16 +104,34 @@ def _apply(fn, x, batch=1000):
     return torch.cat([fn(x[i : i + batch]) for i in range(0, len(x), batch)])
 
 
+def cached(path: Path, net: nn.Module):
+    """The cached real-feature statistics, with the cached weights loaded into `net`; None when the file is
+    missing or is not a classifier cache this program wrote (a planted or old-format file: it is never
+    unpickled beyond plain data, and the classifier is trained again and replaces it)."""
+    if not path.exists():
+        return None
+    try:
+        saved = checkpoint.load(path, keys=("model", "stats"))
+        s = saved["stats"]
+        stats = {"mu": s["mu"].numpy(), "cov": s["cov"].numpy(), "accuracy": float(s["accuracy"])}
+        net.load_state_dict(saved["model"])
+    except (InputError, KeyError, TypeError, AttributeError, RuntimeError, ValueError):
+        return None
+    return stats
+
+
 def classifier(data, cache_dir):
-    """The data set's feature classifier and real-feature statistics, trained once (seed 0) and cached."""
+    """The data set's feature classifier and real-feature statistics, trained once (seed 0) and cached (the
+    statistics' numpy arrays are saved as tensors: see models.checkpoint)."""
     path = Path(cache_dir) / f"classifier-{data.name}-v2.pt"
     with torch.random.fork_rng(devices=[]), torch.enable_grad():
         torch.manual_seed(0)
         net = Classifier(data.shape[0], data.n_classes)
-        if path.exists():
-            saved = checkpoint.load(path)
-            net.load_state_dict(saved["model"])
-            return net.eval(), saved["stats"]
+        stats = cached(path, net)
+        if stats is not None:
+            return net.eval(), stats
+        torch.manual_seed(0)  # a refused file may have changed some weights: start from the fresh net again
+        net = Classifier(data.shape[0], data.n_classes)
         opt = torch.optim.Adam(net.parameters(), 1e-3)
         order = np.random.default_rng(0)
         for _ in range(EPOCHS.get(data.name, 5)):

@@ -62,6 +62,26 @@ class RunDir:
         self.metrics.close()
 
 
+CHECKPOINT_KEYS = ("G", "D", "opt_g", "opt_d", "step", "rng", "config")
+
+
+def resumed(resume, given):
+    """The checkpoint of the run in `resume` and its settings (with `given`'s steps and device, when given).
+    A file that is not a run checkpoint of this program, or whose settings are not valid, raises InputError
+    naming it."""
+    path = Path(resume) / "checkpoint.pt"
+    saved = checkpoint.load(path, keys=CHECKPOINT_KEYS)
+    if not isinstance(saved["config"], dict) or type(saved["step"]) is not int or saved["step"] < 0:
+        raise InputError(f"checkpoint {path} refused: its 'config' must be a dict and its 'step' an integer ≥ 0")
+    changed = {k: v for k, v in given.items() if k in ("steps", "device") and v is not None}
+    try:
+        return saved, TrainConfig.from_mapping({**saved["config"], **changed})
+    except InputError as err:
+        raise InputError(f"--resume {resume}: {err}") from None
+    except (TypeError, AttributeError, ValueError) as err:  # e.g. a setting of the wrong type
+        raise checkpoint.refused(path, "its settings are not valid", err) from None
+
+
 def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=None):
     """Run (or continue) training; returns {"status", "step", "run_dir", "metrics", "message"}.
 
@@ -73,13 +93,10 @@ def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=N
     """
     given = cfg.to_dict() if isinstance(cfg, TrainConfig) else cfg
     if resume is not None:
-        saved = checkpoint.load(Path(resume) / "checkpoint.pt")
-        given = {
-            **saved["config"],
-            **{k: v for k, v in given.items() if k in ("steps", "device") and v is not None},
-        }
+        saved, cfg = resumed(resume, given)
         out = resume
-    cfg = TrainConfig.from_mapping(given)
+    else:
+        cfg = TrainConfig.from_mapping(given)
     if resume is None and out is not None and (Path(out) / "checkpoint.pt").exists():
         raise InputError(f"--out {out} already holds a run; continue it with --resume {out} or pick another --out")
     data = load(cfg.data)
@@ -88,7 +105,10 @@ def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=N
         torch.set_num_threads(1)  # tiny MLPs: intra-op threads only add overhead (measured 10×+ on 2 cores)
     trainer = Trainer(cfg, data)
     if resume is not None:
-        trainer.load_state(saved)
+        try:
+            trainer.load_state(saved)
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError) as err:
+            raise checkpoint.refused(Path(resume) / "checkpoint.pt", "it does not fit its own settings", err) from None
     out = out or f"runs/{cfg.data.split('(')[0]}-{cfg.loss}-{cfg.reg}-{time.strftime('%Y%m%d-%H%M%S')}"
     run = RunDir(out)
     cache_dir = cache_dir or run.path.parent / ".cache"

@@ -75,17 +75,22 @@ def read(path: Path, base: Path | None = None) -> dict:
 
 
 def per_class(path: Path, label: int, n: int = 16, seed: int = 0) -> np.ndarray:
-    """n samples of class `label` from a conditional run's checkpoint, as an image grid in [0, 1]."""
+    """n samples of class `label` from a conditional run's checkpoint, as an image grid in [0, 1]. A checkpoint
+    that is not one this program wrote raises InputError (a ValueError) naming the file and why."""
     from models import checkpoint
     from models.config import TrainConfig
     from models.data import load
     from models.samples import image_grid
     from models.trainer import build
 
-    state = checkpoint.load(path / "checkpoint.pt")
-    cfg = TrainConfig.from_mapping({**state["config"], "device": "cpu", "amp": False})  # CUDA runs read on a CPU
-    G, _ = build(cfg, load(cfg.data))
-    G.load_state_dict(state["G"])
+    ckpt = path / "checkpoint.pt"
+    state = checkpoint.load(ckpt, keys=("config", "G"))  # weights only: a planted file runs no code
+    try:
+        cfg = TrainConfig.from_mapping({**state["config"], "device": "cpu", "amp": False})  # CUDA runs read on a CPU
+        G, _ = build(cfg, load(cfg.data))
+        G.load_state_dict(state["G"])
+    except (TypeError, AttributeError, KeyError, RuntimeError, ValueError) as err:
+        raise checkpoint.refused(ckpt, "it does not hold a run this page can show", err) from None
     G.eval()
     z = torch.randn(n, cfg.nz, generator=torch.Generator().manual_seed(seed))
     with torch.no_grad():

@@ -49,7 +49,8 @@ class Range:
         s = self.slider
         if s is not None:
             low = s.low if s.off is None or s.off != s.low else s.low + s.step
-            assert self.contains(low) and self.contains(s.high), f"{self.name}: slider outside the range"
+            if not (self.contains(low) and self.contains(s.high)):  # a programming error, kept under python -O
+                raise ValueError(f"{self.name}: slider outside the range")
 
     @property
     def bounds(self) -> str:

@@ -1,7 +1,11 @@
 """AppTest for the training pages (1-D, 2-D, images): defaults, step/reset, widget extremes, URL state, exercises."""
 
-import pytest
+import json
 
+import pytest
+import torch
+
+from models.config import TrainConfig
 from tests.app.apptest import assert_clean, image_urls, run_page, texts, warning_text
 
 PAGES = ["train1d", "mixtures", "images"]
@@ -131,6 +135,29 @@ def test_images_page_refuses_run_directories_linked_outside_the_root(tmp_path, m
     assert_clean(at)
     assert at.multiselect(key="_runs").value == ["cgan"]
     assert "checkpoint of 'cgan' cannot be loaded ('checkpoint.pt' resolves outside" in warning_text(at)
+
+
+class Planted:
+    """Unpickled by an unrestricted loader, creates `marker` (a stand-in for any code a planted file could run)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_images_page_warns_about_a_planted_checkpoint_and_runs_none_of_it(tmp_path, monkeypatch):
+    run = tmp_path / "planted"
+    run.mkdir()
+    config = TrainConfig(data="digits", conditional=True, device="cpu").to_dict()
+    (run / "config.json").write_text(json.dumps(config))
+    torch.save({"config": config, "G": Planted(tmp_path / "marker")}, run / "checkpoint.pt")
+    monkeypatch.setenv("GDL_RUNS", str(tmp_path))
+    at = run_page("images")
+    assert_clean(at)
+    assert "cannot be loaded" in warning_text(at) and "refused: it would load" in warning_text(at)
+    assert not (tmp_path / "marker").exists()
 
 
 def test_images_conditional_live_and_a_broken_run_directory(tmp_path, monkeypatch):

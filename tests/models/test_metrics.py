@@ -74,3 +74,14 @@ def test_digit_classifier_is_cached_accurate_and_separates_real_from_noise(tmp_p
     assert real["fd"] < 1.0 < 100 < noise["fd"]
     assert real["coverage"] == 1.0 and one["coverage"] == 0.1
     assert real["label_accuracy"] == pytest.approx(stats["accuracy"])
+
+
+def test_an_old_format_or_planted_classifier_cache_is_trained_again_and_replaced(tmp_path):
+    data = digits()
+    net, stats = metrics.classifier(data, tmp_path)
+    path = tmp_path / "classifier-digits-v2.pt"
+    torch.save({"model": net.state_dict(), "stats": stats}, path)  # numpy arrays: what the cache held before
+    net2, stats2 = metrics.classifier(data, tmp_path)
+    assert np.array_equal(stats2["mu"], stats["mu"]) and stats2["accuracy"] == stats["accuracy"]
+    assert all(torch.equal(a, b) for a, b in zip(net.state_dict().values(), net2.state_dict().values(), strict=True))
+    assert torch.load(path, weights_only=True)["stats"]["cov"].dtype == torch.float64

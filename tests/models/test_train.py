@@ -6,6 +6,7 @@ import json
 import os
 import signal
 
+import numpy as np
 import pytest
 import torch
 
@@ -120,6 +121,71 @@ def test_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path):
     assert run_main(main, [*argv, "--out", str(tmp_path / "r"), "--steps", "1"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("steps", ["0", "-3"])
+def test_steps_below_one_exits_2_with_one_line_and_writes_no_run_directory(steps, capsys, tmp_path):
+    assert run_main(main, ["--steps", steps, "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"--steps must be at least 1, got {steps}" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
+
+
+class Planted:
+    """Unpickled by an unrestricted loader, creates `marker` (a stand-in for any code a planted file could run)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def resume_error(run_dir, capsys):
+    """--resume run_dir on the command line: its exit status must be 2; returns the one line it printed."""
+    assert run_main(main, ["--resume", str(run_dir), "--steps", "4", "--quiet"], prog="python -m models.train") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    return err
+
+
+def test_resume_refuses_a_checkpoint_that_would_run_code(tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    torch.save({"config": {"data": "ring8"}, "step": 1, "G": Planted(tmp_path / "marker")}, run / "checkpoint.pt")
+    err = resume_error(run, capsys)
+    assert err.startswith(f"python -m models.train: error: checkpoint {run / 'checkpoint.pt'} refused: it would load ")
+    assert not (tmp_path / "marker").exists()
+    assert not (run / "log.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("damage", "why"),
+    [
+        (lambda s: s["config"].update(gamma=np.float64(10)), "refused: it would load numpy."),  # old format
+        (lambda s: s.pop("opt_d"), "refused: it has no 'opt_d'"),
+        (lambda s: s.update(step="7"), "its 'step' an integer"),
+        (lambda s: s["config"].update(loss="evil"), "--loss must be one of"),
+        (lambda s: s["config"].update(batch="64"), "refused: its settings are not valid"),
+        (lambda s: s["G"].popitem(), "refused: it does not fit its own settings"),
+        (lambda s: s["rng"].update(numpy={"bit_generator": "MT19937"}), "refused: it does not fit its own settings"),
+    ],
+)
+def test_resume_refuses_a_damaged_or_old_format_checkpoint_with_one_line(tmp_path, capsys, damage, why):
+    train({"data": "ring8", "steps": 2, **FAST}, out=tmp_path)
+    saved = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
+    damage(saved)
+    torch.save(saved, tmp_path / "checkpoint.pt")  # torch.save itself: the old `save` kept numpy values as they were
+    err = resume_error(tmp_path, capsys)
+    assert str(tmp_path) in err and why in err
+
+
+def test_a_checkpoint_holds_only_what_the_weights_only_loader_reads(tmp_path):
+    train({"data": "digits", "conditional": True, "steps": 2, **FAST}, out=tmp_path, cache_dir=tmp_path / ".cache")
+    saved = torch.load(tmp_path / "checkpoint.pt", weights_only=True)
+    assert saved["step"] == 2 and saved["config"]["conditional"] is True
+    assert saved["rng"]["torch"].dtype == torch.uint8 and saved["rng"]["numpy"]["bit_generator"] == "PCG64"
+    assert torch.load(tmp_path / ".cache" / "classifier-digits-v2.pt", weights_only=True)["stats"]["mu"].ndim == 1
 
 
 def test_unknown_choice_exits_2(capsys):
