@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from dynamics.contracts import InputError
+from dynamics.dirac.objectives import LOSSES_BY_NAME
 from models import checkpoint, nets
 from models.config import TrainConfig
 from models.losses import gen_loss
@@ -36,7 +37,7 @@ def build(cfg: TrainConfig, data):
     cls = cfg.conditional and cfg.loss == "loss-sensitive"
     if data.kind == "image":
         size, ch = data.shape[1], data.shape[0]
-        gradient_penalty = cfg.loss == "wgan-gp" or cfg.regularizer.penalty is not None
+        gradient_penalty = LOSSES_BY_NAME[cfg.loss].penalty is not None or cfg.regularizer.penalty is not None
         norm = "layer" if gradient_penalty else "batch"
         G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width)
         if cls:
