@@ -2,11 +2,34 @@
 
 Play / pause / step / reset are buttons; while playing, `st.fragment(run_every=...)` reruns only the training
 part of the page, a few rounds at a time, so the rest of the page stays responsive.
+
+One thread at a time. Streamlit may start a script run of a session before the previous one has finished, and
+runs the playing fragment, a full rerun after a widget change and a download's callable in different threads;
+two of them training one Trainer at once corrupt autograd's graph ("modified by an inplace operation") or crash
+libtorch. So each Session has a lock (`Session.lock`, re-entrant) held around everything that touches its
+trainer or its history: advance, measure, drawing the live part (which reads the networks, e.g. the 2-D heat
+map) and the figure/CSV downloads. The fragment's tick takes it without waiting: a tick that finds the session
+busy trains nothing and draws the last state under the lock once the other run lets go. Step waits for it.
+
+A control changed while playing: a change of a training setting (data, loss, optimizer, lr, seed, …) or Reset
+builds a fresh Session, paused at round 0 (the old one is dropped; a tick still running on it finishes on the
+old trainer and touches nothing else); a change of "rounds per update while playing" keeps the same session
+playing with the new number from the next tick; typing an exercise answer (or any control that is not a
+training setting) keeps it playing unchanged.
+
+Random streams. The Trainer seeds and draws from torch's global random stream, which every session of the
+process shares. Each session keeps its own copy of that stream and swaps it in around its training; the swap
+and the training (and a Session's construction, which seeds the stream) happen under one process-wide lock,
+`STREAM_LOCK`, taken after the session's own lock. So a run with a given seed is reproducible whatever other
+sessions do, at the same moment or not, and an exercise's answer (a fresh run) is the seed's. The price: the
+training of different sessions takes turns (evaluation and drawing do not); a tick's time budget starts once it
+holds the stream lock.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 
 import numpy as np
@@ -23,19 +46,21 @@ from ui import controls, export
 
 TICK = 0.5  # seconds between fragment reruns while playing
 BUDGET = 0.25  # seconds of training per tick
+STREAM_LOCK = threading.Lock()  # torch's global random stream (and thread setting), shared by every session
 
 
 class Session:
-    """A trainer, its loss log and its metric history. Each session keeps its own copy of torch's random stream,
-    so sessions (and exercise answers) that train one after the other do not change each other's runs; two
-    sessions training at the same moment still share torch's global stream (the Trainer draws from it)."""
+    """A trainer, its loss log and its metric history, used by one thread at a time (`lock`). Each session keeps
+    its own copy of torch's random stream and trains under STREAM_LOCK, so no other session's training, at the
+    same moment or not, changes its run (see the module docstring)."""
 
     def __init__(self, cfg: dict):
+        self.lock = threading.RLock()  # re-entrant: drawing under it may call a locked download's `make`
         self.cfg_in = dict(cfg)  # as the page built it: a different one means a fresh run
         self.cfg = TrainConfig.from_mapping(cfg)
         self.data = load(self.cfg.data)
-        torch.set_num_threads(1)  # small nets on a shared CPU: one thread was faster on every page (2.9 vs 176 ms)
-        with torch.random.fork_rng(devices=[]):  # the Trainer seeds torch's global stream: keep a private copy
+        with STREAM_LOCK, torch.random.fork_rng(devices=[]):  # the Trainer seeds the global stream: keep a copy
+            torch.set_num_threads(1)  # small nets on a shared CPU: one thread was faster on every page (2.9/176 ms)
             self.trainer = Trainer(self.cfg, self.data)
             self.torch_rng = torch.get_rng_state()
         self.log: list[dict] = []
@@ -45,21 +70,43 @@ class Session:
         self.error: str | None = None
         self.measure()
 
-    def measure(self):
-        m, x, curve = evaluate(self.trainer.G, self.trainer.D, self.data, self.cfg, self.trainer.device, "runs/.cache")
-        self.metrics.append({"step": self.trainer.step, **m})
-        self.latest = (m, x.numpy(), curve)
+    def measure(self) -> None:
+        """Evaluate the current networks and append the metrics to the history."""
+        with self.lock:
+            m, x, curve = evaluate(
+                self.trainer.G, self.trainer.D, self.data, self.cfg, self.trainer.device, "runs/.cache"
+            )
+            self.metrics.append({"step": self.trainer.step, **m})
+            self.latest = (m, x.numpy(), curve)
 
-    def advance(self, rounds: int, budget: float | None = None) -> None:
-        """Up to `rounds` rounds (or until `budget` seconds pass), then one evaluation; stops on NaN or at the end."""
-        with torch.random.fork_rng(devices=[]):
-            torch.set_rng_state(self.torch_rng)
-            self._rounds(rounds, budget)
-            self.torch_rng = torch.get_rng_state()
-        self.measure()
+    def advance(self, rounds: int, budget: float | None = None, wait: bool = True) -> int | None:
+        """Up to `rounds` rounds (or until `budget` seconds pass), then one evaluation; stops on NaN or at the end.
+        Returns the rounds trained, or None (nothing done) when `wait` is false and another thread holds the
+        session."""
+        if not self.lock.acquire(blocking=wait):
+            return None
+        try:
+            with STREAM_LOCK, torch.random.fork_rng(devices=[]):
+                torch.set_rng_state(self.torch_rng)
+                done = self._rounds(rounds, budget)
+                self.torch_rng = torch.get_rng_state()
+            self.measure()
+            return done
+        finally:
+            self.lock.release()
 
-    def _rounds(self, rounds: int, budget: float | None) -> None:
+    def locked(self, fn):
+        """`fn` run while holding the session (for callables that run later in another thread: downloads)."""
+
+        def run(*args, **kwargs):
+            with self.lock:
+                return fn(*args, **kwargs)
+
+        return run
+
+    def _rounds(self, rounds: int, budget: float | None) -> int:
         t0 = time.perf_counter()
+        done = 0
         for _ in range(rounds):
             if self.trainer.step >= self.cfg.steps:
                 self.playing = False
@@ -70,8 +117,10 @@ class Session:
                 self.error = f"step {self.trainer.step}: a loss or gradient norm became non-finite; training stopped."
                 break
             self.log.append(dict(zip(LOG_FIELDS, [self.trainer.step, *values, 0.0], strict=True)))
+            done += 1
             if budget is not None and time.perf_counter() - t0 > budget:
                 break
+        return done
 
 
 def session(key: str, cfg: dict) -> Session | None:
@@ -118,29 +167,33 @@ def metric_history(
 
 
 def show_run(s: Session, name: str, make, summary: str) -> None:
-    """A live run's figure and summary, with its metrics and its per-round log as CSV downloads."""
+    """A live run's figure and summary, with its metrics and its per-round log as CSV downloads (made on click, in
+    another thread: under the session's lock, like the figure)."""
     data = {
         f"{name}-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
         f"{name}-log.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
     }
-    export.show_figure(export.figure_bytes(make()), make, name, summary, data)
+    make = s.locked(make)
+    export.show_figure(export.figure_bytes(make()), make, name, summary, {k: s.locked(f) for k, f in data.items()})
 
 
 def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
-    """Draw the session now and, while playing, train and redraw every TICK seconds (fragment reruns only)."""
+    """Draw the session now and, while playing, train and redraw every TICK seconds (fragment reruns only).
+    A run that finds the session busy in another thread trains nothing and draws the state that thread leaves."""
 
     @st.fragment(run_every=TICK if s.playing else None)
     def live():
         if s.playing:
-            s.advance(rounds_per_tick, BUDGET)
+            s.advance(rounds_per_tick, BUDGET, wait=False)
             if not s.playing:  # finished or stopped: a full rerun turns the timer off and updates the buttons
                 st.rerun()
-        elif s.metrics[-1]["step"] != s.trainer.step:  # a pause arrived between training and evaluating
-            s.measure()
-        st.progress(min(1.0, s.trainer.step / s.cfg.steps), text=f"round {s.trainer.step} of {s.cfg.steps}")
-        if s.error:
-            st.error(s.error)
-        draw(s)
+        with s.lock:
+            if s.metrics[-1]["step"] != s.trainer.step:  # defensive: a run stopped between training and evaluating
+                s.measure()
+            st.progress(min(1.0, s.trainer.step / s.cfg.steps), text=f"round {s.trainer.step} of {s.cfg.steps}")
+            if s.error:
+                st.error(s.error)
+            draw(s)
 
     live()
 
@@ -175,13 +228,16 @@ def training_controls(defaults: dict) -> dict:
 def d_steps_experiment(data: str = "digits", ks=(1, 3, 5), losses=("gan", "nsgan", "loss-sensitive"), steps=300):
     """Median and minimum generator gradient norm over the last third of `steps` rounds, for k discriminator
     steps per round (the check of docs/README_torch.md, on the Trainer directly: no run directory)."""
-    torch.set_num_threads(1)
     d = load(data)
     rows = []
     for loss in losses:
         for k in ks:
-            trainer = Trainer(TrainConfig(data=data, loss=loss, d_steps=k, steps=steps, device="cpu"), d)
-            norms = [trainer.round()[3] for _ in range(steps)][-steps // 3 :]
+            # the Trainer seeds and draws from torch's global stream: under STREAM_LOCK, on a copy (live sessions
+            # wait for each of these runs, about 2 s)
+            with STREAM_LOCK, torch.random.fork_rng(devices=[]):
+                torch.set_num_threads(1)
+                trainer = Trainer(TrainConfig(data=data, loss=loss, d_steps=k, steps=steps, device="cpu"), d)
+                norms = [trainer.round()[3] for _ in range(steps)][-steps // 3 :]
             rows.append({"loss": loss, "k": k, "median": float(np.median(norms)), "min": float(np.min(norms))})
     return rows
 

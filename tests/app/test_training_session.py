@@ -1,0 +1,105 @@
+"""ui.training.Session under threads: one thread at a time per session, and each run's own random stream."""
+
+import threading
+import time
+
+import torch
+
+from ui import training
+
+CFG = {"data": "ring8", "steps": 3000, "seed": 0}
+
+
+class StubTrainer:
+    """Counts rounds and records any round entered by two threads at once, or without the session's lock and the
+    stream lock held by the calling thread."""
+
+    def __init__(self, cfg, data):
+        self.step, self.G, self.D, self.device = 0, None, None, torch.device("cpu")
+        self.session = None
+        self.inside = 0
+        self.faults: list[str] = []
+
+    def round(self):
+        self.inside += 1
+        if self.inside > 1:
+            self.faults.append("two threads inside round()")
+        if not self.session.lock._is_owned():
+            self.faults.append("round() without the session's lock")
+        if not training.STREAM_LOCK.locked():
+            self.faults.append("round() without the stream lock")
+        time.sleep(0.002)  # lets the other thread run: without the lock the two rounds overlap
+        self.step += 1
+        self.inside -= 1
+        return [0.0, 0.0, 0.0, 0.0]
+
+
+def stub_session(monkeypatch) -> training.Session:
+    monkeypatch.setattr(training, "Trainer", StubTrainer)
+    monkeypatch.setattr(training, "evaluate", lambda *a: ({"modes": 0}, torch.zeros(1, 2), None))
+    s = training.Session(CFG)
+    s.trainer.session = s
+    return s
+
+
+def test_concurrent_advances_take_turns_and_every_round_is_reported(monkeypatch):
+    s = stub_session(monkeypatch)
+    reported, errors = [], []
+    start = threading.Barrier(2)
+
+    def play():
+        try:
+            start.wait()
+            for _ in range(5):
+                reported.append(s.advance(20))
+        except Exception as err:  # noqa: BLE001 - any error is the failure this test looks for
+            errors.append(err)
+
+    threads = [threading.Thread(target=play) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and s.trainer.faults == []
+    assert len(reported) == 10 and s.trainer.step == sum(reported) == 200
+    assert len(s.log) == 200 and [m["step"] for m in s.metrics][-1] == 200
+
+
+def test_a_tick_that_finds_the_session_busy_trains_nothing(monkeypatch):
+    s = stub_session(monkeypatch)
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with s.lock:
+            held.set()
+            release.wait(10)
+
+    other = threading.Thread(target=hold)
+    other.start()
+    held.wait(10)
+    assert s.advance(50, training.BUDGET, wait=False) is None
+    release.set()
+    other.join()
+    assert s.trainer.step == 0
+    assert s.advance(50, None, wait=False) == 50 and s.trainer.step == 50
+
+
+def test_sessions_training_at_the_same_moment_keep_their_seeded_runs():
+    """Two sessions of one seed trained in two threads at once log exactly what one alone logs."""
+    cfg = {"data": "ring8", "steps": 3000, "seed": 3, "batch": 16}
+    alone = training.Session(cfg)
+    alone.advance(30)
+    torch.manual_seed(123)  # the global stream's state is none of a session's business
+    pair = [training.Session(cfg), training.Session(cfg)]
+
+    def play(s):
+        for _ in range(6):
+            s.advance(5)
+
+    threads = [threading.Thread(target=play, args=(s,)) for s in pair]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for s in pair:
+        assert s.log == alone.log
