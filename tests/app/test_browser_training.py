@@ -11,7 +11,7 @@ import pytest
 
 from bench.harness import PROBE, slider, wait_ready
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.stress]
 WAIT_MS = 180_000  # upper bound of a wait for an event: generous for 2 cores shared by many
 # In the page: every exception element or traceback that ever appears, even one the next tick replaces.
 WATCH_ERRORS = """() => {
