@@ -41,7 +41,8 @@ with st.sidebar:
         objs = dirac.compare_controls()
     schedule, opt = dirac.update_controls()
     starts, grid_n = dirac.start_controls()
-    show_flow = controls.toggle("flow", "overlay the continuous-time flow (h → 0)") if not grid_n else False
+    single_curves = mode == "single" and not grid_n  # the flow is drawn on the single view's trajectories
+    show_flow = controls.toggle("flow", "overlay the continuous-time flow (h → 0)") if single_curves else False
 
 
 def summary(a) -> str:
@@ -186,7 +187,9 @@ exercises.show(
             "Look at the 'distance to (0,0)' column of the trajectory table.",
             "Alternating GD neither converges nor diverges here: near the equilibrium its update operator has "
             "eigenvalues on the unit circle (for h < 2/|f′(0)|), so the run keeps cycling at about its starting "
-            "distance. Only a regularizer such as R1 or instance noise makes the equilibrium attractive.",
+            "distance. For gradient descent, simultaneous or alternating, only a regularizer such as R1 or "
+            "instance noise makes the equilibrium attractive; extragradient and optimistic GD make it attractive "
+            "without one (simultaneous, h = 0.1: spectral radius 0.99875 < 1, so runs shrink, slowly).",
         ),
     ]
 )

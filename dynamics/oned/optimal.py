@@ -181,7 +181,7 @@ def grid_numbers(data: Distribution, gen: Distribution, n: int = 2001) -> dict:
 # ---------------------------------------------------------------- Goodfellow et al. 2014, Figure 1
 
 STAGES = (
-    ("(a)", 0.0, 0.5, 0.0, "near convergence: D partially accurate"),
+    ("(a)", 0.0, 0.5, 0.0, "D partially trained (half of D*'s logit)"),
     ("(b)", 0.0, 1.0, 0.0, "inner loop: D → D*"),
     ("(c)", 0.5, 1.0, 0.0, "after a G update: G(z) moves toward data"),
     ("(d)", 1.0, 1.0, 1.0, "p_g = p_data: D = 1/2"),

@@ -218,6 +218,22 @@ def test_exercise_rejects_wrong_and_accepts_right(name, key, wrong, right):
     assert any("not a number" in e.value for e in at.error)
 
 
+def test_phase_alt_exercise_explanation_names_the_optimizers_that_converge_unregularized():
+    at = run_page("phase")
+    at.text_input(key="answer_phase_alt_cycle").set_value("1.41544")
+    at.button(key="check_phase_alt_cycle").click().run()
+    explanation = " ".join(i.value for i in at.info)
+    assert "extragradient and optimistic GD make it attractive without one" in explanation
+    assert "spectral radius 0.99875" in explanation
+
+
+def test_compare_mode_offers_no_flow_overlay():
+    at = run_page("phase", mode="compare", flow="1")
+    assert_clean(at)
+    assert "flow" not in [c.key for c in at.checkbox]
+    assert "flow" in [c.key for c in run_page("phase").checkbox]
+
+
 def test_custom_densities_from_the_url():
     at = run_page("optimal", preset="custom", data="uniform(0, 1)", gen="uniform(3, 4)")
     assert_clean(at)

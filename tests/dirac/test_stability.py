@@ -162,6 +162,17 @@ def test_extragradient_operator_is_I_plus_hJ_plus_h2J2():
     np.testing.assert_allclose(M, np.eye(2) + 0.3 * J + 0.09 * J @ J, atol=1e-15)
 
 
+@pytest.mark.parametrize("name", ["extragradient", "optimistic"])
+def test_extragradient_and_optimistic_converge_on_the_unregularized_gan(name):
+    """Simultaneous, h = 0.1: ρ < 1 without a regularizer (the phase page's exercise says so). Extragradient's
+    eigenvalues are 1 + hλ + h²λ² with λ = ±i/2: ρ = √((1 − h²/4)² + h²/4) = 0.998752…"""
+    J = equilibrium(make_objective("gan")).jacobian
+    rho = spectral_radius(update_matrix(J, Optimizer(name), (0.1, 0.1)))
+    assert rho < 0.9988
+    if name == "extragradient":
+        assert rho == pytest.approx(np.sqrt((1 - 0.01 / 4) ** 2 + 0.01 / 4), abs=1e-12)
+
+
 def test_adam_operator_is_undefined():
     J = equilibrium(make_objective("gan", "r1")).jacobian
     assert update_matrix(J, Optimizer("adam"), (0.1, 0.1)) is None

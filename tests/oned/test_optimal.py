@@ -131,3 +131,5 @@ def test_figure1_stages():
     np.testing.assert_allclose(d["p_g"], data.pdf(x), atol=1e-9)
     np.testing.assert_allclose(c["p_g"], stats.norm(1.5, 0.75).pdf(x), atol=1e-9)
     np.testing.assert_allclose(b["g_of_z"], gen.quantile(b["z"]))
+    # (a) is the starting generator, however far it is from the data: its title claims no convergence
+    assert a["caption"] == "D partially trained (half of D*'s logit)"
