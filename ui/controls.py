@@ -42,7 +42,7 @@ def start_page(path: str) -> None:
     ensure_router()
     st.title(next(page.title for page in PAGES if page.path == path))
     if st.session_state.get("_page") != path:
-        for key in (*_controls(), "_share_lock", "_share_hide"):
+        for key in (*_controls(), "_share_lock", "_share_hide", "_densities_shown"):
             st.session_state.pop(key, None)
         st.session_state["_page"] = path
     st.session_state["_controls"] = {}

@@ -23,6 +23,9 @@ SPEC_HELP = (
 )
 
 
+SHOWN = "_densities_shown"  # the specs the last preset showed: switching to 'custom' opens the boxes with them
+
+
 def _spec(key: str, label: str, default: str):
     text = controls.text(key, label, default, parse, "a distribution spec such as normal(0, 1)", help=SPEC_HELP)
     try:
@@ -38,7 +41,11 @@ def densities(default: str = "gaussians"):
     if preset != "custom":
         data, gen, _ = PRESETS[preset]
         st.caption(f"p_data = `{data}`, p_g = `{gen}`")
+        st.session_state[SHOWN] = (data, gen)
         return parse(data), parse(gen)
+    for key, spec in zip(("data", "gen"), st.session_state.get(SHOWN, ()), strict=False):
+        if key not in st.session_state and key not in st.query_params:  # switched to custom: keep what was shown
+            st.session_state[key] = spec
     data = _spec("data", "p_data", PRESETS[default][0])
     gen = _spec("gen", "p_g", PRESETS[default][1])
     return data, gen

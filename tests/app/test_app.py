@@ -234,6 +234,14 @@ def test_compare_mode_offers_no_flow_overlay():
     assert "flow" in [c.key for c in run_page("phase").checkbox]
 
 
+def test_switching_to_custom_keeps_the_densities_shown():
+    at = run_page("optimal", preset="disjoint")
+    at.selectbox(key="preset").set_value("custom").run()
+    assert_clean(at)
+    assert (at.text_input(key="data").value, at.text_input(key="gen").value) == ("uniform(0, 1)", "uniform(3, 4)")
+    assert at.query_params["data"] == "uniform(0, 1)"  # the link now names them
+
+
 def test_custom_densities_from_the_url():
     at = run_page("optimal", preset="custom", data="uniform(0, 1)", gen="uniform(3, 4)")
     assert_clean(at)
