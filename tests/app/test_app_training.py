@@ -7,6 +7,7 @@ import torch
 
 from models.config import TrainConfig
 from tests.app.apptest import assert_clean, image_urls, run_page, texts, warning_text
+from tests.planted import Planted
 
 PAGES = ["train1d", "mixtures", "images"]
 
@@ -135,16 +136,6 @@ def test_images_page_refuses_run_directories_linked_outside_the_root(tmp_path, m
     assert_clean(at)
     assert at.multiselect(key="_runs").value == ["cgan"]
     assert "checkpoint of 'cgan' cannot be loaded ('checkpoint.pt' resolves outside" in warning_text(at)
-
-
-class Planted:
-    """Unpickled by an unrestricted loader, creates `marker` (a stand-in for any code a planted file could run)."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
 
 
 def test_images_page_warns_about_a_planted_checkpoint_and_runs_none_of_it(tmp_path, monkeypatch):

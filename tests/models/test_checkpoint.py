@@ -8,6 +8,7 @@ import torch
 
 from dynamics.contracts import InputError
 from models import checkpoint
+from tests.planted import Planted
 
 
 def test_round_trip_leaves_no_temporary_files(tmp_path):
@@ -31,16 +32,6 @@ def test_rng_state_restores_every_stream():
     checkpoint.set_rng_state(state, rng)
     b = (torch.randn(4), rng.standard_normal(4))
     assert torch.equal(a[0], b[0]) and np.array_equal(a[1], b[1])
-
-
-class Planted:
-    """A pickle that would create `marker` when unpickled by an unrestricted loader (a stand-in for any code)."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
 
 
 def test_a_pickle_that_would_run_code_is_refused_naming_the_file(tmp_path):

@@ -15,6 +15,7 @@ from dynamics.contracts import InputError
 from models import checkpoint
 from models.train import main, train
 from models.trainer import NonFiniteError
+from tests.planted import Planted
 
 FAST = {"eval_every": 10_000, "ckpt_every": 10_000}
 
@@ -129,16 +130,6 @@ def test_steps_below_one_exits_2_with_one_line_and_writes_no_run_directory(steps
     err = capsys.readouterr().err
     assert f"--steps must be at least 1, got {steps}" in err and err.count("\n") == 1
     assert not (tmp_path / "r").exists()
-
-
-class Planted:
-    """Unpickled by an unrestricted loader, creates `marker` (a stand-in for any code a planted file could run)."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
 
 
 def resume_error(run_dir, capsys):
