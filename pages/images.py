@@ -90,7 +90,7 @@ with tab_live:
         [
             exercises.Exercise(
                 "images_fd",
-                "Defaults: digits, GAN, Adam 2e-4, batch 64, seed 0. Train 200 rounds.",
+                "Defaults: digits, GAN, Adam 2e-4, batch 64, seed 0. Train 200 rounds (*Step 50* four times).",
                 "What is the Fréchet distance after 200 rounds? (10 % tolerance)",
                 lambda: training.metric_after(DEFAULT, 200, "fd"),
                 "The summary under the sample grid gives FD.",

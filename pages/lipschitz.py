@@ -116,7 +116,8 @@ exercises.show(
             "Preset **disjoint supports**: p_data = uniform(0, 1), p_g = uniform(3, 4).",
             "What is the Wasserstein-1 distance between them?",
             lambda: result("uniform(0, 1)", "uniform(3, 4)", 20, 1.0, 1.0, 0)["w1"],
-            "W1 = ∫|F_data − F_g| dx; for two equal shapes it is the distance every bit of mass must travel.",
+            "W1 = ∫|F_data − F_g| dx; for two equal shapes it is the distance every bit of mass must travel. The "
+            "summary under the figure gives W1.",
             "W1 = 3: every point moves 3 to the left. Unlike JS (log 2 for any disjoint pair), W1 says how far "
             "apart the laws are, so its critic gives the generator a useful direction.",
             rel_tol=1e-3,
@@ -126,7 +127,8 @@ exercises.show(
             "Same densities, LS-GAN with **κ = 3**, 20 samples, seed 0.",
             "What is the generator's mean |gradient| under the LS-GAN loss (upper bound)?",
             ls_gradient,
-            "The optimal loss has slope ±κ almost everywhere between the samples.",
+            "The optimal loss has slope ±κ almost everywhere between the samples. The summary under the figure gives "
+            "each critic's mean |gradient|, and so does the table's κ = 3 column.",
             "It is κ = 3: the LS-GAN's loss keeps a slope of κ over the generated points, so the generator keeps "
             "a gradient even when the loss is trained to optimality — the GAN's D* gives 0 here.",
             rel_tol=1e-3,

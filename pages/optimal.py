@@ -105,7 +105,8 @@ exercises.show(
             "(custom: p_g = uniform(10, 11)) and watch JS.",
             "What is JS(p_data ‖ p_g) in nats when the supports do not overlap?",
             lambda: js(parse("uniform(0, 1)"), parse("uniform(3, 4)")).value,
-            "JS = ½KL(p‖m) + ½KL(q‖m) with m = (p + q)/2: where only p lives, m = p/2.",
+            "JS = ½KL(p‖m) + ½KL(q‖m) with m = (p + q)/2: where only p lives, m = p/2. The summary under the figure "
+            "gives JS.",
             "On disjoint supports JS = log 2 ≈ 0.6931 whatever the distance between them: the divergence is "
             "constant, so a generator trained against D* gets no signal about which way to move (Arjovsky & "
             "Bottou 2017). W1, by contrast, grows with the distance.",

@@ -184,7 +184,7 @@ exercises.show(
             "h = 0.1, 500 rounds, one start at (θ₀, ψ₀) = (1, 1).",
             "How far from the equilibrium (0, 0) is the run after 500 rounds? (2 % tolerance)",
             alt_distance,
-            "Look at the 'distance to (0,0)' column of the trajectory table.",
+            "Look at the 'distance to (0, 0)' column of the trajectory table.",
             "Alternating GD neither converges nor diverges here: near the equilibrium its update operator has "
             "eigenvalues on the unit circle (for h < 2/|f′(0)|), so the run keeps cycling at about its starting "
             "distance. For gradient descent, simultaneous or alternating, only a regularizer such as R1 or "

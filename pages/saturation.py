@@ -71,14 +71,15 @@ export.show_figure(
         "saturation-curves.csv": lambda: export.to_csv(list(res["curves"]), zip(*res["curves"].values(), strict=True)),
     },
 )
+rows = list(zip(g["lambda"], g["mean_d_g"], g["grad_sat"], g["grad_ns"], strict=True))
+every = max(1, levels // 6)
 st.markdown(
     "| λ | mean D(G(z)) | ‖∇θ‖ saturating | ‖∇θ‖ non-saturating |\n|---:|---:|---:|---:|\n"
-    + "\n".join(
-        f"| {lam:.2f} | {md:.4g} | {gs:.4g} | {gn:.4g} |"
-        for lam, md, gs, gn in list(zip(g["lambda"], g["mean_d_g"], g["grad_sat"], g["grad_ns"], strict=True))[
-            :: max(1, levels // 6)
-        ]
-    )
+    + "\n".join(f"| {lam:.2f} | {md:.4g} | {gs:.4g} | {gn:.4g} |" for lam, md, gs, gn in rows[:-1:every] + rows[-1:])
+)
+st.caption(
+    f"λ in steps of {every / (levels - 1):.3g}; the last row is λ = 1 (D = D\\*). All {levels} values of λ are in "
+    "the CSV download."
 )
 
 
@@ -94,7 +95,7 @@ exercises.show(
             "Look at the middle panel: the size of each loss's derivative with respect to the discriminator's logit.",
             "When D(G(z)) = 0.02, what is |∂ loss / ∂ logit| for the saturating loss log(1 − D)?",
             lambda: float(abs(loss_curves(np.array([0.02]))["dloss_dlogit_sat"][0])),
-            "d/dt log(1 − σ(t)) = −σ(t) = −D.",
+            "d/dt log(1 − σ(t)) = −σ(t) = −D (the summary under the figure gives both derivatives at D(G(z)) = 0.01).",
             "It is D itself, 0.02: when the discriminator rejects the samples, the saturating loss hardly "
             "moves the generator, while −log D has derivative −(1 − D) = −0.98.",
         ),

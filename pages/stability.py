@@ -127,7 +127,8 @@ exercises.show(
             "Choose the **GAN (minimax)** loss with the **R1 penalty** and watch the eigenvalue paths against γ.",
             "What is the smallest γ for which both eigenvalues of the Jacobian are real?",
             lambda: real_from("gan", "r1", "gamma"),
-            "The Jacobian is [[0, −½], [½, −γ]]: its eigenvalues are real when trace² ≥ 4·det.",
+            "The Jacobian is [[0, −½], [½, −γ]]: its eigenvalues are real when trace² ≥ 4·det. The summary under the "
+            "eigenvalue-path plot says from which γ they are.",
             "trace = −γ and det = ¼, so the discriminant γ² − 1 vanishes at γ = 1: below it the eigenvalues "
             "are −γ/2 ± i·√(1 − γ²)/2 (a damped spiral), above it both are real and negative (no rotation).",
         ),
@@ -137,7 +138,8 @@ exercises.show(
             "and watch the spectral radius plot.",
             "At which learning rate h does simultaneous GD stop converging? (1 % tolerance)",
             lambda: max_stable_lr(make_objective("gan", "r1", gamma=0.3), Optimizer()),
-            "Find where the curve crosses ρ = 1. The operator I + hJ has eigenvalues 1 + hλ.",
+            "Find where the curve crosses ρ = 1 (the summary under the plot gives that h). The operator I + hJ has "
+            "eigenvalues 1 + hλ.",
             "|1 + hλ| < 1 ⇔ h < −2·Re λ / |λ|². With γ < 1, |λ|² = det J = ¼ and Re λ = −γ/2, so the "
             "method converges for h < 4γ = 1.2 and oscillates outward beyond it.",
             rel_tol=0.01,
@@ -147,7 +149,8 @@ exercises.show(
             "Switch to **instance noise** on the GAN loss and vary σ.",
             "From which noise level σ are both eigenvalues real?",
             lambda: real_from("gan", "instance-noise", "sigma"),
-            "Here J = [[0, −½], [½, −σ²/2]].",
+            "Here J = [[0, −½], [½, −σ²/2]]. The summary under the eigenvalue-path plot says from which σ they are "
+            "real.",
             "The discriminant σ⁴/4 − 1 vanishes at σ = √2 ≈ 1.414: instance noise acts like an R1 penalty "
             "with γ = σ²/2 near the equilibrium.",
         ),
