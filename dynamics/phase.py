@@ -18,9 +18,9 @@ from dynamics.dirac.analysis import analyze
 from dynamics.dirac.field import make_objective
 from dynamics.dirac.objectives import LOSSES, REGULARIZERS, parse_name
 from dynamics.dirac.optimizers import OPTIMIZERS, SCHEMES, Optimizer
-from dynamics.dirac.plotting import FIGURE3, WINDOW, compare_figure, phase_figure
+from dynamics.dirac.plotting import FIGURE3, WINDOW, compare_figure, fit_window, phase_figure
 from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, GAMMA, LR, ROUNDS, SIGMA, START_GRID, TARGET
-from dynamics.dirac.report import describe
+from dynamics.dirac.report import describe, window_line
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 
 EXAMPLES = """examples:
@@ -162,18 +162,27 @@ def main(argv=None) -> int:
         return compare(args, params, schedule, opt, starts, window, grid_n)
     obj = objective(args.loss, args.reg, params)
     a = analyze(obj, schedule, opt, starts, evals, record=not grid_n)
-    report = a.to_json()
+    report, lines = a.to_json(), describe(a)
     if not args.no_plot:
         flows = [flow(obj, s, schedule.rounds, speed=schedule.speed) for s in starts] if args.flow else []
         fig = phase_figure(obj, a.run, a.eigenvalues, a.update.eigenvalues, window, grid_n, flows)
         report["figure"] = save_figure(fig, args.out, f"phase-{obj.name}.png")
+        lines.append(f"figure: {report['figure']}")
+        lines += plot_window(a, window, grid_n, report)
     if args.json:
         print_json(report)
     else:
-        print("\n".join(describe(a)))
-        if "figure" in report:
-            print(f"figure: {report['figure']}")
+        print("\n".join(lines))
     return 0
+
+
+def plot_window(a, window, grid_n, report: dict) -> list[str]:
+    """The window the figure shows and the trajectories that leave it: into `report` as "window" (JSON), and
+    as a line of text when it differs from the one asked for or a trajectory leaves it."""
+    view = fit_window(a.run, window, grid_n)
+    report["window"] = view.to_json()
+    line = window_line(view, a.trajectories)
+    return [line] if line else []
 
 
 def compare(args, params, schedule, opt, starts, window, grid_n) -> int:
@@ -184,13 +193,16 @@ def compare(args, params, schedule, opt, starts, window, grid_n) -> int:
         a = analyze(obj, schedule, opt, starts, record=not grid_n)
         analyses.append(a)
         panels.append((obj, a.run, str(a.verdict)))
-    result = {"compare": [a.to_json() for a in analyses]}
+    reports, texts = [a.to_json() for a in analyses], [describe(a) for a in analyses]
+    result = {"compare": reports}
     if not args.no_plot:
         result["figure"] = save_figure(compare_figure(panels, window, grid_n=grid_n), args.out, "phase-compare.png")
+        for a, report, lines in zip(analyses, reports, texts, strict=True):
+            lines += plot_window(a, window, grid_n, report)
     if args.json:
         print_json(result)
     else:
-        print("\n\n".join("\n".join(describe(a)) for a in analyses))
+        print("\n\n".join("\n".join(lines) for lines in texts))
         if "figure" in result:
             print(f"figure: {result['figure']}")
     return 0

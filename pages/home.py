@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dynamics.dirac.status import status_key
 from ui.navigation import PAGES, ensure_router
 
 ensure_router()
@@ -32,8 +33,9 @@ st.markdown(
    once the answer is right.
 4. Every figure has PNG and SVG downloads and its data as CSV or JSON, and a text summary of its key numbers
    underneath.
-
-Colours are the Okabe–Ito colour-blind-safe palette, and every status also has its own line style and marker
-(converged: solid line, circle; cycling: dashed, square; diverged: dotted, cross).
 """
+)
+st.markdown(
+    "Colours are the Okabe–Ito colour-blind-safe palette, and every trajectory status also has its own line "
+    f"style and marker ({status_key()})."
 )

@@ -7,17 +7,18 @@ from dynamics.dirac.analysis import pairs
 from dynamics.dirac.field import make_objective
 from dynamics.dirac.objectives import symbolic_field
 from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.plotting import WINDOW, fit_window
 from dynamics.dirac.stability import radius_vs_lr
+from dynamics.dirac.status import STATUS, STATUS_BY_NAME, status_key
 from dynamics.dirac.trajectories import Schedule, simulate
 from ui import controls, dirac, exercises, export
 
-MARK = {"converged": "●", "cycling": "■", "diverged": "✖"}
 controls.start_page("phase")
 st.markdown(
     "The Dirac-GAN (Mescheder, Geiger & Nowozin 2018) has one generator parameter θ (it puts all its mass at "
     "x = θ) and one discriminator parameter ψ (D(x) = ψ·x); the data is a point mass at 0, so the equilibrium "
-    "is (θ, ψ) = (0, 0). Arrows show the gradient vector field v(θ, ψ); lines show discrete training runs: "
-    "solid blue **converged**, dashed orange **cycling**, dotted vermillion **diverged**."
+    "is (θ, ψ) = (0, 0). Arrows show the gradient vector field v(θ, ψ); lines show discrete training runs, "
+    f"drawn by status: {status_key()}."
 )
 
 
@@ -45,21 +46,24 @@ with st.sidebar:
     show_flow = controls.toggle("flow", "overlay the continuous-time flow (h → 0)") if single_curves else False
 
 
-def summary(a) -> str:
-    """The analysis in words (a subset of the CLI's text: the page shows the rest itself), one line each."""
-    return "  \n".join(controls.plain(line) for line in report.describe(a, detail=False))
+def summary(a, view) -> str:
+    """The analysis in words (a subset of the CLI's text: the page shows the rest itself), one line each, and
+    the plot window when it had to widen or a trajectory leaves it."""
+    lines = report.describe(a, detail=False) + [report.window_line(view, a.trajectories)]
+    return "  \n".join(controls.plain(line) for line in lines if line)
 
 
 def trajectory_table(rows, limit: int = 12) -> str:
     """The first trajectories as a markdown table (cheaper for the browser than a data grid)."""
     lines = [
-        "| start (θ, ψ) | status | trend | rounds | end (θ, ψ) | distance to (0, 0) |",
-        "|---|---|---|---:|---|---:|",
+        "| start (θ, ψ) | status | rounds | end (θ, ψ) | distance to (0, 0) | last-quarter growth |",
+        "|---|---|---:|---|---:|---:|",
     ]
     for r in rows[:limit]:
+        growth = report.growth_text(r.growth) or "—"
         lines.append(
-            f"| ({r.start[0]:.3g}, {r.start[1]:.3g}) | {MARK[r.status]} {r.status} | {r.trend} "
-            f"| {r.rounds} | ({r.end[0]:.4g}, {r.end[1]:.4g}) | {r.distance:.4g} |"
+            f"| ({r.start[0]:.3g}, {r.start[1]:.3g}) | {STATUS_BY_NAME[r.status].symbol} {r.status} "
+            f"| {r.rounds} | ({r.end[0]:.4g}, {r.end[1]:.4g}) | {r.distance:.4g} | {growth} |"
         )
     if len(rows) > limit:
         lines.append(f"\n{len(rows) - limit} more in the CSV download.")
@@ -74,9 +78,10 @@ def path_csv(run) -> str:
 if mode == "single":
     a = dirac.analysis(obj, schedule, opt, starts, record=not grid_n)
     run, cont, disc = a.run, a.eigenvalues, a.update.eigenvalues
+    view = fit_window(run, WINDOW, grid_n)
     left, right = st.columns([5, 4])
     with left:  # the main figure first: its image is sent before the rest of the page is computed
-        data = {f"phase-{obj.name}.json": lambda: export.to_json(a.to_json())}
+        data = {f"phase-{obj.name}.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
         if run.path is not None:
             data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
         export.show_figure(
@@ -85,7 +90,7 @@ if mode == "single":
                 obj, run, grid_n, dirac.flows_for(obj, schedule, starts, grid_n) if show_flow else []
             ),
             f"phase-{obj.name}",
-            summary(a),
+            summary(a, view),
             data,
         )
     with right:
@@ -104,6 +109,14 @@ if mode == "single":
     st.markdown(f"Trajectory status ({n} start{'s' if n > 1 else ''}): {report.status_counts(a, bold=True)}")
     if not grid_n:
         st.markdown(trajectory_table(a.trajectories))
+    with st.expander("What the statuses mean"):
+        st.markdown(
+            "Judged on each run from its distance to (0, 0), as it ends and over the last two quarters of the "
+            "run:\n\n"
+            + "\n".join(f"- {s.symbol} **{s.name}**: {s.meaning}" for s in STATUS)
+            + "\n\nThe verdict above is local: what the linearized update does near (0, 0). A run that starts "
+            "farther out can do otherwise."
+        )
 
     st.subheader("The derived field and Jacobian")
     st.markdown("The field v = (−∂L_G/∂θ, ∂L_D/∂ψ), derived symbolically from the objective:")
@@ -131,13 +144,18 @@ else:
         st.info("Pick at least one objective to compare.")
         st.stop()
     analyses = [dirac.analysis(o, schedule, opt, starts, record=not grid_n) for o in objs]
+    views = [fit_window(a.run, WINDOW, grid_n) for a in analyses]
     png = dirac.compare_png(objs, schedule, opt, starts, grid_n)
     export.show_figure(
         png,
         lambda: dirac.compare_fig(objs, schedule, opt, starts, grid_n),
         "phase-compare",
-        "\n\n".join(summary(a) for a in analyses),
-        {"phase-compare.json": lambda: export.to_json({"compare": [a.to_json() for a in analyses]})},
+        "\n\n".join(summary(a, v) for a, v in zip(analyses, views, strict=True)),
+        {
+            "phase-compare.json": lambda: export.to_json(
+                {"compare": [{**a.to_json(), "window": v.to_json()} for a, v in zip(analyses, views, strict=True)]}
+            )
+        },
     )
     st.dataframe(
         [
@@ -145,7 +163,7 @@ else:
                 "objective": o.title,
                 "continuous time": a.verdict.continuous,
                 "spectral radius": a.update.spectral_radius,
-                "discrete": a.verdict.discrete,
+                "discrete": a.verdict.local,
                 **a.counts(),
             }
             for o, a in zip(objs, analyses, strict=True)

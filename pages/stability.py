@@ -40,7 +40,7 @@ with left:
         f"Update operator ({up.optimizer}, {dirac.SCHEME_TITLES[up.scheme]}, h_G = {up.lr_g:g}, "
         f"h_D = {up.lr_d:g}) eigenvalues: {complex_list(d, 4)}; spectral radius "
         + ("undefined" if rho is None else f"{rho:.5f}")
-        + f" → {a.verdict.discrete}.",
+        + f" → {a.verdict.local}.",
         {f"eigenvalues-{obj.name}.json": lambda: export.to_json(a.to_json())},
     )
     if a.jacobian is None:

@@ -138,7 +138,7 @@ def phase_fig(obj, run, grid_n=None, flows=()):
     fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.93)
     ax = fig.subplots()
     phase_axes(ax, obj, run, WINDOW, grid_n, flows)
-    status_legend(ax, flows=bool(flows))
+    status_legend(ax, [run], flows=bool(flows))
     return fig
 
 

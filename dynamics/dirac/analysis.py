@@ -16,7 +16,8 @@ from dynamics.dirac.field import Objective
 from dynamics.dirac.objectives import symbolic_field
 from dynamics.dirac.optimizers import DEFAULT_BETA, Optimizer
 from dynamics.dirac.stability import closed_form, discrete_verdict, equilibrium, spectral_radius, update_matrix
-from dynamics.dirac.trajectories import STATUSES, Run, Schedule, simulate
+from dynamics.dirac.status import STATUSES
+from dynamics.dirac.trajectories import Run, Schedule, simulate
 
 
 def pairs(z) -> list | None:
@@ -61,14 +62,15 @@ class UpdateOperator:
 
 @dataclass(frozen=True)
 class TrajectoryRow:
-    """One discrete run: where it started and ended, after how many rounds, and its status."""
+    """One discrete run: where it started and ended, after how many rounds, its status and the growth of its
+    peak distance over the last quarter (`Run.growth`) that the status is judged on."""
 
     start: tuple[float, float]
     end: tuple[float, float]
     rounds: int  # rounds run: all of them, or those before the run diverged
-    status: str  # one of trajectories.STATUSES
-    trend: str
+    status: str  # one of dynamics.dirac.status.STATUSES
     distance: float
+    growth: float  # NaN for a diverged run (null in JSON)
 
     def to_json(self) -> dict:
         return {
@@ -76,8 +78,8 @@ class TrajectoryRow:
             "end": list(self.end),
             "steps": self.rounds,  # the JSON key predates the name 'rounds'
             "status": self.status,
-            "trend": self.trend,
             "distance": self.distance,
+            "growth": self.growth,
         }
 
 
@@ -106,11 +108,19 @@ class OneSide:
 
 @dataclass(frozen=True)
 class Verdict:
+    """What the linearization at (0, 0) says: near the equilibrium, not along a whole run (the trajectory
+    statuses say that)."""
+
     continuous: str  # "locally convergent", "not locally convergent" or "undefined (non-smooth)"
     discrete: str  # "converges", "cycles", "diverges" or "undefined"
 
+    @property
+    def local(self) -> str:
+        """The discrete verdict as words: 'converges locally', 'cycles locally', 'diverges locally', 'undefined'."""
+        return self.discrete if self.discrete == "undefined" else f"{self.discrete} locally"
+
     def __str__(self) -> str:
-        return f"{self.continuous}; discrete {self.discrete}"
+        return f"{self.continuous}; discrete {self.local}"
 
 
 @dataclass(frozen=True)
@@ -134,7 +144,7 @@ class Analysis:
     run: Run | None = None  # the simulation behind `trajectories` (paths when recorded); None without starts
 
     def counts(self) -> dict[str, int]:
-        """How many trajectories converged, cycle and diverged (`Run.counts`), in the order of STATUSES."""
+        """How many trajectories have each status (`Run.counts`), in the order of STATUSES."""
         return self.run.counts() if self.run is not None else dict.fromkeys(STATUSES, 0)
 
     def to_json(self) -> dict:
@@ -207,8 +217,8 @@ def trajectory_rows(run: Run | None) -> tuple[TrajectoryRow, ...]:
     if run is None:
         return ()
     return tuple(
-        TrajectoryRow(tuple(s.tolist()), tuple(e.tolist()), int(k), str(st), str(tr), float(d))
-        for s, e, k, st, tr, d in zip(
-            run.starts, run.end, run.rounds_run, run.status, run.trend, run.distance, strict=True
+        TrajectoryRow(tuple(s.tolist()), tuple(e.tolist()), int(k), str(st), float(d), float(g))
+        for s, e, k, st, d, g in zip(
+            run.starts, run.end, run.rounds_run, run.status, run.distance, run.growth, strict=True
         )
     )

@@ -63,8 +63,9 @@ v_th = v_ps = None  # bound per objective in the generated module, where `run` b
 
 
 def run(starts, lr_g, lr_d, alt, g_steps, d_steps, rounds, clip, bound, gamma, sigma, target):
-    """The sweep loop (compiled in the generated module): end points, rounds run, alive flags and the peak
-    distance over the last two quarters of the run, as `trajectories.simulate` keeps them."""
+    """The sweep loop (compiled in the generated module): end points, rounds run, alive flags, the peak
+    distance over the last two quarters of the run and the path length of the last quarter (the last round
+    under 4 rounds), as `trajectories.simulate` keeps them."""
     n = starts.shape[0]
     th = starts[:, 0].copy()
     ps = np.minimum(np.maximum(starts[:, 1], -clip), clip)
@@ -72,6 +73,7 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, rounds, clip, bound, gamma, s
     alive = np.ones(n, np.bool_)
     rounds_run = np.full(n, rounds)
     peaks = np.zeros((2, n))
+    travel = np.zeros(n)
     quarter = rounds // 4
     bound2 = bound * bound
     for k in range(1, rounds + 1):
@@ -90,9 +92,12 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, rounds, clip, bound, gamma, s
                 new_th[i] = th[i] + lr_g * a
                 new_ps[i] = min(max(ps[i] + lr_d * b, -clip), clip)
         slot = -1 if (quarter == 0 or k <= rounds - 2 * quarter) else (0 if k <= rounds - quarter else 1)
+        last = k > rounds - max(quarter, 1)
         for i in range(n):
             r2 = new_th[i] * new_th[i] + new_ps[i] * new_ps[i]
             if alive[i] and r2 <= bound2:
+                if last:
+                    travel[i] += math.sqrt((new_th[i] - th[i]) ** 2 + (new_ps[i] - ps[i]) ** 2)
                 th[i], ps[i] = new_th[i], new_ps[i]
                 if slot >= 0:
                     peaks[slot, i] = max(peaks[slot, i], math.sqrt(r2))
@@ -102,7 +107,7 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, rounds, clip, bound, gamma, s
             new_th[i], new_ps[i] = th[i], ps[i]
     end = np.empty((n, 2))
     end[:, 0], end[:, 1] = th, ps
-    return end, rounds_run, alive, peaks
+    return end, rounds_run, alive, peaks, travel
 
 
 def kernel_source(loss: str, reg: str = "none") -> str:
@@ -136,7 +141,8 @@ def compiled_sweep(loss: str, reg: str = "none"):
 
 
 def sweep(obj, starts: np.ndarray, schedule, bound: float):
-    """End points, rounds run, alive flags and the peak distances of the last two quarters (as `simulate`)."""
+    """End points, rounds run, alive flags, the peak distances of the last two quarters and the path length of
+    the last quarter (as `simulate`)."""
     clip = obj.params.get("clip") or math.inf
     return compiled_sweep(obj.loss, obj.reg)(
         np.ascontiguousarray(starts, dtype=float),

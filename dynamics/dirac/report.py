@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from dynamics.dirac.analysis import Analysis
+import math
+from typing import TYPE_CHECKING
+
+from dynamics.dirac.analysis import Analysis, TrajectoryRow
+
+if TYPE_CHECKING:
+    from dynamics.dirac.plotting import View
 
 
 def complex_list(z, digits: int = 6) -> str:
@@ -13,9 +19,53 @@ def complex_list(z, digits: int = 6) -> str:
 
 
 def status_counts(a: Analysis, bold: bool = False) -> str:
-    """'3 converged, 1 cycling, 0 diverged' (Run.counts is the one count); bold for markdown."""
+    """'3 converged, 1 diverging': the statuses that occur (Run.counts is the one count); bold for markdown."""
     mark = "**" if bold else ""
-    return ", ".join(f"{mark}{v} {k}{mark}" for k, v in a.counts().items())
+    return ", ".join(f"{mark}{v} {k}{mark}" for k, v in a.counts().items() if v) or "none"
+
+
+def local_rate(radius: float | None, discrete: str) -> str:
+    """What ρ means for the distance to (0, 0), near it: ×ρ per round, doubling (halving) in ln 2/|ln ρ| rounds."""
+    if radius is None or discrete == "undefined":
+        return ""
+    if radius == 0:
+        return "near (0, 0) the update reaches it within two rounds"
+    if abs(math.log(radius)) <= 1e-6:
+        if discrete == "cycles":
+            return "near (0, 0) the distance neither grows nor shrinks"
+        return "near (0, 0) the distance grows, slower than geometrically (ρ = 1, a Jordan block)"
+    word, factor = ("grows", "doubling") if radius > 1 else ("shrinks", "halving")
+    rounds = f"{math.log(2) / abs(math.log(radius)):.3g}"
+    unit = "round" if rounds == "1" else "rounds"
+    return f"near (0, 0) the distance {word} ×{radius:.6g} per round, {factor} in ≈ {rounds} {unit}"
+
+
+def growth_text(growth: float) -> str:
+    """'×1.115': a run's last-quarter growth (Run.growth); '' for a diverged run, which has none."""
+    return "" if math.isnan(growth) else f"×{growth:.4g}"
+
+
+def trajectory_line(r: TrajectoryRow) -> str:
+    """One run as the CLI lists it: start, end, rounds, status, distance and the growth the status rests on."""
+    growth = f", last-quarter growth {growth_text(r.growth)}" if growth_text(r.growth) else ""
+    return (
+        f"  start ({r.start[0]:g}, {r.start[1]:g}) -> ({r.end[0]:.4g}, {r.end[1]:.4g}) after {r.rounds} rounds: "
+        f"{r.status} (distance {r.distance:.3g}{growth})"
+    )
+
+
+def window_line(view: View, rows) -> str:
+    """The phase portrait's window when it is not the one asked for, and the trajectories (TrajectoryRow) that
+    leave it, by start and status; '' when the window is unchanged and holds every trajectory."""
+    w = view.window
+    box = f"θ ∈ [{w[0]:g}, {w[1]:g}], ψ ∈ [{w[2]:g}, {w[3]:g}]"
+    if not view.outside:
+        return f"plot window widened to {box} to hold every trajectory" if view.widened else ""
+    n = len(view.outside)
+    named = ", ".join(f"({rows[i].start[0]:g}, {rows[i].start[1]:g}) {rows[i].status}" for i in view.outside[:5])
+    more = f" and {n - 5} more" if n > 5 else ""
+    leave = "trajectory leaves" if n == 1 else "trajectories leave"
+    return f"plot window {box}: {n} {leave} it, from {named}{more}"
 
 
 def side_line(side) -> str:
@@ -46,19 +96,16 @@ def describe(a: Analysis, detail: bool = True, rows: int = 10) -> list[str]:
     if detail:
         lines.append(f"  operator eigenvalues: {complex_list(up.eigenvalues)}")
     radius = "undefined" if up.spectral_radius is None else f"{up.spectral_radius:.6f}"
+    rate = local_rate(up.spectral_radius, a.verdict.discrete)
     lines += [
-        f"  spectral radius: {radius}",
+        f"  spectral radius: {radius}" + (f" ({rate})" if rate else ""),
         f"verdict: continuous time {a.verdict}",
     ]
     n = len(a.trajectories)
     if n and (not detail or n > rows):
         lines.append(f"trajectories: {n} start{'s' if n > 1 else ''}: {status_counts(a)}")
     if detail:
-        lines += [
-            f"  start ({r.start[0]:g}, {r.start[1]:g}) -> ({r.end[0]:.4g}, {r.end[1]:.4g})"
-            f" after {r.rounds} rounds: {r.status} ({r.trend}, distance {r.distance:.3g})"
-            for r in a.trajectories[:rows]
-        ]
+        lines += [trajectory_line(r) for r in a.trajectories[:rows]]
         lines += [f"  v({f.point[0]:g}, {f.point[1]:g}) = ({f.v[0]:.6g}, {f.v[1]:.6g})" for f in a.field]
         if a.note:
             lines.append(f"note: {a.note}")

@@ -1,12 +1,11 @@
 """Many trajectories advanced together (vectorized over starting points), with each run's status, and the
 continuous-time flow (scipy's ODE solver) as the h → 0 reference.
 
-Status, judged on the run (docs/conventions.md): `diverged` once the distance r to the equilibrium
-passes `bound` or turns non-finite (the trajectory is frozen there: no NaN reaches a plot), `converged` if
-the final r is below `tol` and not growing, `cycling` otherwise (bounded so far and not converged).
-`trend` compares the peak of r over the last quarter of the run with the peak over the quarter before it
-(peaks, so that an orbit sampled at any phase reads "steady"; start vs end for runs under 4 rounds):
-"shrinking" (ratio < 0.99), "growing" (> 1.01) or "steady".
+Besides the end point, each run keeps what its status (dynamics.dirac.status) is judged on: `growth`, the peak
+distance r to (0, 0) over the last quarter of the run ÷ the peak over the quarter before (peaks, so that an
+orbit sampled at any phase reads 1; end ÷ start for runs under 4 rounds), and `travel`, its path length over
+the last quarter (the last round for runs under 4 rounds). A run that passes `bound` or turns non-finite is
+frozen there (diverged), so no NaN reaches a plot.
 """
 
 from __future__ import annotations
@@ -19,8 +18,7 @@ from scipy.integrate import solve_ivp
 from dynamics.dirac.field import Objective
 from dynamics.dirac.optimizers import SCHEMES, Optimizer, init_state, play_round
 from dynamics.dirac.ranges import D_STEPS, G_STEPS, LR, ROUNDS
-
-STATUSES = ("converged", "cycling", "diverged")
+from dynamics.dirac.status import BOUND, STATUSES, TOL, classify
 
 
 @dataclass(frozen=True)
@@ -67,8 +65,8 @@ class Run:
     starts: np.ndarray  # (n, 2)
     end: np.ndarray  # (n, 2): last finite point
     status: np.ndarray  # (n,) of STATUSES
-    trend: np.ndarray  # (n,) "shrinking" | "steady" | "growing"
     distance: np.ndarray  # (n,) final distance to (0, 0)
+    growth: np.ndarray  # (n,) peak distance, last quarter ÷ the quarter before; NaN for diverged runs
     rounds_run: np.ndarray  # (n,) rounds until the end or the divergence
     path: np.ndarray | None  # (rounds + 1, n, 2) or None; frozen after divergence
 
@@ -76,7 +74,8 @@ class Run:
         """Each trajectory's path up to where it stopped, as a list of (k, 2) arrays."""
         return [self.path[: k + 1, i] for i, k in enumerate(self.rounds_run)]
 
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, int]:
+        """How many runs have each status, every status of STATUSES in its order."""
         return {s: int(np.sum(self.status == s)) for s in STATUSES}
 
 
@@ -92,8 +91,8 @@ def simulate(
     schedule: Schedule = Schedule(),
     opt: Optimizer | None = None,
     record: bool = True,
-    tol: float = 1e-3,
-    bound: float = 1e4,
+    tol: float = TOL,
+    bound: float = BOUND,
     engine: str = "auto",  # one of ENGINES
 ) -> Run:
     """Advance all starting points (n, 2) together for `schedule.rounds` rounds."""
@@ -113,22 +112,22 @@ def simulate(
     if compiled:
         from dynamics.dirac.compiled import sweep
 
-        end, rounds_run, alive, peaks = sweep(obj, starts, schedule, bound)
+        end, rounds_run, alive, peaks, travel = sweep(obj, starts, schedule, bound)
         path = None
     else:
-        end, rounds_run, alive, peaks, path = _numpy_run(obj, starts, schedule, opt, record, bound)
+        end, rounds_run, alive, peaks, travel, path = _numpy_run(obj, starts, schedule, opt, record, bound)
     distance = np.hypot(end[:, 0], end[:, 1])
     if schedule.rounds < 4:
         peaks = np.stack([np.hypot(starts[:, 0], starts[:, 1]), distance])
-    ratio = peaks[1] / np.maximum(peaks[0], 1e-300)
-    trend = np.where(ratio < 0.99, "shrinking", np.where(ratio > 1.01, "growing", "steady"))
-    trend = np.where(alive, trend, "growing")
-    status = np.where(~alive, "diverged", np.where((distance < tol) & (trend != "growing"), "converged", "cycling"))
-    return Run(starts, end, status, trend, distance, rounds_run, path)
+    growth = np.where(alive, peaks[1] / np.maximum(peaks[0], 1e-300), np.nan)
+    status = classify(distance, growth, travel, alive, tol)
+    return Run(starts, end, status, distance, growth, rounds_run, path)
 
 
 def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, record: bool, bound: float):
-    """The vectorized loop: every round for all trajectories at once; diverged ones are frozen."""
+    """The vectorized loop: every round for all trajectories at once; diverged ones are frozen. Returns the end
+    points, rounds run, alive flags, the peak distances of the last two quarters, the path length of the last
+    quarter (last round under 4 rounds) and the path (or None)."""
     clip = obj.params.get("clip")
     if clip is None:
         project = lambda x: x  # noqa: E731
@@ -141,6 +140,7 @@ def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, recor
     alive = np.ones(n, bool)
     rounds_run = np.full(n, rounds)
     peaks = np.zeros((2, n))  # largest distance over the last two quarters of the run
+    travel = np.zeros(n)
     path = np.empty((rounds + 1, n, 2)) if record else None
     if record:
         path[0] = state[0]
@@ -155,6 +155,9 @@ def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, recor
                 alive &= ~blown
                 rounds_run[blown] = k - 1
             keep = alive[:, None]
+            if k > rounds - max(quarter, 1):
+                step = new[0] - state[0]
+                travel += np.where(alive, np.hypot(step[:, 0], step[:, 1]), 0.0)
             state = tuple(np.where(keep, a, b) for a, b in zip(new, state, strict=True))
             if record:
                 path[k] = state[0]
@@ -165,7 +168,7 @@ def _numpy_run(obj: Objective, starts, schedule: Schedule, opt: Optimizer, recor
                 if record:
                     path[k + 1 :] = state[0]
                 break
-    return state[0], rounds_run, alive, peaks, path
+    return state[0], rounds_run, alive, peaks, travel, path
 
 
 def grid_starts(n: int, window: tuple[float, float, float, float]) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.app.apptest import assert_clean, image_urls, run_page, texts, warning_text
+from dynamics.dirac.status import STATUSES
+from tests.app.apptest import assert_clean, image_urls, run_page, shown, texts, warning_text
 
 PAGES = ["home", "phase", "stability", "optimal", "saturation", "lipschitz"]
 # Configurations that between them show every control of the Dirac-GAN pages.
@@ -162,6 +163,45 @@ def test_compare_mode_defaults_to_figure3():
         "gan+r1",
     ]
     assert len(at.dataframe[0].value) == 6
+
+
+def phase_status(**query) -> tuple[str, str]:
+    """The phase page's figure summary and its trajectory table, as shown."""
+    at = run_page("phase", **query)
+    assert_clean(at)
+    table = next(m.value for m in at.markdown if "distance to (0, 0)" in m.value)
+    return shown(at.caption[0].value), shown(table)
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "verdict", "window"),
+    [
+        ({}, "▲ diverging", "diverges", "plot window widened to θ ∈ [-2.5, 2.5], ψ ∈ [-2.5, 2.5]"),
+        ({"optimizer": "extragradient", "steps": "2000"}, "▼ converging", "converges", None),
+        ({"reg": "r1", "scheme": "alt"}, "● converged", "converges", None),
+        ({"loss": "wgan"}, "▲ diverging", "diverges", "1 trajectory leaves it, from (1, 1) diverging"),
+        ({"optimizer": "momentum"}, "◆ stalled", "diverges", "1 trajectory leaves it, from (1, 1) stalled"),
+    ],
+)
+def test_phase_status_agrees_with_the_verdict(query, status, verdict, window):
+    """Issue 10 item 5: the default page said 'spectral radius 1.00125 → diverges' beside 'cycling, growing',
+    and drew the run out of the window without a word. Summary, table and window line now agree."""
+    summary, table = phase_status(**query)
+    name = status.split()[1]
+    assert f"discrete {verdict} locally" in summary and f"trajectories: 1 start: 1 {name}" in summary
+    assert f"| {status} | " in table
+    assert (window in summary) if window else ("plot window" not in summary)
+
+
+def test_phase_page_explains_every_status_and_compare_counts_them():
+    at = run_page("phase")
+    (meanings,) = [shown(m.value) for m in at.markdown if "**converging**" in m.value]
+    for name in STATUSES:
+        assert f"**{name}**" in meanings
+    at = run_page("phase", mode="compare")
+    frame = at.dataframe[0].value
+    assert list(frame.columns[-len(STATUSES) :]) == list(STATUSES)
+    assert all(v.endswith("locally") or v == "undefined" for v in frame["discrete"])
 
 
 def test_non_smooth_objective_says_why_it_has_no_eigenvalues():

@@ -89,6 +89,38 @@ def test_default_figure_lands_in_figures(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["figures"]
 
 
+@pytest.mark.parametrize(
+    ("args", "status", "verdict"),
+    [([], "diverging", "diverges"), (["--optimizer", "extragradient", "--steps", "2000"], "converging", "converges")],
+)
+def test_json_status_agrees_with_the_verdict(args, status, verdict, capsys):
+    """Issue 10 item 5: GD at h = 0.1 (ρ = 1.00125) read 'cycling' with trend 'growing'; extragradient
+    (ρ = 0.99875) 'cycling', 'shrinking'. One status now, from the statuses of dynamics.dirac.status."""
+    out = run_json(capsys, *args, "--no-plot")
+    (row,) = out["trajectories"]
+    assert row["status"] == status and out["verdict"]["discrete"] == verdict and "trend" not in row
+    assert (row["growth"] > 1.01) if status == "diverging" else (row["growth"] < 0.99)
+    assert "window" not in out  # only with a figure
+
+
+def test_text_and_window_of_the_default_run(tmp_path, capsys):
+    """The default run spirals out to |θ| = 2.25: the figure's window widens to ±2.5 and both outputs say so."""
+    assert main(["--out", str(tmp_path / "p.png")]) == 0
+    text = capsys.readouterr().out
+    assert "spectral radius: 1.001249 (near (0, 0) the distance grows ×1.00125 per round" in text
+    assert "verdict: continuous time not locally convergent; discrete diverges locally" in text
+    assert "after 500 rounds: diverging (distance 2.25, last-quarter growth ×1.115)" in text
+    assert text.rstrip().endswith("plot window widened to θ ∈ [-2.5, 2.5], ψ ∈ [-2.5, 2.5] to hold every trajectory")
+    assert "cycling" not in text
+    out = run_json(capsys, "--out", str(tmp_path / "p.png"))
+    assert out["window"] == {"bounds": [-2.5, 2.5, -2.5, 2.5], "outside": []}
+    out = run_json(capsys, "--compare", "gan+r1", "wgan", "--out", str(tmp_path / "c.png"))
+    assert [p["window"] for p in out["compare"]] == [
+        {"bounds": [-2.0, 2.0, -2.0, 2.0], "outside": []},  # R1 converges inside the window
+        {"bounds": [-8.0, 8.0, -8.0, 8.0], "outside": [0]},  # WGAN: r = √2·1.01^250 = 17 at the end, past 4×
+    ]
+
+
 def test_default_compare_figure_lands_in_figures(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     out = run_json(capsys, "--compare", "wgan", "--steps", "5")

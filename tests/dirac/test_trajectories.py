@@ -24,7 +24,7 @@ def test_statuses():
 
 def test_divergence_stops_cleanly_without_nan():
     run = simulate(make_objective("wgan"), [(1.0, 1.0)], Schedule(0.5, 0.5, rounds=2000), bound=1e3)
-    assert run.status[0] == "diverged" and run.trend[0] == "growing"
+    assert run.status[0] == "diverged" and np.isnan(run.growth[0])
     # |1 + h·i| = √1.25 per step: r_k = √2·1.25^(k/2) passes 10³ after k = 59 steps
     assert run.rounds_run[0] == math.ceil(2 * math.log(1e3 / math.sqrt(2)) / math.log(1.25)) - 1
     assert np.all(np.isfinite(run.path)) and np.all(np.isfinite(run.end))
@@ -40,7 +40,7 @@ def test_alternating_gd_stays_on_a_closed_orbit():
     first, last = r[:5000], r[-5000:]
     assert last.max() == pytest.approx(first.max(), rel=2e-3)
     assert last.min() == pytest.approx(first.min(), rel=2e-3)
-    assert run.status[0] == "cycling" and run.trend[0] == "steady"
+    assert run.status[0] == "cycling" and run.growth[0] == pytest.approx(1, abs=0.01)
 
 
 @pytest.mark.parametrize("engine", ["numpy", "compiled"])
@@ -145,10 +145,12 @@ def test_flow_with_unequal_rates_is_the_limit_of_alternating_steps():
     assert errors[0] < 2e-2 and errors[1] == pytest.approx(errors[0] / 2, rel=0.15)
 
 
-def test_growing_run_near_the_equilibrium_is_not_converged():
-    """Simultaneous GD spirals out of WGAN's equilibrium: even below tol it must not read as converged."""
+def test_growing_run_near_the_equilibrium_is_diverging_not_converged():
+    """Simultaneous GD spirals out of WGAN's equilibrium: even below tol it must not read as converged, and it
+    grows ×√(1 + h²) a round, ×1.01^25 over the last quarter of 200 rounds: diverging (it read 'cycling')."""
     run = simulate(make_objective("wgan"), [(1e-4, 0.0)], Schedule(0.1, 0.1, rounds=200))
-    assert run.distance[0] < 1e-3 and run.trend[0] == "growing" and run.status[0] == "cycling"
+    assert run.distance[0] < 1e-3 and run.growth[0] == pytest.approx(1.01**25, rel=1e-12)
+    assert run.status[0] == "diverging"
 
 
 @pytest.mark.parametrize(("steps", "lr"), [(100, 0.3), (150, 0.3), (333, 0.3), (100, 0.8), (1000, 0.05)])
@@ -156,9 +158,14 @@ def test_closed_orbit_reads_steady_at_any_phase(steps, lr):
     """(At h = 0.8 the orbit of the nonlinear GAN does widen over hundreds of rounds: its peak distance grows
     1.45 → 1.67 → 1.98 over 50, 500, 777 rounds — there "growing" is the right word.)"""
     run = simulate(make_objective("gan"), [(1.0, 1.0)], Schedule(lr, lr, "alt", rounds=steps))
-    assert run.trend[0] == "steady" and run.status[0] == "cycling"
+    assert abs(run.growth[0] - 1) <= 0.01 and run.status[0] == "cycling"
 
 
 def test_one_round_compares_start_and_end():
     run = simulate(make_objective("gan", "r1", gamma=2.0), [(1.0, 1.0)], Schedule(0.1, 0.1, rounds=1))
-    assert run.distance[0] < np.sqrt(2) and run.trend[0] == "shrinking"
+    # one simultaneous step of v = (−ψσ(−θψ), θσ(−θψ) − γψ) from (1, 1): σ(−1) = 1/(1 + e)
+    s = 1 / (1 + math.e)
+    end = (1 - 0.1 * s, 1 + 0.1 * (s - 2.0))
+    assert run.distance[0] == pytest.approx(math.hypot(*end), rel=1e-12)
+    assert run.growth[0] == pytest.approx(math.hypot(*end) / math.sqrt(2), rel=1e-12)
+    assert run.status[0] == "converging"
