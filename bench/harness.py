@@ -14,6 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+WAIT_MS = 180_000  # upper bound of any wait for an event (an element, a download, a rerun): room for a loaded 2-core CI
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -104,13 +105,15 @@ def chromium(playwright, width: int = 1400, height: int = 1000):
             args=CHROMIUM_ARGS,
             viewport={"width": width, "height": height},
         )
+        context.set_default_timeout(WAIT_MS)  # Playwright's implicit waits (click, fill, expect) included
+        context.set_default_navigation_timeout(WAIT_MS)
         try:
             yield context
         finally:
             context.close()
 
 
-def wait_ready(page, figure: bool = False, timeout: float = 60_000) -> None:
+def wait_ready(page, figure: bool = False, timeout: float = WAIT_MS) -> None:
     """Wait until the page has run: a title (and the main figure) shown and Streamlit's 'running' indicator gone."""
     page.wait_for_selector("h1", timeout=timeout)
     if figure:
@@ -130,7 +133,7 @@ def slider(page, label: str):
     return page.locator('[data-testid="stSlider"]', has_text=label).get_by_role("slider")
 
 
-def move_slider(page, label: str, key: str = "ArrowRight", timeout: float = 30_000) -> float:
+def move_slider(page, label: str, key: str = "ArrowRight", timeout: float = WAIT_MS) -> float:
     """Press a key on a slider and wait until the main figure has loaded a new image; returns milliseconds from
     the key press to the new figure's load event, both measured inside the page."""
     before = figure_src(page)

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bench.harness import PROBE, ROOT, chromium, figure_src, move_slider, slider, wait_ready
+from bench.harness import PROBE, ROOT, WAIT_MS, chromium, figure_src, move_slider, slider, wait_ready
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
-WAIT_MS = 180_000  # upper bound of a wait for an event (a download, an element): generous for 2 cores shared by many
 PAGES = {
     "home": "GAN Dynamics Lab",
     "phase": "Dirac-GAN phase portraits",
@@ -99,7 +98,7 @@ def test_slider_changes_figure_and_url(page, server, name):
     before = figure_src(page)
     ms = move_slider(page, "learning rate h", "PageUp")  # a big step: the eigenvalue plot moves visibly too
     assert figure_src(page) != before and ms > 0
-    page.wait_for_url(lambda url: "lr=" in url and "lr=0.1&" not in url and not url.endswith("lr=0.1"), timeout=10_000)
+    page.wait_for_url(lambda url: "lr=" in url and "lr=0.1&" not in url and not url.endswith("lr=0.1"), timeout=WAIT_MS)
     assert_no_error(page)
 
 
@@ -141,10 +140,10 @@ def test_play_trains_live_and_pause_stops(page, server, name):
         '(b) => { const i = document.querySelector(\'[data-testid="stMain"] [data-testid="stImage"] img\');'
         " return i && i.src !== b && /Round [1-9]/.test(document.body.innerText); }",
         arg=before,
-        timeout=90_000,
+        timeout=WAIT_MS,
     )
     page.get_by_role("button", name="⏸ Pause").click()
-    page.get_by_role("button", name="▶ Play").wait_for(timeout=60_000)
+    page.get_by_role("button", name="▶ Play").wait_for(timeout=WAIT_MS)
     assert_no_error(page)
     page.screenshot(path=ARTIFACTS / f"{name}-trained.png", full_page=True)
 

@@ -9,10 +9,9 @@ import urllib.request
 
 import pytest
 
-from bench.harness import PROBE, slider, wait_ready
+from bench.harness import PROBE, WAIT_MS, slider, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.stress]
-WAIT_MS = 180_000  # upper bound of a wait for an event: generous for 2 cores shared by many
 # In the page: every exception element or traceback that ever appears, even one the next tick replaces.
 WATCH_ERRORS = """() => {
   window.__errors = [];
