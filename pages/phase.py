@@ -35,14 +35,12 @@ def eigen_caption(cont, disc) -> str:
 
 with st.sidebar:
     mode = controls.select("mode", "View", ["single", "compare"], "single", radio=True, fmt=str.capitalize)
-    if mode == "single":
-        obj = dirac.objective_controls()
-    else:
-        objs = dirac.compare_controls()
+    obj = dirac.objective_controls(show=mode == "single")
+    objs = dirac.compare_controls(show=mode == "compare")
     schedule, opt = dirac.update_controls()
     starts, grid_n = dirac.start_controls()
     single_curves = mode == "single" and not grid_n  # the flow is drawn on the single view's trajectories
-    show_flow = controls.toggle("flow", "overlay the continuous-time flow (h → 0)") if single_curves else False
+    show_flow = bool(controls.toggle("flow", "overlay the continuous-time flow (h → 0)", show=single_curves))
 
 
 def summary(a) -> str:

@@ -81,13 +81,15 @@ with right:
     )
 
 st.subheader("Eigenvalue paths")
+param = controls.select(
+    "sweep", "vary", sweepable or ["gamma", "sigma"], [*sweepable, "gamma"][0], radio=True, show=bool(sweepable)
+)
 if not sweepable:
     st.info(
         f"{obj.title} has no γ or σ to vary: choose a regularizer (R1, R2, consensus, instance noise) or "
         "WGAN-GP to see where the eigenvalues become real and where the method starts to converge."
     )
 else:
-    param = controls.select("sweep", "vary", sweepable, sweepable[0], radio=True)
     values, eig, real, stable = dirac.eigen_path(obj, param, sweep_max)
 
     undefined = np.isnan(eig.real).any(axis=1)
