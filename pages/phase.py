@@ -175,6 +175,15 @@ exercises.show(
             "J has eigenvalues ±i, so I + hJ has eigenvalues 1 ± ih with modulus √(1 + h²) ≈ 1.005 > 1: "
             "simultaneous GD spirals outward for every h > 0, although the continuous flow circles forever.",
             rel_tol=1e-4,
+            needs={
+                "mode": "single",
+                "loss": "wgan",
+                "reg": "none",
+                "optimizer": "gd",
+                "scheme": "sim",
+                "lr": 0.1,
+                "two_lr": False,
+            },
         ),
         exercises.Exercise(
             "phase_alt_cycle",
@@ -188,6 +197,21 @@ exercises.show(
             "distance. For gradient descent, simultaneous or alternating, only a regularizer such as R1 or "
             "instance noise makes the equilibrium attractive; extragradient and optimistic GD make it attractive "
             "without one (simultaneous, h = 0.1: spectral radius 0.99875 < 1, so runs shrink, slowly).",
+            needs={
+                "mode": "single",
+                "loss": "gan",
+                "reg": "none",
+                "optimizer": "gd",
+                "scheme": "alt",
+                "g_steps": 1,
+                "d_steps": 1,
+                "lr": 0.1,
+                "two_lr": False,
+                "steps": 500,
+                "starts": "point",
+                "theta0": 1.0,
+                "psi0": 1.0,
+            },
         ),
     ]
 )

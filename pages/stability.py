@@ -132,6 +132,7 @@ exercises.show(
             "The Jacobian is [[0, −½], [½, −γ]]: its eigenvalues are real when trace² ≥ 4·det.",
             "trace = −γ and det = ¼, so the discriminant γ² − 1 vanishes at γ = 1: below it the eigenvalues "
             "are −γ/2 ± i·√(1 − γ²)/2 (a damped spiral), above it both are real and negative (no rotation).",
+            needs={"loss": "gan", "reg": "r1"},
         ),
         exercises.Exercise(
             "stab_critical_lr",
@@ -143,6 +144,7 @@ exercises.show(
             "|1 + hλ| < 1 ⇔ h < −2·Re λ / |λ|². With γ < 1, |λ|² = det J = ¼ and Re λ = −γ/2, so the "
             "method converges for h < 4γ = 1.2 and oscillates outward beyond it.",
             rel_tol=0.01,
+            needs={"loss": "gan", "reg": "r1", "gamma": 0.3, "optimizer": "gd", "scheme": "sim", "two_lr": False},
         ),
         exercises.Exercise(
             "stab_real_sigma",
@@ -152,6 +154,7 @@ exercises.show(
             "Here J = [[0, −½], [½, −σ²/2]].",
             "The discriminant σ⁴/4 − 1 vanishes at σ = √2 ≈ 1.414: instance noise acts like an R1 penalty "
             "with γ = σ²/2 near the equilibrium.",
+            needs={"loss": "gan", "reg": "instance-noise"},
         ),
     ]
 )

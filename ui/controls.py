@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -274,6 +275,20 @@ def page_link(path: str, values: dict, lock=(), hide=()) -> str:
     if hide:
         query["hide"] = ",".join(hide)
     return base + ("?" + urlencode(query, safe=",") if query else "")
+
+
+def held_otherwise(needs: Mapping[str, object]) -> list[str]:
+    """Labels of the controls in `needs` that lock=/hide= hold at a value other than the one needed (what makes
+    a task that sets them impossible). A key that is no control of the page is a mistake of the page: KeyError."""
+    controls = _controls()
+    unknown = [key for key in needs if key not in controls]
+    if unknown:
+        raise KeyError(f"{', '.join(unknown)}: no control of this page")
+    return [
+        controls[key].label
+        for key, value in needs.items()
+        if (_held(key, "lock") or _held(key, "hide")) and controls[key].text != _fmt(value)
+    ]
 
 
 def share_box(path: str) -> str:

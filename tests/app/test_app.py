@@ -272,6 +272,31 @@ def test_hide_all_and_doc_classroom_link():
     assert not at.warning
 
 
+def answers_shown(at) -> list[str]:
+    return [t.key.removeprefix("answer_") for t in at.text_input if t.key.startswith("answer_")]
+
+
+def test_hide_all_shows_no_exercise_that_asks_to_set_a_hidden_control():
+    """Both phase exercises set the loss and the regularizer, which /phase?reg=r1&hide=all holds at gan + r1."""
+    at = run_page("phase", reg="r1", hide="all")
+    assert_clean(at)
+    assert answers_shown(at) == []
+    assert "Exercises 1, 2 are left out" in texts(at)
+
+
+def test_a_class_link_keeps_the_exercises_its_locks_allow():
+    """The README's classroom link holds GAN + R1 at γ = 0.3, GD, simultaneous: exercises 1 and 2 ask for exactly
+    that; exercise 3 needs instance noise, which the lock forbids. A lock at the task's own value is no obstacle."""
+    at = run_page("stability", loss="gan", reg="r1", gamma="0.3", lock="loss,reg,gamma,optimizer,scheme")
+    assert_clean(at)
+    assert answers_shown(at) == ["stab_real_gamma", "stab_critical_lr"]
+    assert "Exercise 3 is left out: it needs Regularizer" in texts(at)
+    at = run_page("phase", loss="wgan", lock="loss")
+    assert answers_shown(at) == ["phase_wgan_growth"]
+    at = run_page("phase", lock="lr")  # h is 0.1 in both tasks, the default
+    assert answers_shown(at) == ["phase_wgan_growth", "phase_alt_cycle"]
+
+
 def test_locks_stay_when_the_student_leaves_the_page_and_comes_back():
     """The page reopens as the class link opened it: locks, hidden controls, and the values they hold."""
     at = run_page("stability", loss="wgan", lr="0.5", lock="loss", hide="reg")
