@@ -27,7 +27,9 @@ st.markdown(
 1. Set a page up the way you want students to start: every control's value is in the address bar.
 2. Open *Share this view* at the bottom of the page: copy the link, or build a classroom link that
    **locks** (greys out) or **hides** chosen controls — e.g. `?lock=loss,reg` keeps everyone on the same
-   objective while they explore the learning rate. `?lock=all` or `?hide=all` apply to every control.
+   objective while they explore the learning rate. `?lock=all` or `?hide=all` apply to every control. A page
+   opened from such a link keeps it for the visit, and exercises that need a held control are left out. Locks
+   guide a class; they are not access control (a student can edit the link).
 3. Each page ends with **lab exercises**: a task, a question and an answer box. Answers are checked against
    values the core computes (with a stated tolerance); a hint is always available and the explanation appears
    once the answer is right.

@@ -98,6 +98,7 @@ with tab_live:
                 "of classifier features, so it sees both sample quality and diversity (a collapsed generator has a "
                 "small feature covariance and a large FD).",
                 rel_tol=0.1,
+                needs=DEFAULT | {"conditional": False},
             )
         ]
     )

@@ -121,6 +121,7 @@ exercises.show(
             "W1 = 3: every point moves 3 to the left. Unlike JS (log 2 for any disjoint pair), W1 says how far "
             "apart the laws are, so its critic gives the generator a useful direction.",
             rel_tol=1e-3,
+            needs={"preset": "disjoint"},
         ),
         exercises.Exercise(
             "lip_kappa",
@@ -132,6 +133,7 @@ exercises.show(
             "It is κ = 3: the LS-GAN's loss keeps a slope of κ over the generated points, so the generator keeps "
             "a gradient even when the loss is trained to optimality — the GAN's D* gives 0 here.",
             rel_tol=1e-3,
+            needs={"preset": "disjoint", "kappa": 3.0, "lam": 1.0, "samples": 20, "seed": 0},
         ),
     ]
 )

@@ -87,6 +87,7 @@ exercises.show(
             "PacGAN protocol reports both.",
             rel_tol=0.0,
             abs_tol=0.02,
+            needs=DEFAULT,
         )
     ]
 )

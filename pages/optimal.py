@@ -98,6 +98,7 @@ exercises.show(
             "C(G) = −log 4 + 2·JS ≈ −1.3863 + 2·0.4743 ≈ −0.4377. It is the value of the game once the "
             "discriminator is optimal; it reaches its minimum −log 4 only when p_g = p_data.",
             rel_tol=1e-3,
+            needs={"preset": "gaussians"},
         ),
         exercises.Exercise(
             "opt_disjoint_js",
@@ -111,6 +112,7 @@ exercises.show(
             "constant, so a generator trained against D* gets no signal about which way to move (Arjovsky & "
             "Bottou 2017). W1, by contrast, grows with the distance.",
             rel_tol=1e-3,
+            needs={"preset": "disjoint"},
         ),
     ]
 )

@@ -36,14 +36,12 @@ def eigen_caption(cont, disc) -> str:
 
 with st.sidebar:
     mode = controls.select("mode", "View", ["single", "compare"], "single", radio=True, fmt=str.capitalize)
-    if mode == "single":
-        obj = dirac.objective_controls()
-    else:
-        objs = dirac.compare_controls()
+    obj = dirac.objective_controls(show=mode == "single")
+    objs = dirac.compare_controls(show=mode == "compare")
     schedule, opt = dirac.update_controls()
     starts, grid_n = dirac.start_controls()
     single_curves = mode == "single" and not grid_n  # the flow is drawn on the single view's trajectories
-    show_flow = controls.toggle("flow", "overlay the continuous-time flow (h → 0)") if single_curves else False
+    show_flow = bool(controls.toggle("flow", "overlay the continuous-time flow (h → 0)", show=single_curves))
 
 
 def summary(a, view) -> str:
@@ -195,6 +193,15 @@ exercises.show(
             "J has eigenvalues ±i, so I + hJ has eigenvalues 1 ± ih with modulus √(1 + h²) ≈ 1.005 > 1: "
             "simultaneous GD spirals outward for every h > 0, although the continuous flow circles forever.",
             rel_tol=1e-4,
+            needs={
+                "mode": "single",
+                "loss": "wgan",
+                "reg": "none",
+                "optimizer": "gd",
+                "scheme": "sim",
+                "lr": 0.1,
+                "two_lr": False,
+            },
         ),
         exercises.Exercise(
             "phase_alt_cycle",
@@ -208,6 +215,21 @@ exercises.show(
             "distance. For gradient descent, simultaneous or alternating, only a regularizer such as R1 or "
             "instance noise makes the equilibrium attractive; extragradient and optimistic GD make it attractive "
             "without one (simultaneous, h = 0.1: spectral radius 0.99875 < 1, so runs shrink, slowly).",
+            needs={
+                "mode": "single",
+                "loss": "gan",
+                "reg": "none",
+                "optimizer": "gd",
+                "scheme": "alt",
+                "g_steps": 1,
+                "d_steps": 1,
+                "lr": 0.1,
+                "two_lr": False,
+                "steps": 500,
+                "starts": "point",
+                "theta0": 1.0,
+                "psi0": 1.0,
+            },
         ),
     ]
 )

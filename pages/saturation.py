@@ -108,6 +108,7 @@ exercises.show(
             "About 90×: with D* nearly 0 on the generated points, the saturating gradient −D is tiny while the "
             "non-saturating −(1 − D) is close to its maximum — which is why the non-saturating loss is used in "
             "practice.",
+            needs={"preset": "far", "family": "shift"},
         ),
     ]
 )

@@ -81,13 +81,15 @@ with right:
     )
 
 st.subheader("Eigenvalue paths")
+param = controls.select(
+    "sweep", "vary", sweepable or ["gamma", "sigma"], [*sweepable, "gamma"][0], radio=True, show=bool(sweepable)
+)
 if not sweepable:
     st.info(
         f"{obj.title} has no γ or σ to vary: choose a regularizer (R1, R2, consensus, instance noise) or "
         "WGAN-GP to see where the eigenvalues become real and where the method starts to converge."
     )
 else:
-    param = controls.select("sweep", "vary", sweepable, sweepable[0], radio=True)
     values, eig, real, stable = dirac.eigen_path(obj, param, sweep_max)
 
     undefined = np.isnan(eig.real).any(axis=1)
@@ -131,6 +133,7 @@ exercises.show(
             "eigenvalue-path plot says from which γ they are.",
             "trace = −γ and det = ¼, so the discriminant γ² − 1 vanishes at γ = 1: below it the eigenvalues "
             "are −γ/2 ± i·√(1 − γ²)/2 (a damped spiral), above it both are real and negative (no rotation).",
+            needs={"loss": "gan", "reg": "r1"},
         ),
         exercises.Exercise(
             "stab_critical_lr",
@@ -143,6 +146,7 @@ exercises.show(
             "|1 + hλ| < 1 ⇔ h < −2·Re λ / |λ|². With γ < 1, |λ|² = det J = ¼ and Re λ = −γ/2, so the "
             "method converges for h < 4γ = 1.2 and oscillates outward beyond it.",
             rel_tol=0.01,
+            needs={"loss": "gan", "reg": "r1", "gamma": 0.3, "optimizer": "gd", "scheme": "sim", "two_lr": False},
         ),
         exercises.Exercise(
             "stab_real_sigma",
@@ -153,6 +157,7 @@ exercises.show(
             "real.",
             "The discriminant σ⁴/4 − 1 vanishes at σ = √2 ≈ 1.414: instance noise acts like an R1 penalty "
             "with γ = σ²/2 near the equilibrium.",
+            needs={"loss": "gan", "reg": "instance-noise"},
         ),
     ]
 )

@@ -87,6 +87,7 @@ exercises.show(
             "p_data, as Goodfellow et al. (2014) Fig. 1(d) shows for the ideal case; with finite training it is "
             "not D*.",
             rel_tol=0.1,
+            needs=DEFAULT | {"density": "bimodal"},
         )
     ]
 )

@@ -1,16 +1,21 @@
 """Widgets whose values live in the URL, classroom lock/hide options and the share link.
 
-Every control has a key that is also its query parameter. On a session's first run the value comes from the
-URL (a bad value gets a warning naming it and the allowed range, then the default); after every run the URL
-holds each value that differs from its default, so the address bar is always a link to the current view.
+Every control has a key that is also its query parameter. On a page's first run the value comes from the
+URL (a bad value gets a warning naming it and the allowed range, leaves the URL, and the default is used);
+after every run the URL holds each value that differs from its default, so the address bar is always a link to
+the current view. A control that the current settings do not show (γ while there is no regularizer) is still
+declared with `show=False`: its URL value is checked on load the same way, and lock=/hide= may name it.
 `?lock=gamma,lr` disables chosen controls, `?hide=loss` hides them (their URL or default value still applies);
-`all` locks or hides every control of the page.
+`all` locks or hides every control of the page. A page opened from such a class link reopens as the link opened
+it for the rest of the visit (the browser session), so a student who leaves through the sidebar finds it locked.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -26,25 +31,49 @@ def plain(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", str(text))
 
 
-def _names(param: str) -> set[str]:
-    return {s.strip() for s in st.query_params.get(param, "").split(",") if s.strip()}
+@dataclass(frozen=True)
+class Control:
+    """A control of this run: its default, the text form of its value, its label, and whether it is drawn."""
+
+    default: object
+    text: str
+    label: str
+    shown: bool
 
 
-def _controls() -> dict:
-    """This run's controls: key → (default, text form of the value); reset at the top of each page."""
+def _names(param: str) -> list[str]:
+    """The names in ?lock= or ?hide=, in order, once each."""
+    return list(dict.fromkeys(s.strip() for s in st.query_params.get(param, "").split(",") if s.strip()))
+
+
+def _controls() -> dict[str, Control]:
+    """This run's controls by key, shown or not; reset at the top of each page."""
     return st.session_state.setdefault("_controls", {})
+
+
+def _classroom() -> dict[str, dict[str, str]]:
+    """Per page path, the query of the class link (one with lock= or hide=) the page was opened with in this
+    browser session, less the values found bad."""
+    return st.session_state.setdefault("_classroom", {})
 
 
 def start_page(path: str) -> None:
     """Call first on every page: the page's title from ui.navigation's table; forget the controls of the previous
     run, and their values too when that run was another page. Pages share keys with other ranges (`lr`, `steps`,
-    `optimizer`, …), so a value must not carry over: each page opens from its URL or its defaults."""
+    `optimizer`, …), so a value must not carry over: each page opens from its URL or its defaults.
+
+    A page opened from a class link reopens as that link opened it for the rest of the visit: the sidebar opens a
+    page with an empty query, and the page puts the link's query back (into the URL too, so a reload keeps it)."""
     ensure_router()
     st.title(next(page.title for page in PAGES if page.path == path))
     if st.session_state.get("_page") != path:
         for key in (*_controls(), "_share_lock", "_share_hide", "_densities_shown"):
             st.session_state.pop(key, None)
         st.session_state["_page"] = path
+        if any(param in st.query_params for param in CLASSROOM):
+            _classroom()[path] = st.query_params.to_dict()
+        else:
+            st.query_params.update(_classroom().get(path, {}))
     st.session_state["_controls"] = {}
 
 
@@ -58,30 +87,51 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _control(key: str, default, parse, allowed: str, widget, label: str):
-    """Seed the widget from the URL once, draw it (or not, when hidden), write its value back to the URL."""
+def _from_url(key: str, default, parse, allowed: str, label: str):
+    """The URL's value of `key`, or the default: a bad value gets one warning naming it and the allowed range,
+    and leaves the URL (so it is reported once, and the address bar carries only valid values)."""
+    if key not in st.query_params:
+        return default
+    text = st.query_params[key]
+    try:
+        return parse(text)
+    except (TypeError, ValueError) as err:
+        why = f" ({err})" if str(err) not in ("", text) else ""
+        st.warning(
+            plain(
+                f"URL parameter {key}={text!r} is not valid{why}: {label} must be {allowed}. "
+                f"Using the default {_fmt(default)}."
+            )
+        )
+        del st.query_params[key]
+        _classroom().get(st.session_state.get("_page"), {}).pop(key, None)
+        return default
+
+
+def _held(key: str, param: str) -> bool:
+    names = _names(param)
+    return key in names or "all" in names
+
+
+def _control(key: str, default, parse, allowed: str, widget, label: str, show: bool = True):
+    """Seed the widget from the URL once, draw it (or not, when hidden), write its value back to the URL.
+
+    With `show=False` the control is only declared: its URL value is checked (a valid one stays in the URL for
+    when the control shows) and None is returned. A shown declaration of a key wins over one not shown."""
+    controls = _controls()
+    if not show:
+        if key not in controls:
+            value = _from_url(key, default, parse, allowed, label)
+            controls[key] = Control(default, _fmt(value), label, False)
+        return None
     if key not in st.session_state:
-        value = default
-        if key in st.query_params:
-            text = st.query_params[key]
-            try:
-                value = parse(text)
-            except (TypeError, ValueError) as err:
-                why = f" ({err})" if str(err) not in ("", text) else ""
-                st.warning(
-                    plain(
-                        f"URL parameter {key}={text!r} is not valid{why}: {label} must be {allowed}. "
-                        f"Using the default {_fmt(default)}."
-                    )
-                )
-        st.session_state[key] = value
-    hidden, locked = _names("hide"), _names("lock")
-    if key in hidden or "all" in hidden:
+        st.session_state[key] = _from_url(key, default, parse, allowed, label)
+    if _held(key, "hide"):
         value = st.session_state[key]
     else:
-        value = widget(disabled=key in locked or "all" in locked)
-    _controls()[key] = (default, _fmt(value))
+        value = widget(disabled=_held(key, "lock"))
     text = _fmt(value)
+    controls[key] = Control(default, text, label, True)
     if value == default:
         if key in st.query_params:
             del st.query_params[key]
@@ -100,7 +150,9 @@ def _number(low: float, high: float, integer: bool):
     return parse
 
 
-def slider(key: str, label: str, low, high, default, step=None, help: str | None = None, where=st, format=None):
+def slider(
+    key: str, label: str, low, high, default, step=None, help: str | None = None, where=st, format=None, show=True
+):
     """A numeric slider (int when all bounds are ints) bound to the URL."""
     integer = all(isinstance(v, int) for v in (low, high, default))
     kind = "an integer" if integer else "a number"
@@ -113,10 +165,11 @@ def slider(key: str, label: str, low, high, default, step=None, help: str | None
             label, low, high, step=step, key=key, help=help, disabled=disabled, format=format
         ),
         label,
+        show,
     )
 
 
-def number(key: str, label: str, low: int, high: int, default: int, help: str | None = None, where=st):
+def number(key: str, label: str, low: int, high: int, default: int, help: str | None = None, where=st, show=True):
     """An integer box (seeds, step counts) bound to the URL."""
     return _control(
         key,
@@ -125,10 +178,13 @@ def number(key: str, label: str, low: int, high: int, default: int, help: str | 
         f"an integer in [{low}, {high}]",
         lambda disabled: where.number_input(label, low, high, step=1, key=key, help=help, disabled=disabled),
         label,
+        show,
     )
 
 
-def select(key: str, label: str, options, default, help: str | None = None, radio: bool = False, fmt=str, where=st):
+def select(
+    key: str, label: str, options, default, help: str | None = None, radio: bool = False, fmt=str, where=st, show=True
+):
     """A selectbox (or horizontal radio) bound to the URL; the URL holds the option's name."""
     options = list(options)
 
@@ -146,10 +202,11 @@ def select(key: str, label: str, options, default, help: str | None = None, radi
         "one of " + ", ".join(options),
         lambda disabled: draw(label, options, key=key, help=help, disabled=disabled, format_func=fmt, **extra),
         label,
+        show,
     )
 
 
-def multiselect(key: str, label: str, options, default: list, help: str | None = None, where=st):
+def multiselect(key: str, label: str, options, default: list, help: str | None = None, where=st, show=True):
     """A multiselect bound to the URL as a comma-separated list. A '+' typed into a link (gan+r1) arrives as a
     space under form encoding, so a name that is only an option with '+' for its spaces is read as that option."""
     options = list(options)
@@ -170,10 +227,11 @@ def multiselect(key: str, label: str, options, default: list, help: str | None =
         "a comma-separated list of " + ", ".join(options),
         lambda disabled: where.multiselect(label, options, key=key, help=help, disabled=disabled),
         label,
+        show,
     )
 
 
-def toggle(key: str, label: str, default: bool = False, help: str | None = None, where=st):
+def toggle(key: str, label: str, default: bool = False, help: str | None = None, where=st, show=True):
     """A checkbox bound to the URL as 1/0."""
 
     def parse(text: str):
@@ -190,10 +248,11 @@ def toggle(key: str, label: str, default: bool = False, help: str | None = None,
         "1 or 0",
         lambda disabled: where.checkbox(label, key=key, help=help, disabled=disabled),
         label,
+        show,
     )
 
 
-def text(key: str, label: str, default: str, parse, allowed: str, help: str | None = None, where=st):
+def text(key: str, label: str, default: str, parse, allowed: str, help: str | None = None, where=st, show=True):
     """A text box bound to the URL; `parse` raises ValueError on bad text (checked for URL values here; the page
     checks what the user types)."""
     return _control(
@@ -203,6 +262,7 @@ def text(key: str, label: str, default: str, parse, allowed: str, help: str | No
         allowed,
         lambda disabled: where.text_input(label, key=key, help=help, disabled=disabled),
         label,
+        show,
     )
 
 
@@ -217,15 +277,31 @@ def page_link(path: str, values: dict, lock=(), hide=()) -> str:
     return base + ("?" + urlencode(query, safe=",") if query else "")
 
 
+def held_otherwise(needs: Mapping[str, object]) -> list[str]:
+    """Labels of the controls in `needs` that lock=/hide= hold at a value other than the one needed (what makes
+    a task that sets them impossible). A key that is no control of the page is a mistake of the page: KeyError."""
+    controls = _controls()
+    unknown = [key for key in needs if key not in controls]
+    if unknown:
+        raise KeyError(f"{', '.join(unknown)}: no control of this page")
+    return [
+        controls[key].label
+        for key, value in needs.items()
+        if (_held(key, "lock") or _held(key, "hide")) and controls[key].text != _fmt(value)
+    ]
+
+
 def share_box(path: str) -> str:
     """'Share this view': the link to the current state (st.code has a copy button) and a classroom-link builder.
 
-    Also warns about names in ?lock= / ?hide= that are not controls of this page. Returns the plain link.
+    Also warns about names in ?lock= / ?hide= that are no control of this page (shown or not), and drops them from
+    the URL and from what the visit keeps for the page. Returns the plain link.
     """
     controls = _controls()
-    values = {k: text for k, (default, text) in controls.items() if text != _fmt(default)}
+    values = {k: c.text for k, c in controls.items() if c.shown and c.text != _fmt(c.default)}
     for param in CLASSROOM:
-        unknown = sorted(_names(param) - set(controls) - {"all"})
+        names = _names(param)
+        unknown = [n for n in names if n not in controls and n != "all"]
         if unknown:
             st.warning(
                 plain(
@@ -233,11 +309,21 @@ def share_box(path: str) -> str:
                     f"allowed: all, {', '.join(controls)}."
                 )
             )
+            known = ",".join(n for n in names if n not in unknown)
+            saved = _classroom().get(path, {})
+            if known:
+                st.query_params[param] = saved[param] = known
+            else:
+                del st.query_params[param]
+                saved.pop(param, None)
     link = page_link(path, values)
     with st.expander("Share this view / make a classroom link"):
         st.caption("This link reproduces exactly what you see (copy it with the button at the right):")
         st.code(link, language=None)
-        st.caption("For a class: lock (disable) or hide controls in the link you hand out.")
+        st.caption(
+            "For a class: lock (disable) or hide controls in the link you hand out. Locks guide a class; they are "
+            "not access control (a student can edit the link)."
+        )
         lock = st.multiselect("lock", list(controls), key="_share_lock")
         hide = st.multiselect("hide", list(controls), key="_share_hide")
         if lock or hide:

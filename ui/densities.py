@@ -26,8 +26,13 @@ SPEC_HELP = (
 SHOWN = "_densities_shown"  # the specs the last preset showed: switching to 'custom' opens the boxes with them
 
 
-def _spec(key: str, label: str, default: str):
-    text = controls.text(key, label, default, parse, "a distribution spec such as normal(0, 1)", help=SPEC_HELP)
+def _spec(key: str, label: str, default: str, show: bool = True):
+    """A spec box; not shown (a preset is chosen), it is only declared and gives None."""
+    text = controls.text(
+        key, label, default, parse, "a distribution spec such as normal(0, 1)", help=SPEC_HELP, show=show
+    )
+    if text is None:
+        return None
     try:
         return parse(text)
     except SpecError as err:
@@ -38,17 +43,19 @@ def _spec(key: str, label: str, default: str):
 def densities(default: str = "gaussians"):
     """(p_data, p_g) from a preset or, with the preset 'custom', from two spec text boxes."""
     preset = controls.select("preset", "Densities", list(PRESETS), default, fmt=lambda k: PRESETS[k][2])
-    if preset != "custom":
-        data, gen, _ = PRESETS[preset]
-        st.caption(f"p_data = `{data}`, p_g = `{gen}`")
-        st.session_state[SHOWN] = (data, gen)
-        return parse(data), parse(gen)
-    for key, spec in zip(("data", "gen"), st.session_state.get(SHOWN, ()), strict=False):
-        if key not in st.session_state and key not in st.query_params:  # switched to custom: keep what was shown
-            st.session_state[key] = spec
-    data = _spec("data", "p_data", PRESETS[default][0])
-    gen = _spec("gen", "p_g", PRESETS[default][1])
-    return data, gen
+    custom = preset == "custom"
+    if custom:
+        for key, spec in zip(("data", "gen"), st.session_state.get(SHOWN, ()), strict=False):
+            if key not in st.session_state and key not in st.query_params:  # switched to custom: keep what was shown
+                st.session_state[key] = spec
+    data = _spec("data", "p_data", PRESETS[default][0], show=custom)
+    gen = _spec("gen", "p_g", PRESETS[default][1], show=custom)
+    if custom:
+        return data, gen
+    data, gen, _ = PRESETS[preset]
+    st.caption(f"p_data = `{data}`, p_g = `{gen}`")
+    st.session_state[SHOWN] = (data, gen)
+    return parse(data), parse(gen)
 
 
 DATA_PRESETS = {
@@ -66,6 +73,5 @@ def density(default: str = "bimodal"):
     name = controls.select(
         "density", "Data density", list(DATA_PRESETS), default, fmt=lambda k: DATA_PRESETS[k] or "custom"
     )
-    if name != "custom":
-        return parse(DATA_PRESETS[name])
-    return _spec("data", "p_data", DATA_PRESETS[default])
+    data = _spec("data", "p_data", DATA_PRESETS[default], show=name == "custom")
+    return parse(DATA_PRESETS[name]) if data is None else data

@@ -39,27 +39,33 @@ def reg_title(name: str) -> str:
     return REGULARIZERS_BY_NAME[name].title
 
 
-def ranged(rng: Range, label: str, where=st, key: str | None = None, box: bool = False):
+def ranged(rng: Range, label: str, where=st, key: str | None = None, box: bool = False, show: bool = True):
     """The control of a parameter as dynamics.dirac.ranges shows it (`rng.slider`): a slider, or an integer box;
     the key is the parameter's name unless given (the URL key of rounds is `steps`). A range without a default
-    starts at the slider's `off` value, which reads as None."""
+    starts at the slider's `off` value, which reads as None (as does a control not shown)."""
     s = rng.slider
     default = s.off if rng.default is None else rng.default
     if box:
-        return controls.number(key or rng.name, label, s.low, s.high, default, where=where)
-    value = controls.slider(key or rng.name, label, s.low, s.high, default, s.step, where=where)
+        return controls.number(key or rng.name, label, s.low, s.high, default, where=where, show=show)
+    value = controls.slider(key or rng.name, label, s.low, s.high, default, s.step, where=where, show=show)
     return None if value == s.off else value
 
 
-def param_controls(names, where=st) -> dict:
-    """Sliders for the parameters the chosen objective(s) use, plus optional weight clipping."""
-    labels = {
-        "gamma": "γ (regularizer weight)",
-        "sigma": "σ (instance-noise std)",
-        "target": "g₀ (WGAN-GP gradient target)",
+PARAM_LABELS = {
+    "gamma": "γ (regularizer weight)",
+    "sigma": "σ (instance-noise std)",
+    "target": "g₀ (WGAN-GP gradient target)",
+}
+
+
+def param_controls(names, where=st, show: bool = True) -> dict:
+    """Sliders for the parameters the chosen objective(s) use, plus optional weight clipping; the other
+    parameters are declared, not shown."""
+    params = {
+        name: ranged(OBJECTIVE[name], label, where, show=show and name in names) for name, label in PARAM_LABELS.items()
     }
-    params = {name: ranged(OBJECTIVE[name], label, where) for name, label in labels.items() if name in names}
-    params["clip"] = ranged(CLIP, "weight clipping |ψ| ≤ c (0 = off)", where)
+    params = {name: value for name, value in params.items() if name in names}
+    params["clip"] = ranged(CLIP, "weight clipping |ψ| ≤ c (0 = off)", where, show=show)
     return params
 
 
@@ -68,36 +74,40 @@ def used_names(loss: str, reg: str) -> tuple[str, ...]:
     return LOSSES_BY_NAME[loss].params + REGULARIZERS_BY_NAME[reg].params
 
 
-def objective_controls(where=st):
-    """Loss, regularizer and its parameters → an Objective."""
-    loss = controls.select("loss", "Loss", LOSSES, "gan", fmt=loss_title, where=where)
-    reg = controls.select("reg", "Regularizer", REGULARIZERS, "none", fmt=reg_title, where=where)
-    return make_objective(loss, reg, **param_controls(used_names(loss, reg), where))
+def objective_controls(where=st, show: bool = True):
+    """Loss, regularizer and its parameters → an Objective (None when not shown: the controls are declared)."""
+    loss = controls.select("loss", "Loss", LOSSES, "gan", fmt=loss_title, where=where, show=show)
+    reg = controls.select("reg", "Regularizer", REGULARIZERS, "none", fmt=reg_title, where=where, show=show)
+    params = param_controls(used_names(loss, reg) if show else (), where, show)
+    return make_objective(loss, reg, **params) if show else None
 
 
-def compare_controls(where=st):
-    """Several objectives (default: Mescheder et al. 2018, Fig. 3) sharing one set of parameters."""
-    names = controls.multiselect("compare", "Objectives side by side", ALL_NAMES, FIGURE3, where=where)
+def compare_controls(where=st, show: bool = True):
+    """Several objectives (default: Mescheder et al. 2018, Fig. 3) sharing one set of parameters (None when not
+    shown: the controls are declared)."""
+    names = controls.multiselect("compare", "Objectives side by side", ALL_NAMES, FIGURE3, where=where, show=show)
     used = set().union(*(used_names(*parse_name(n)) for n in names)) if names else set()
-    params = param_controls(used, where)
-    return [make_objective(*parse_name(n), **params) for n in names]
+    params = param_controls(used, where, show)
+    return [make_objective(*parse_name(n), **params) for n in names] if show else None
 
 
 def update_controls(where=st, steps: bool = True):
     """Optimizer, scheme, learning rates and (when `steps`) the number of rounds → (Schedule, Optimizer)."""
     name = controls.select("optimizer", "Optimizer", OPTIMIZERS, "gd", fmt=OPTIMIZER_TITLES.get, where=where)
-    beta = None
-    if name in BETA:
-        beta = ranged(BETA[name], "β (momentum)" if name == "momentum" else "β₁ (Adam)", where)
+    betas = {
+        opt: ranged(rng, "β (momentum)" if opt == "momentum" else "β₁ (Adam)", where, show=opt == name)
+        for opt, rng in BETA.items()
+    }
+    beta = betas.get(name)
     scheme = controls.select("scheme", "Update scheme", SCHEMES, "sim", radio=True, fmt=SCHEME_TITLES.get, where=where)
-    g_steps = d_steps = 1
-    if scheme == "alt":
-        g_steps = ranged(G_STEPS, "generator steps per round", where, box=True)
-        d_steps = ranged(D_STEPS, "discriminator steps per round", where, box=True)
+    alt = scheme == "alt"
+    g_steps = ranged(G_STEPS, "generator steps per round", where, box=True, show=alt)
+    d_steps = ranged(D_STEPS, "discriminator steps per round", where, box=True, show=alt)
+    g_steps, d_steps = (g_steps, d_steps) if alt else (1, 1)
     lr = ranged(LR, "learning rate h", where)
-    lr_d = lr
-    if controls.toggle("two_lr", "separate discriminator learning rate", where=where):
-        lr_d = ranged(LR, "discriminator learning rate", where, key="lr_d")
+    two_lr = controls.toggle("two_lr", "separate discriminator learning rate", where=where)
+    lr_d = ranged(LR, "discriminator learning rate", where, key="lr_d", show=two_lr)
+    lr_d = lr_d if two_lr else lr
     rounds = ranged(ROUNDS, "rounds", where, key="steps") if steps else ROUNDS.default
     return Schedule(lr, lr_d, scheme, g_steps, d_steps, rounds), Optimizer(name, beta)
 
@@ -105,16 +115,17 @@ def update_controls(where=st, steps: bool = True):
 def start_controls(where=st):
     """Starting points: one point, seeded random points, or a grid (the basin map) → (starts, grid n or None)."""
     mode = controls.select("starts", "Starting points", ["point", "random", "grid"], "point", radio=True, where=where)
-    if mode == "point":
-        th = controls.slider("theta0", "θ₀ (start)", WINDOW[0], WINDOW[1], 1.0, 0.05, where=where)
-        ps = controls.slider("psi0", "ψ₀ (start)", WINDOW[2], WINDOW[3], 1.0, 0.05, where=where)
+    point, random = mode == "point", mode == "random"
+    th = controls.slider("theta0", "θ₀ (start)", WINDOW[0], WINDOW[1], 1.0, 0.05, where=where, show=point)
+    ps = controls.slider("psi0", "ψ₀ (start)", WINDOW[2], WINDOW[3], 1.0, 0.05, where=where, show=point)
+    n = controls.slider("n_starts", "number of random starts", 1, 32, 8, where=where, show=random)
+    seed = controls.number("seed", "random seed", 0, 9999, 0, where=where, show=random)
+    grid = ranged(START_GRID, "grid size n (n×n starts)", where, key="grid", show=mode == "grid")
+    if point:
         return np.array([[th, ps]]), None
-    if mode == "random":
-        n = controls.slider("n_starts", "number of random starts", 1, 32, 8, where=where)
-        seed = controls.number("seed", "random seed", 0, 9999, 0, where=where)
+    if random:
         return np.random.default_rng(seed).uniform(-1.8, 1.8, size=(n, 2)), None
-    n = ranged(START_GRID, "grid size n (n×n starts)", where, key="grid")
-    return grid_starts(n, WINDOW), n
+    return grid_starts(grid, WINDOW), grid
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -208,10 +208,12 @@ def training_controls(defaults: dict) -> dict:
         "reg": controls.select("reg", "Regularizer", REGULARIZERS, defaults.get("reg", "none"), fmt=dirac.reg_title),
     }
     used = dirac.used_names(cfg["loss"], cfg["reg"])
-    if "gamma" in used:
-        cfg["gamma"] = controls.slider("gamma", "γ (regularizer weight)", 0.0, 20.0, 10.0, 0.5)
-    if "sigma" in used:
-        cfg["sigma"] = controls.slider("sigma", "σ (instance noise)", 0.01, 2.0, 0.1, 0.01)
+    for key, value in (
+        ("gamma", controls.slider("gamma", "γ (regularizer weight)", 0.0, 20.0, 10.0, 0.5, show="gamma" in used)),
+        ("sigma", controls.slider("sigma", "σ (instance noise)", 0.01, 2.0, 0.1, 0.01, show="sigma" in used)),
+    ):
+        if key in used:
+            cfg[key] = value
     cfg["optimizer"] = controls.select("optimizer", "Optimizer", TORCH_OPTIMIZERS, defaults.get("optimizer", "adam"))
     lr = defaults.get("lr", 1e-3)
     cfg["lr"] = controls.slider("lr", "learning rate", 1e-4, 1e-2, lr, 1e-4, format="%.4f")

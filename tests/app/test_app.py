@@ -132,8 +132,13 @@ def test_switching_pages_starts_the_next_page_from_its_defaults():
     assert_clean(at)
     assert at.slider(key="lr").value == 0.001 and at.slider(key="steps").value == 3000
     assert at.selectbox(key="optimizer").value == "adam"
+    for key in list(at.query_params):
+        del at.query_params[key]
     at.switch_page("pages/phase.py").run()
-    assert at.slider(key="lr").value == 0.1 and at.slider(key="steps").value == 500
+    assert_clean(at)
+    # back on the class link's page: as the link opened it, all hidden at its values
+    assert not at.sidebar.slider and dict(at.query_params) == {"lr": "0.5", "steps": "1000", "hide": "all"}
+    assert at.code[0].value.endswith("/phase?lr=0.5&steps=1000")  # the share link: the values in use
 
 
 def test_eigenvalue_path_summaries():
@@ -305,3 +310,82 @@ def test_hide_all_and_doc_classroom_link():
     assert at.selectbox(key="loss").disabled and at.slider(key="gamma").disabled
     assert not at.slider(key="lr").disabled
     assert not at.warning
+
+
+def answers_shown(at) -> list[str]:
+    return [t.key.removeprefix("answer_") for t in at.text_input if t.key.startswith("answer_")]
+
+
+def test_hide_all_shows_no_exercise_that_asks_to_set_a_hidden_control():
+    """Both phase exercises set the loss and the regularizer, which /phase?reg=r1&hide=all holds at gan + r1."""
+    at = run_page("phase", reg="r1", hide="all")
+    assert_clean(at)
+    assert answers_shown(at) == []
+    assert "Exercises 1, 2 are left out" in texts(at)
+
+
+def test_a_class_link_keeps_the_exercises_its_locks_allow():
+    """The README's classroom link holds GAN + R1 at γ = 0.3, GD, simultaneous: exercises 1 and 2 ask for exactly
+    that; exercise 3 needs instance noise, which the lock forbids. A lock at the task's own value is no obstacle."""
+    at = run_page("stability", loss="gan", reg="r1", gamma="0.3", lock="loss,reg,gamma,optimizer,scheme")
+    assert_clean(at)
+    assert answers_shown(at) == ["stab_real_gamma", "stab_critical_lr"]
+    assert "Exercise 3 is left out: it needs Regularizer" in texts(at)
+    at = run_page("phase", loss="wgan", lock="loss")
+    assert answers_shown(at) == ["phase_wgan_growth"]
+    at = run_page("phase", lock="lr")  # h is 0.1 in both tasks, the default
+    assert answers_shown(at) == ["phase_wgan_growth", "phase_alt_cycle"]
+
+
+def test_locks_stay_when_the_student_leaves_the_page_and_comes_back():
+    """The page reopens as the class link opened it: locks, hidden controls, and the values they hold."""
+    at = run_page("stability", loss="wgan", lr="0.5", lock="loss", hide="reg")
+    assert at.selectbox(key="loss").disabled
+    at.slider(key="lr").set_value(0.7).run()  # free to explore
+    for key in list(at.query_params):
+        del at.query_params[key]  # what the sidebar link does
+    at.switch_page("pages/phase.py").run()
+    assert_clean(at)
+    assert not at.selectbox(key="loss").disabled and "reg" in [s.key for s in at.selectbox]  # that page is free
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.switch_page("pages/stability.py").run()
+    assert_clean(at)
+    assert at.selectbox(key="loss").disabled and "reg" not in [s.key for s in at.selectbox]
+    assert at.selectbox(key="loss").value == "wgan" and at.slider(key="lr").value == 0.5
+    assert dict(at.query_params) == {"loss": "wgan", "lr": "0.5", "lock": "loss", "hide": "reg"}  # so a reload too
+
+
+@pytest.mark.parametrize(
+    "name,query,named,allowed",
+    [
+        ("phase", {"gamma": "abc"}, "gamma='abc'", "a number in [0, 10]"),  # γ shows only with a regularizer
+        ("phase", {"grid": "3"}, "grid='3'", "an integer in [4, 40]"),  # only with starts=grid
+        ("phase", {"compare": "gan,foo"}, "compare='gan,foo'", "a comma-separated list of gan"),
+        ("phase", {"mode": "compare", "loss": "foo"}, "loss='foo'", "one of gan, nsgan"),
+        ("stability", {"beta": "2"}, "beta='2'", "a number in [0, 0.99]"),  # only with momentum or Adam
+        ("stability", {"sweep": "lr"}, "sweep='lr'", "one of gamma, sigma"),  # only with a γ or σ
+        ("optimal", {"gen": "normal(0, -1)"}, "gen='normal(0, -1)'", "a distribution spec"),  # only when custom
+    ],
+)
+def test_bad_values_of_controls_not_shown_are_reported_on_load_and_leave_the_url(name, query, named, allowed):
+    at = run_page(name, **query)
+    assert_clean(at)
+    warnings = warning_text(at)
+    assert warnings.count(named) == 1 and allowed in warnings
+    key = named.split("=")[0]
+    assert key not in at.query_params
+    at.run()
+    assert named not in warning_text(at)  # once
+
+
+def test_a_control_not_shown_yet_can_be_locked():
+    at = run_page("phase", lock="gamma", gamma="2")
+    assert_clean(at)
+    assert not at.warning
+    assert at.query_params["gamma"] == "2"  # a valid value of a control not shown stays, for when it shows
+    at.selectbox(key="reg").set_value("r1").run()
+    assert at.slider(key="gamma").disabled and at.slider(key="gamma").value == 2.0
+    at = run_page("phase", lock="gamma,nonsense")
+    assert "lock= names unknown controls nonsense" in warning_text(at)
+    assert at.query_params["lock"] == "gamma"  # the unknown name leaves the address bar

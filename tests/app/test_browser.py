@@ -131,6 +131,28 @@ def test_locked_control_is_disabled(page, server):
     assert page.locator('[data-testid="stSelectbox"]', has_text="Loss").count() == 0
 
 
+def selectbox(page, label: str):
+    """The sidebar selectbox with this label (a combobox whose value is the option shown)."""
+    return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label)
+
+
+def test_class_link_locks_stay_after_the_sidebar_round_trip(page, server):
+    """The class link's page reopens locked when the student comes back through the sidebar (ui.controls.start_page);
+    the page visited in between is not locked."""
+    open_page(page, f"{server}/stability?loss=wgan&lock=loss")
+    expect(selectbox(page, "Loss")).to_be_disabled(timeout=WAIT_MS)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Dirac-GAN phase portraits").click()
+    page.wait_for_url("**/phase", timeout=WAIT_MS)
+    wait_ready(page, figure=True, timeout=WAIT_MS)
+    expect(selectbox(page, "Loss")).to_be_enabled(timeout=WAIT_MS)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Eigenvalues & stability").click()
+    page.wait_for_url("**/stability?loss=wgan&lock=loss", timeout=WAIT_MS)  # the page puts the link back
+    wait_ready(page, figure=True, timeout=WAIT_MS)
+    expect(selectbox(page, "Loss")).to_be_disabled(timeout=WAIT_MS)
+    expect(selectbox(page, "Loss")).to_have_value("WGAN", timeout=WAIT_MS)
+    assert_no_error(page)
+
+
 @pytest.mark.parametrize("name", ["train1d", "mixtures"])
 def test_play_trains_live_and_pause_stops(page, server, name):
     open_page(page, f"{server}/{name}")
