@@ -19,9 +19,12 @@ def expect(terms: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Te
 
 
 def input_grad(D, x: torch.Tensor) -> torch.Tensor:
-    """∇ₓD(x) per sample, kept in the graph so that penalties on it can be differentiated."""
-    x = x.detach().requires_grad_(True) if not x.requires_grad else x
-    (grad,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
+    """∇ₓD(x) per sample, kept in the graph so that penalties on it can be differentiated.
+
+    A vector-Jacobian product with ones (torch.func.vjp): differentiable by plain autograd (the trainer) and
+    composable with torch.func's grad and vmap (models.convergence trains whole grids of GANs at once)."""
+    scores, pullback = torch.func.vjp(D, x)
+    (grad,) = pullback(torch.ones_like(scores))
     return grad.reshape(grad.shape[0], -1)
 
 
@@ -54,7 +57,7 @@ def disc_objective(loss, D, real, fake, d_real=None, d_fake=None, weights=None, 
     objective = expect(terms, weights)
     if loss == "wgan-gp":
         u = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), device=real.device, dtype=real.dtype)
-        mix = (u * real.detach() + (1 - u) * fake.detach()).requires_grad_(True)
+        mix = u * real.detach() + (1 - u) * fake.detach()
         norm = input_grad(D, mix).norm(dim=1)
         objective = objective - gamma / 2 * expect((norm - target) ** 2, weights)
     return objective

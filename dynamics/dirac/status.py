@@ -95,15 +95,16 @@ STATUSES = tuple(s.name for s in STATUS)
 STATUS_BY_NAME = {s.name: s for s in STATUS}
 
 
-def classify(distance, growth, travel, alive, tol: float = TOL) -> np.ndarray:
+def classify(distance, growth, travel, alive, tol: float = TOL, change: float = CHANGE) -> np.ndarray:
     """Each run's status, the first rule that holds: diverged (not alive), converged (distance < tol, not
-    growing), stalled (travel < CHANGE·distance), diverging (growth > 1 + CHANGE), converging (growth < 1 − CHANGE),
-    else cycling. Arrays of shape (n,); growth may be NaN where a run did not survive."""
-    growing, shrinking = growth > 1 + CHANGE, growth < 1 - CHANGE
+    growing), stalled (travel < change·distance), diverging (growth > 1 + change), converging (growth < 1 − change),
+    else cycling. Arrays of shape (n,); growth may be NaN where a run did not survive. Noisy runs (networks on
+    minibatches, models.convergence) pass a larger `change`."""
+    growing, shrinking = growth > 1 + change, growth < 1 - change
     rules = {
         "diverged": ~alive,
         "converged": (distance < tol) & ~growing,
-        "stalled": travel < CHANGE * distance,
+        "stalled": travel < change * distance,
         "diverging": growing,
         "converging": shrinking,
     }
