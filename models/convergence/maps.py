@@ -1,0 +1,215 @@
+"""A convergence map: a grid of GANs trained at once (engine), judged (classify) and set beside the core's
+prediction (grid); timed against training the same GANs one by one; saved and loaded as JSON.
+
+`compute` trains the grid's cells in `chunks` pieces, locally (one vectorized call per chunk) or as Ray tasks
+(models.convergence.distributed, imported only then). Every cell draws its random numbers from its own seed,
+so the chunks and the backend do not change the result. `sequential_seconds` times `sample` cells (spread
+over the grid) trained one by one with the same code unvectorized, scaled to the whole grid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from models.convergence import classify, grid
+from models.convergence.engine import Setup, Trace, train
+
+SAVED = Path(__file__).parent / "saved"  # the maps shipped with the repository (JSON)
+
+
+@dataclass(frozen=True)
+class ConvergenceMap:
+    """Observed and predicted convergence on a grid, arrays indexed [γ (or σ) row, h column]."""
+
+    setup: Setup
+    lr: np.ndarray
+    param: np.ndarray
+    critical: np.ndarray  # the core's h*(param) per row (NaN where none)
+    radius: np.ndarray  # the core's spectral radius per cell
+    predicted: np.ndarray  # radius < 1
+    status: np.ndarray  # classify's status per cell
+    distance: np.ndarray  # the peak distance over the last quarter, per cell
+    seconds: float  # training the grid (all cells), wall clock
+    sequential_seconds: float | None  # one by one, scaled up from `sample` cells
+    sample: int
+    sample_difference: float | None  # largest |difference| of the sampled cells' records, one by one vs together
+    backend: str  # "vectorized" or "ray"
+    chunks: int
+    note: str
+
+    @property
+    def observed(self) -> np.ndarray:
+        return classify.observed(self.status)
+
+    @property
+    def agreement(self) -> float:
+        return float(np.mean(self.observed == self.predicted))
+
+    @property
+    def gans(self) -> int:
+        return int(self.status.size)
+
+    def disagreements(self) -> list[tuple[float, float, str, float]]:
+        """(param, h, observed status, predicted spectral radius) of each cell where map and core part."""
+        rows, cols = np.nonzero(self.observed != self.predicted)
+        cells = zip(rows, cols, strict=True)
+        return [(self.param[i], self.lr[j], str(self.status[i, j]), self.radius[i, j]) for i, j in cells]
+
+    def counts(self) -> dict[str, int]:
+        """How many cells fall in each class of the map (converged, cycling, diverged)."""
+        names = [classify.map_class(s) for s in self.status.ravel()]
+        return {cls: names.count(cls) for cls in classify.CLASSES}
+
+    def to_json(self) -> dict:
+        """The issue's keys (lr, gamma, predicted, observed, status, agreement, gans, seconds,
+        sequential_seconds) and the rest; `gamma` holds σ for instance noise (named by `param`)."""
+        s = self.setup
+        return {
+            "lr": self.lr,
+            "gamma": self.param,
+            "predicted": self.predicted,
+            "observed": self.observed,
+            "status": self.status,
+            "agreement": self.agreement,
+            "gans": self.gans,
+            "seconds": self.seconds,
+            "sequential_seconds": self.sequential_seconds,
+            "param": s.param,
+            "setup": dataclasses.asdict(s),
+            "critical_lr": self.critical,
+            "spectral_radius": self.radius,
+            "distance": self.distance,
+            "classes": self.counts(),
+            "disagreements": [
+                dict(zip((s.param, "lr", "status", "radius"), d, strict=True)) for d in self.disagreements()
+            ],
+            "sequential_sample": self.sample,
+            "sample_difference": self.sample_difference,
+            "speedup": None if not self.sequential_seconds else self.sequential_seconds / self.seconds,
+            "backend": self.backend,
+            "chunks": self.chunks,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict) -> ConvergenceMap:
+        """Back from `to_json` (a saved map). Raises KeyError/ValueError/TypeError on a malformed one."""
+        floats = lambda key: np.array(obj[key], dtype=float)  # noqa: E731 - None (non-finite) becomes NaN
+        return cls(
+            setup=Setup(**obj["setup"]),
+            lr=floats("lr"),
+            param=floats("gamma"),
+            critical=floats("critical_lr"),
+            radius=floats("spectral_radius"),
+            predicted=np.array(obj["predicted"], dtype=bool),
+            status=np.array(obj["status"], dtype=str),
+            distance=floats("distance"),
+            seconds=float(obj["seconds"]),
+            sequential_seconds=obj["sequential_seconds"],
+            sample=int(obj["sequential_sample"]),
+            sample_difference=obj["sample_difference"],
+            backend=str(obj["backend"]),
+            chunks=int(obj["chunks"]),
+            note=str(obj["note"]),
+        )
+
+
+def cells(ax: grid.Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lr, param, index) of every cell, row by row: cell (i, j) has index i·n + j."""
+    L, P = np.meshgrid(ax.lr, ax.param)
+    return L.ravel(), P.ravel(), np.arange(L.size)
+
+
+def split(n_cells: int, chunks: int) -> list[np.ndarray]:
+    """The cell indices of each chunk: `chunks` contiguous pieces as equal as possible."""
+    return [c for c in np.array_split(np.arange(n_cells), chunks) if c.size]
+
+
+def concat(traces: list[Trace]) -> Trace:
+    return Trace(*(np.concatenate([getattr(t, k) for t in traces]) for k in ("mean", "std", "grad")), traces[0].every)
+
+
+def compute(
+    setup: Setup,
+    n: int,
+    lr_range=None,
+    param_range=None,
+    chunks: int = 1,
+    ray: str | None = None,
+    sample: int = 4,
+    progress: Callable[[float], None] | None = None,
+) -> ConvergenceMap:
+    """Train the n × n grid of `setup` (locally in `chunks` vectorized calls, or as Ray tasks at address `ray`,
+    'local' for a local instance), judge every cell and set the map beside the core's prediction."""
+    ax = grid.axes(setup, n, lr_range, param_range)
+    radius, predicted = grid.predict(setup, ax)
+    lr, param, index = cells(ax)
+    pieces = split(len(index), chunks)
+    start = time.perf_counter()
+    if ray is None:
+        traces, done, total = [], 0, lr.size * setup.steps
+        for piece in pieces:
+            k = len(piece)
+            tick = None if progress is None else (lambda t, d=done, k=k: progress((d + k * t) / total))
+            traces.append(train(setup, lr[piece], param[piece], index[piece], progress=tick))
+            done += len(piece) * setup.steps
+    else:
+        from models.convergence import distributed
+
+        traces = distributed.train_chunks(ray, setup, [(lr[p], param[p], index[p]) for p in pieces])
+    trace = concat(traces)
+    seconds = time.perf_counter() - start
+    sequential, difference = (None, None) if sample <= 0 else _one_by_one(setup, lr, param, index, trace, sample)
+    status = classify.classify(trace.mean, trace.std, trace.grad, classify.RULES[setup.family], setup.target_std)
+    dist = classify.distance(trace.mean, trace.std, trace.grad, setup.target_std)
+    k = max(1, (dist.shape[1] - 1) // 4)
+    with np.errstate(invalid="ignore"):
+        peak = np.where(np.isfinite(dist).all(1), dist[:, -k:].max(1), np.inf)
+    return ConvergenceMap(
+        setup,
+        ax.lr,
+        ax.param,
+        ax.critical,
+        radius,
+        predicted,
+        status.reshape(n, n),
+        peak.reshape(n, n),
+        seconds,
+        None if sequential is None else sequential * len(index),
+        min(sample, len(index)) if sample > 0 else 0,
+        difference,
+        "vectorized" if ray is None else "ray",
+        len(pieces),
+        ax.note,
+    )
+
+
+def _one_by_one(setup, lr, param, index, trace, sample) -> tuple[float, float]:
+    """Seconds per GAN trained one by one (over `sample` cells spread over the grid) and the largest difference
+    between their records and the vectorized ones."""
+    pick = np.unique(np.linspace(0, len(index) - 1, min(sample, len(index))).round().astype(int))
+    start = time.perf_counter()
+    alone = train(setup, lr[pick], param[pick], index[pick], vectorized=False)
+    per_gan = (time.perf_counter() - start) / len(pick)
+    together = np.stack([trace.mean[pick], trace.std[pick], trace.grad[pick]])
+    apart = np.stack([alone.mean, alone.std, alone.grad])
+    both = np.isfinite(together) & np.isfinite(apart)
+    same_gaps = np.array_equal(np.isfinite(together), np.isfinite(apart))
+    diff = float(np.max(np.abs(together[both] - apart[both]), initial=0.0)) if same_gaps else float("inf")
+    return per_gan, diff
+
+
+def saved_maps() -> dict[str, Path]:
+    """The maps shipped in SAVED, by file stem."""
+    return {p.stem: p for p in sorted(SAVED.glob("*.json"))}
+
+
+def load(path: Path) -> ConvergenceMap:
+    return ConvergenceMap.from_json(json.loads(Path(path).read_text()))
