@@ -109,7 +109,7 @@ def describe(m: ConvergenceMap) -> list[str]:
         lines.append(
             f"one by one: {m.sequential_seconds:.0f} s ({m.sample} GANs timed, {m.sequential_seconds / m.gans:.2f} s "
             f"each, scaled to {m.gans}) → vectorized {m.sequential_seconds / m.seconds:.1f}× faster; "
-            f"largest difference of their records: {m.sample_difference:.3g}"
+            f"{m.sample_same:.0%} of them end with the same status as in the grid"
         )
     lines.append("classes: " + ", ".join(f"{k} {v}" for k, v in m.counts().items()))
     differ = m.disagreements()

@@ -39,7 +39,7 @@ class ConvergenceMap:
     seconds: float  # training the grid (all cells), wall clock
     sequential_seconds: float | None  # one by one, scaled up from `sample` cells
     sample: int
-    sample_difference: float | None  # largest |difference| of the sampled cells' records, one by one vs together
+    sample_same: float | None  # fraction of the sampled cells with the same status one by one as together
     backend: str  # "vectorized" or "ray"
     chunks: int
     note: str
@@ -91,7 +91,7 @@ class ConvergenceMap:
                 dict(zip((s.param, "lr", "status", "radius"), d, strict=True)) for d in self.disagreements()
             ],
             "sequential_sample": self.sample,
-            "sample_difference": self.sample_difference,
+            "sequential_same_status": self.sample_same,
             "speedup": None if not self.sequential_seconds else self.sequential_seconds / self.seconds,
             "backend": self.backend,
             "chunks": self.chunks,
@@ -114,7 +114,7 @@ class ConvergenceMap:
             seconds=float(obj["seconds"]),
             sequential_seconds=obj["sequential_seconds"],
             sample=int(obj["sequential_sample"]),
-            sample_difference=obj["sample_difference"],
+            sample_same=obj["sequential_same_status"],
             backend=str(obj["backend"]),
             chunks=int(obj["chunks"]),
             note=str(obj["note"]),
@@ -166,8 +166,8 @@ def compute(
         traces = distributed.train_chunks(ray, setup, [(lr[p], param[p], index[p]) for p in pieces])
     trace = concat(traces)
     seconds = time.perf_counter() - start
-    sequential, difference = (None, None) if sample <= 0 else _one_by_one(setup, lr, param, index, trace, sample)
     status = classify.classify(trace.mean, trace.std, trace.grad, classify.RULES[setup.family], setup.target_std)
+    sequential, same = (None, None) if sample <= 0 else _one_by_one(setup, lr, param, index, status, sample)
     dist = classify.distance(trace.mean, trace.std, trace.grad, setup.target_std)
     k = max(1, (dist.shape[1] - 1) // 4)
     with np.errstate(invalid="ignore"):
@@ -184,26 +184,23 @@ def compute(
         seconds,
         None if sequential is None else sequential * len(index),
         min(sample, len(index)) if sample > 0 else 0,
-        difference,
+        same,
         "vectorized" if ray is None else "ray",
         len(pieces),
         ax.note,
     )
 
 
-def _one_by_one(setup, lr, param, index, trace, sample) -> tuple[float, float]:
-    """Seconds per GAN trained one by one (over `sample` cells spread over the grid) and the largest difference
-    between their records and the vectorized ones."""
+def _one_by_one(setup, lr, param, index, status, sample) -> tuple[float, float]:
+    """Seconds per GAN trained one by one (the same code without vmap, on `sample` cells spread over the grid)
+    and the fraction of them whose status equals the vectorized one (rounding differs between the two kernels,
+    which matters only where a run is chaotic, e.g. on its way out)."""
     pick = np.unique(np.linspace(0, len(index) - 1, min(sample, len(index))).round().astype(int))
     start = time.perf_counter()
     alone = train(setup, lr[pick], param[pick], index[pick], vectorized=False)
     per_gan = (time.perf_counter() - start) / len(pick)
-    together = np.stack([trace.mean[pick], trace.std[pick], trace.grad[pick]])
-    apart = np.stack([alone.mean, alone.std, alone.grad])
-    both = np.isfinite(together) & np.isfinite(apart)
-    same_gaps = np.array_equal(np.isfinite(together), np.isfinite(apart))
-    diff = float(np.max(np.abs(together[both] - apart[both]), initial=0.0)) if same_gaps else float("inf")
-    return per_gan, diff
+    again = classify.classify(alone.mean, alone.std, alone.grad, classify.RULES[setup.family], setup.target_std)
+    return per_gan, float(np.mean(again == status[pick]))
 
 
 def saved_maps() -> dict[str, Path]:
