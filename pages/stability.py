@@ -7,7 +7,7 @@ from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.report import complex_list
 from dynamics.dirac.stability import max_stable_lr, real_from
-from ui import controls, dirac, exercises, export
+from ui import controls, convergence, dirac, exercises, export
 
 controls.start_page("stability")
 st.markdown(
@@ -121,6 +121,8 @@ else:
         summary,
         {f"eigenpaths-{obj.name}-{param}.csv": lambda: export.to_csv(header, rows)},
     )
+
+convergence.section(obj, opt, schedule)
 
 exercises.show(
     [

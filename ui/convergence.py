@@ -1,0 +1,176 @@
+"""The stability page's "theory against networks" section: the core's predicted region and a grid of trained GANs
+(models.convergence) in one picture, with a sentence on where they agree and one on where they part.
+
+A saved map (models/convergence/saved) loads at once; a live one trains a small Dirac-GAN grid of the page's
+objective and optimizer (at most LIVE_MAX × LIVE_MAX GANs, a few seconds) behind a button, with a progress bar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from dynamics.contracts import InputError
+from dynamics.dirac.optimizers import Optimizer
+from dynamics.dirac.trajectories import Schedule
+from models.convergence import classify
+from models.convergence.engine import Setup
+from models.convergence.grid import CORE_OPTIMIZER, check
+from models.convergence.maps import ConvergenceMap, compute, load, saved_maps
+from models.convergence.plot import map_figure
+from ui import controls, export
+
+LIVE = "live"
+DEFAULT_MAP = "dirac-gan-r1"
+LIVE_MIN, LIVE_MAX, LIVE_DEFAULT = 4, 12, 8  # a 12 × 12 Dirac-GAN grid of 2000 rounds trains in about 3 s here
+TO_CORE = {core: torch for torch, core in CORE_OPTIMIZER.items()}  # the page's optimizer → the engine's
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """How the observed map and the core's prediction compare, cell by cell, and the two sentences that say it."""
+
+    cells: int
+    both: int  # the core predicts convergence and the networks converge
+    neither: int
+    theory_only: int  # predicted to converge, but the networks cycle or diverge
+    networks_only: int  # the networks converge where the core predicts they do not
+    border: int  # disagreeing cells with a neighbour the core predicts otherwise (on its boundary)
+    agree: str
+    part: str
+
+
+def border_cells(predicted: np.ndarray) -> np.ndarray:
+    """True where a cell's prediction differs from one of its four neighbours' (the core's boundary)."""
+    p = np.pad(predicted, 1, mode="edge")
+    centre = p[1:-1, 1:-1]
+    return (centre != p[:-2, 1:-1]) | (centre != p[2:, 1:-1]) | (centre != p[1:-1, :-2]) | (centre != p[1:-1, 2:])
+
+
+def _span(values: np.ndarray) -> str:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    return f"{lo:.3g}" if np.isclose(lo, hi) else f"{lo:.3g}–{hi:.3g}"
+
+
+def overlay(m: ConvergenceMap) -> Overlay:
+    """Counts of agreement and disagreement of `m` with its prediction and the sentences of the page."""
+    obs, pred, sym = m.observed, m.predicted, "γ" if m.setup.param == "gamma" else "σ"
+    n, agree = obs.size, obs == pred
+    both, neither = int((obs & pred).sum()), int((~obs & ~pred).sum())
+    theory_only, networks_only = int((pred & ~obs).sum()), int((obs & ~pred).sum())
+    border = int((~agree & border_cells(pred)).sum())
+    agree_text = (
+        f"They agree on {int(agree.sum())} of {n} GANs ({m.agreement:.1%}): {both} converge where the core's "
+        f"spectral radius ρ < 1 predicts it and {neither} do not converge where ρ ≥ 1."
+    )
+    if agree.all():
+        part = "They part nowhere on this grid: every network ends as the core predicts."
+    else:
+        rows, cols = np.nonzero(~agree)
+        ways = []
+        if theory_only:
+            classes = [classify.map_class(s) for s in m.status[pred & ~obs]]
+            kinds = ", ".join(f"{c} {classes.count(c)}" for c in ("cycling", "diverged") if classes.count(c))
+            ways.append(f"{theory_only} where the core predicts convergence but the networks do not ({kinds})")
+        if networks_only:
+            ways.append(f"{networks_only} where the networks converge although the core predicts they do not")
+        part = (
+            f"They part on {n - int(agree.sum())} GANs: {' and '.join(ways)}; {border} of them sit on the core's "
+            f"boundary (a neighbouring cell is predicted otherwise); they lie at {sym} {_span(m.param[rows])}, "
+            f"h {_span(m.lr[cols])}, where the core's ρ is {_span(m.radius[rows, cols])}."
+        )
+    return Overlay(n, both, neither, theory_only, networks_only, border, agree_text, part)
+
+
+def title(name: str, m: ConvergenceMap) -> str:
+    """A saved map's label: family (data), objective, optimizer, scheme, grid."""
+    s = m.setup
+    data = "Dirac-GAN" if s.family == "dirac" else f"MLP GAN on N(0, {s.data_std:g}²)"
+    return f"{data}: {s.loss} + {s.reg}, {s.optimizer} {s.scheme}, {len(m.param)}×{len(m.lr)} ({name})"
+
+
+@st.cache_data(show_spinner=False)
+def saved(name: str) -> ConvergenceMap:
+    return load(saved_maps()[name])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def saved_png(name: str) -> bytes:
+    return export.figure_bytes(map_figure(saved(name)))
+
+
+def live_setup(obj, opt: Optimizer, schedule: Schedule) -> Setup:
+    """The page's objective, optimizer and scheme as a Dirac-GAN grid; InputError where the grid cannot take them."""
+    if opt.name not in TO_CORE:
+        raise InputError(
+            f"the live map trains with {', '.join(TO_CORE)}; the page's optimizer is {opt.name} "
+            "(it has no update operator to predict from, or the torch backend has no grid for it)"
+        )
+    setup = Setup(family="dirac", loss=obj.loss, reg=obj.reg, optimizer=TO_CORE[opt.name], scheme=schedule.scheme)
+    check(setup)
+    return setup
+
+
+def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap] | None:
+    """The controls of a live map and, once computed, the map (kept for the browser session)."""
+    try:
+        setup = live_setup(obj, opt, schedule)
+    except InputError as err:
+        st.info(f"No live map for these settings: {controls.plain(err)}. Choose a saved map instead.")
+        return None
+    n = controls.slider("conv_grid", "live map: grid size n (n × n GANs)", LIVE_MIN, LIVE_MAX, LIVE_DEFAULT)
+    key = (setup, n)
+    store = st.session_state.setdefault("_convergence_live", {})
+    st.caption(
+        f"Trains {n * n} Dirac-GANs ({setup.loss} + {setup.reg}, {setup.optimizer}, {setup.scheme}, h_G = h_D, "
+        f"one step each per round, {setup.steps} rounds) from the sidebar's settings, all at once."
+    )
+    if key not in store and st.button(f"Train the {n} × {n} grid", key="conv_train"):
+        bar = st.progress(0.0, "training…")
+        store[key] = compute(setup, n, sample=0, progress=lambda f: bar.progress(min(f, 1.0), "training…"))
+        bar.empty()
+    if key not in store:
+        return None
+    return f"live-{setup.loss}+{setup.reg}-{n}", store[key]
+
+
+def section(obj, opt: Optimizer, schedule: Schedule) -> None:
+    """The section: a choice of map, the overlay figure, its two sentences and downloads."""
+    st.subheader("Theory against networks")
+    st.markdown(
+        "A grid of GANs over learning rate h × regularizer weight γ (σ for instance noise), each trained from "
+        "the same start and judged converged / cycling / diverged, coloured; hatched where the core predicts "
+        "convergence (ρ < 1), with its boundary h*(γ). `python -m models.convergence` computes such maps."
+    )
+    names = list(saved_maps())
+    choice = controls.select(
+        "conv_map",
+        "convergence map",
+        [*names, LIVE],
+        DEFAULT_MAP,
+        fmt=lambda k: "live: a small Dirac-GAN grid of the sidebar's settings" if k == LIVE else title(k, saved(k)),
+    )
+    if choice == LIVE:
+        found = _live(obj, opt, schedule)
+        if found is None:
+            return
+        name, m = found
+        png = export.figure_bytes(map_figure(m))
+    else:
+        name, m, png = choice, saved(choice), saved_png(choice)
+    o = overlay(m)
+    summary = f"{o.agree} {o.part}"
+    if m.sequential_seconds:
+        summary += (
+            f" Trained in {m.seconds:.1f} s all at once; one by one ≈ {m.sequential_seconds:.0f} s "
+            f"(scaled from {m.sample} GANs timed)."
+        )
+    export.show_figure(
+        png,
+        lambda: map_figure(m),
+        f"convergence-{name}",
+        summary,
+        {f"convergence-{name}.json": lambda: export.to_json(m.to_json())},
+    )
