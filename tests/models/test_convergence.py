@@ -188,9 +188,11 @@ def test_default_path_does_not_import_ray():
 
 
 @pytest.mark.slow
-def test_ray_local_gives_the_local_map():
+@pytest.mark.parametrize("seed", [0, 5])
+def test_ray_local_gives_the_local_map(seed):
+    """Ray tasks on a local instance (3 chunks) give the map of one local call, bit for bit, for each seed."""
     pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
-    setup = Setup("mlp", "gan", "r1", steps=64, width=8, batch=16)
+    setup = Setup("mlp", "gan", "r1", steps=64, seed=seed, width=8, batch=16)
     local = compute(setup, 4, sample=0)
     remote = compute(setup, 4, chunks=3, ray="local", sample=0)
     assert remote.backend == "ray" and remote.chunks == 3
