@@ -8,6 +8,7 @@ engine; the cells seed themselves, so the map equals the local one for the same 
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from dynamics.contracts import InputError
@@ -24,6 +25,18 @@ def _chunk(setup: Setup, lr, param, index) -> Trace:
     return train(setup, lr, param, index)
 
 
+def reachable(address: str, timeout: float = 5.0) -> None:
+    """InputError unless HOST:PORT (or ray://HOST:PORT) accepts a TCP connection within `timeout` seconds; Ray itself
+    keeps retrying an address that does not answer for minutes. Other forms ('auto') are left to Ray."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not (host and port.isdigit()):
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as err:
+        raise InputError(f"--ray {address}: cannot connect ({err.strerror or err})") from None
+
+
 def connect(address: str):
     """ray, initialised: a local instance for 'local', else the cluster at `address` with this repository as
     the working directory. InputError (one line) when Ray is missing or the address does not answer."""
@@ -33,6 +46,8 @@ def connect(address: str):
         raise InputError("--ray needs Ray: pip install -r requirements-ray.txt") from None
     if ray.is_initialized():
         return ray
+    if address != "local":
+        reachable(address)
     threads = {"OMP_NUM_THREADS": "1"}
     try:
         if address == "local":

@@ -206,3 +206,18 @@ def test_ray_missing_is_one_line(monkeypatch, capsys):
 
     assert run_main(main, ["--grid", "2", "--steps", "8", "--ray", "local"], PROG) == 2
     assert capsys.readouterr().err == f"{PROG}: error: --ray needs Ray: pip install -r requirements-ray.txt\n"
+
+
+def test_ray_address_that_does_not_answer_is_one_line(capsys):
+    """Ray would retry an address that refuses for minutes; the command says so at once, in one line."""
+    pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
+    import socket
+
+    from dynamics.cli import run_main
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again below: nothing listens there
+    assert run_main(main, ["--grid", "2", "--steps", "8", "--ray", f"127.0.0.1:{port}"], PROG) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{PROG}: error: --ray 127.0.0.1:{port}: cannot connect (") and err.count("\n") == 1
