@@ -76,10 +76,11 @@ def overlay(m: ConvergenceMap) -> Overlay:
             ways.append(f"{theory_only} where the core predicts convergence but the networks do not ({kinds})")
         if networks_only:
             ways.append(f"{networks_only} where the networks converge although the core predicts they do not")
+        k = n - int(agree.sum())
         part = (
-            f"They part on {n - int(agree.sum())} GANs: {' and '.join(ways)}; {border} of them sit on the core's "
-            f"boundary (a neighbouring cell is predicted otherwise); they lie at {sym} {_span(m.param[rows])}, "
-            f"h {_span(m.lr[cols])}, where the core's ρ is {_span(m.radius[rows, cols])}."
+            f"They part on {k} GAN{'s' * (k > 1)}: {' and '.join(ways)}; next to the core's boundary (a neighbouring "
+            f"cell predicted otherwise): {border} of {k}; at {sym} {_span(m.param[rows])}, h {_span(m.lr[cols])}, "
+            f"where the core's ρ is {_span(m.radius[rows, cols])}."
         )
     return Overlay(n, both, neither, theory_only, networks_only, border, agree_text, part)
 

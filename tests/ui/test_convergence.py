@@ -57,8 +57,8 @@ def test_overlay_counts_and_sentences():
     assert o.agree.startswith("They agree on 7 of 9 GANs (77.8%): 3 converge") and "4 do not converge" in o.agree
     assert "They part on 2 GANs: 1 where the core predicts convergence but the networks do not (cycling 1)" in o.part
     assert "1 where the networks converge although the core predicts they do not" in o.part
-    assert "1 of them sit on the core's boundary" in o.part
-    assert "γ 0.2–20, h 1–10, where the core's ρ is 0.98–1.5" in o.part
+    assert "next to the core's boundary (a neighbouring cell predicted otherwise): 1 of 2;" in o.part
+    assert "at γ 0.2–20, h 1–10, where the core's ρ is 0.98–1.5." in o.part
 
 
 def test_overlay_of_a_perfect_map():
