@@ -152,7 +152,7 @@ with tab_runs:
                     for n, r in chosen.items()
                     if r["metrics"]
                 ),
-                {"runs-compare.json": lambda: export.to_json({n: r["metrics"] for n, r in chosen.items()})},
+                {"runs-compare-metrics.json": lambda: export.to_json({n: r["metrics"] for n, r in chosen.items()})},
             )
             conditional = [n for n, r in chosen.items() if r["config"].get("conditional")]
             if conditional:

@@ -58,11 +58,11 @@ export.show_figure(
     "lipschitz",
     summary,
     {
-        "lipschitz.csv": lambda: export.to_csv(
+        "lipschitz-curves.csv": lambda: export.to_csv(
             columns + [f"velocity_{k}" for k in res["velocity"]],
             zip(*(res[c] for c in columns), *res["velocity"].values(), strict=True),
         ),
-        "lipschitz.json": lambda: export.to_json(
+        "lipschitz-numbers.json": lambda: export.to_json(
             {k: v for k, v in res.items() if k not in columns and k != "velocity"}
         ),
     },

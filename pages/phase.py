@@ -79,7 +79,7 @@ if mode == "single":
     view = fit_window(run, WINDOW, grid_n)
     left, right = st.columns([5, 4])
     with left:  # the main figure first: its image is sent before the rest of the page is computed
-        data = {f"phase-{obj.name}.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
+        data = {f"phase-{obj.name}-analysis.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
         if run.path is not None:
             data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
         export.show_figure(
@@ -98,7 +98,7 @@ if mode == "single":
             f"eigenvalues-{obj.name}",
             eigen_caption(cont, disc),
             {
-                f"eigenvalues-{obj.name}.json": lambda: export.to_json(
+                f"eigenvalues-{obj.name}-eigenvalues.json": lambda: export.to_json(
                     {"continuous": pairs(cont), "discrete": pairs(disc)}
                 )
             },
@@ -150,7 +150,7 @@ else:
         "phase-compare",
         "\n\n".join(summary(a, v) for a, v in zip(analyses, views, strict=True)),
         {
-            "phase-compare.json": lambda: export.to_json(
+            "phase-compare-analyses.json": lambda: export.to_json(
                 {"compare": [{**a.to_json(), "window": v.to_json()} for a, v in zip(analyses, views, strict=True)]}
             )
         },
@@ -160,7 +160,7 @@ else:
             {
                 "objective": o.title,
                 "continuous time": a.verdict.continuous,
-                "spectral radius": a.update.spectral_radius,
+                "spectral radius": report.radius_text(a, 5),
                 "discrete": a.verdict.local,
                 **a.counts(),
             }

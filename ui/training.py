@@ -171,7 +171,7 @@ def show_run(s: Session, name: str, make, summary: str) -> None:
     another thread: under the session's lock, like the figure)."""
     data = {
         f"{name}-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
-        f"{name}-log.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
+        f"{name}-losses-per-round.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
     }
     make = s.locked(make)
     export.show_figure(export.figure_bytes(make()), make, name, summary, {k: s.locked(f) for k, f in data.items()})

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from dynamics.numbers import num
 from dynamics.palette import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION
 
 DATA = {"color": BLACK, "linestyle": ":", "linewidth": 2.0, "label": "p_data"}
@@ -42,9 +43,10 @@ def optimal_figure(res: dict, line_logit=None) -> Figure:
         _shade_undefined(ax, res["d_star_undefined"])
         ax.legend(loc="upper right", fontsize=8)
     top.set_title(
-        f"JS = {res['js']:.4g} nats,  C(G) = {res['c_g']:.6g}  (−log 4 + 2·JS = {res['c_g_identity']:.6g})\n"
-        f"KL(data‖g) = {res['kl_data_gen']:.4g},  KL(g‖data) = {res['kl_gen_data']:.4g},  "
-        f"TV = {res['tv']:.4g},  W1 = {res['w1']:.4g}",
+        f"JS = {num(res['js'])} nats,  C(G) = {num(res['c_g'], 6)}  "
+        f"(−log 4 + 2·JS = {num(res['c_g_identity'], 6)})\n"
+        f"KL(data‖g) = {num(res['kl_data_gen'])},  KL(g‖data) = {num(res['kl_gen_data'])},  "
+        f"TV = {num(res['tv'])},  W1 = {num(res['w1'])}",
         fontsize=9,
     )
     return fig
