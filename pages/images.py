@@ -1,11 +1,9 @@
 """Page 8: image GANs — small runs trained live on the CPU, and runs from their directories side by side."""
 
 import streamlit as st
-from matplotlib.figure import Figure
 
 from models.data import IMAGES
-from models.samples import image_grid
-from ui import controls, exercises, export, runs, training
+from ui import controls, exercises, export, live_figures, runs, training
 
 KEY = "images"
 controls.start_page("images")
@@ -22,26 +20,8 @@ with st.sidebar:
     data = controls.select("data", "Data (live run)", IMAGES, "digits")
     cfg = training.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64})
     conditional = controls.toggle("conditional", "conditional on the class (Mirza & Osindero 2014)")
-    rounds = controls.slider("tick", "rounds per update while playing", 1, 200, 50)
+    rounds = training.limited("tick", "rounds per update while playing", 50, "tick_images")
 cfg["data"], cfg["conditional"] = data, conditional
-
-
-def grid_fig(s) -> Figure:
-    _, x, _ = s.latest
-    fig = Figure(figsize=(9, 4))
-    fig.subplots_adjust(left=0.02, right=0.93, bottom=0.12, top=0.9, wspace=0.3)
-    ax, curve = fig.subplots(1, 2, width_ratios=[1, 1.3])
-    if s.cfg.conditional:  # evaluation labels are i mod 10: with 10 columns, column k shows class k
-        ax.imshow(image_grid(x[:100], nrow=10), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"round {s.trainer.step}: column k = class k", fontsize=10)
-    else:
-        ax.imshow(image_grid(x[:64]), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"round {s.trainer.step}", fontsize=10)
-    ax.axis("off")
-    training.metric_history(
-        curve, s, "fd", "FD (lower is better)", "coverage", "class coverage", ("upper right", "center right")
-    )
-    return fig
 
 
 def draw(s) -> None:
@@ -49,7 +29,7 @@ def draw(s) -> None:
     training.show_run(
         s,
         "images-live",
-        lambda: grid_fig(s),
+        lambda: live_figures.image_figure(s),
         f"Round {s.trainer.step} of {s.cfg.steps}: FD = {m['fd']:.4g}, class coverage {m['coverage']:.2f} "
         f"(classifier test accuracy {m['classifier_accuracy']:.3f}).",
     )

@@ -34,12 +34,12 @@ def numbers(data_spec: str, gen_spec: str, a: float, b: float):
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def dstar_png(data_spec: str, gen_spec: str, a: float, b: float) -> bytes:
-    return export.figure_bytes(optimal_figure(numbers(data_spec, gen_spec, a, b)[0], line_logit(a, b)), dpi=100)
+    return export.figure_bytes(optimal_figure(numbers(data_spec, gen_spec, a, b)[0], line_logit(a, b)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def figure1_png(data_spec: str, gen_spec: str) -> bytes:
-    return export.figure_bytes(figure1(figure1_stages(parse(data_spec), parse(gen_spec))), dpi=100)
+    return export.figure_bytes(figure1(figure1_stages(parse(data_spec), parse(gen_spec))))
 
 
 d_spec, g_spec = str(data), str(gen)

@@ -40,6 +40,7 @@ with st.sidebar:
     objs = dirac.compare_controls(show=mode == "compare")
     schedule, opt = dirac.update_controls()
     starts, grid_n = dirac.start_controls()
+    schedule = dirac.capped(schedule, opt, [obj] if mode == "single" else objs or [], starts)
     single_curves = mode == "single" and not grid_n  # the flow is drawn on the single view's trajectories
     show_flow = bool(controls.toggle("flow", "overlay the continuous-time flow (h → 0)", show=single_curves))
 

@@ -13,7 +13,8 @@ from matplotlib.figure import Figure
 
 from dynamics.contracts import to_jsonable
 
-DPI = 80  # screen resolution: cheap to draw, sharp enough; downloads use 150
+DPI = 120  # screen: the image is stretched to its column (up to ~1.5× at 1920 px), so drawn sharper than 80 dpi
+# (+10 ms on the phase portrait, 57 → 66 ms); downloads use 150
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = DPI) -> bytes:
@@ -51,7 +52,7 @@ def show_figure(png: bytes, make: Callable[[], Figure], name: str, summary: str,
     holds>.csv or .json, which gives its button's label) to a function returning its text. All downloads are
     generated on click.
     """
-    st.image(png)
+    st.image(png, width="stretch")  # the width it is given: no blank half page at 1920 px, no overflow on a phone
     st.caption(summary)
     columns = st.columns(2 + len(data))
     columns[0].download_button(
