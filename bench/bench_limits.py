@@ -88,18 +88,23 @@ def max_cases() -> dict[str, tuple[Case, Case]]:
     }
 
 
-def run_case(case: Case) -> float:
-    """Seconds of the script run that answers the case (of the button press, when there is one)."""
+def run_case(case: Case, started: threading.Event | None = None) -> float:
+    """Seconds of the script run that answers the case (of the button press, when there is one); `started` is
+    set as that run begins."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=900)
     for key, value in case.query.items():
         at.query_params[key] = str(value)
     at.switch_page(f"pages/{case.page}.py")
+    started = started or threading.Event()
+    if not case.press:
+        started.set()
     t0 = time.perf_counter()
     at.run()
     if case.press:
         button = at.button(key=case.press)
+        started.set()
         t0 = time.perf_counter()
         button.click().run()
     seconds = time.perf_counter() - t0
@@ -122,9 +127,11 @@ def probe(training_page: bool) -> float:
 def with_other_session(case: Case) -> tuple[float, float]:
     """(seconds of the case, seconds of a probe of another session started 0.5 s into it)."""
     result: dict[str, float] = {}
-    worker = threading.Thread(target=lambda: result.setdefault("case", run_case(case)))
+    started = threading.Event()
+    worker = threading.Thread(target=lambda: result.setdefault("case", run_case(case, started)))
     worker.start()
-    time.sleep(0.5)  # the probe starts while the case runs (a measurement, not a wait for an event)
+    started.wait()
+    time.sleep(0.5)  # the probe starts 0.5 s into the measured run (a measurement, not a wait for an event)
     other = probe(case.press is not None and case.press != "_kgrad")
     worker.join()
     return result["case"], other
@@ -153,9 +160,7 @@ def bench(pages: list[str]) -> list[Row]:
         alone = probe(training_page)
         max_s, during = with_other_session(heavy)
         shown = {k: f"{v.count(',') + 1} objectives" if k == "compare" else v for k, v in heavy.query.items()}
-        settings = ", ".join(f"{k}={v}" for k, v in shown.items()) + (
-            f"; press {heavy.press}" * bool(heavy.press)
-        )
+        settings = ", ".join(f"{k}={v}" for k, v in shown.items()) + (f"; press {heavy.press}" * bool(heavy.press))
         rows.append(Row(name, settings, default_s, max_s, max_s / default_s, max_s <= LIMIT, alone, during))
         print(f"  {name}: {max_s:.2f} s", file=sys.stderr, flush=True)
     return rows

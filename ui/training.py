@@ -205,9 +205,10 @@ LIMITS = {
     "d_steps": Limit(1, 10, 1),
     "batch": Limit(8, 512, 8),
     "steps": Limit(100, 20000, 100),
-    "tick_1d": Limit(10, 500, 10),
-    "tick_2d": Limit(10, 500, 10),
-    "tick_images": Limit(1, 200, 1),
+    # one Step at the largest batch and discriminator steps: ≈ 33 / 40 / 86 ms a round (bench_limits, 2 cores)
+    "tick_1d": Limit(10, 150, 10, SHARED),
+    "tick_2d": Limit(10, 150, 10, SHARED),
+    "tick_images": Limit(1, 50, 1, SHARED),
 }
 
 
@@ -245,35 +246,22 @@ def training_controls(defaults: dict) -> dict:
     return cfg
 
 
-# What the experiment's button promises, from measurements (bench/RESULTS.md, "Pages at their limits"), not a guess
-KSTEPS_TIME = "9 runs of 300 rounds: up to a minute on a 2-core server"
-
-
-@dataclass(frozen=True)
-class KSteps:
-    """The k-steps experiment: one row per (loss, k) and the wall time its runs took when they were computed."""
-
-    rows: list[dict]
-    seconds: float
+KSTEPS = tuple((loss, k) for loss in ("gan", "nsgan", "loss-sensitive") for k in (1, 3, 5))  # the runs, in order
 
 
 @st.cache_data(show_spinner=False)
-def d_steps_experiment(data: str = "digits", ks=(1, 3, 5), losses=("gan", "nsgan", "loss-sensitive"), steps=300):
-    """Median and minimum generator gradient norm over the last third of `steps` rounds, for k discriminator
-    steps per round (the check of docs/README_torch.md, on the Trainer directly: no run directory)."""
+def k_steps_run(loss: str, k: int, data: str = "digits", steps: int = 300) -> dict:
+    """One run of the k-steps experiment (the check of docs/README_torch.md, on the Trainer directly: no run
+    directory): the median and minimum generator gradient norm over the last third of `steps` rounds with k
+    discriminator steps per round, and the seconds it took. The Trainer seeds and draws from torch's global stream,
+    so the run holds STREAM_LOCK (on a copy of the stream): live sessions wait for it, a few seconds."""
     t0 = time.perf_counter()
-    d = load(data)
-    rows = []
-    for loss in losses:
-        for k in ks:
-            # the Trainer seeds and draws from torch's global stream: under STREAM_LOCK, on a copy (live sessions
-            # wait for each of these runs, about 2 s)
-            with STREAM_LOCK, torch.random.fork_rng(devices=[]):
-                torch.set_num_threads(1)
-                trainer = Trainer(TrainConfig(data=data, loss=loss, d_steps=k, steps=steps, device="cpu"), d)
-                norms = [trainer.round()[3] for _ in range(steps)][-steps // 3 :]
-            rows.append({"loss": loss, "k": k, "median": float(np.median(norms)), "min": float(np.min(norms))})
-    return KSteps(rows, time.perf_counter() - t0)
+    with STREAM_LOCK, torch.random.fork_rng(devices=[]):
+        torch.set_num_threads(1)
+        trainer = Trainer(TrainConfig(data=data, loss=loss, d_steps=k, steps=steps, device="cpu"), load(data))
+        norms = [trainer.round()[3] for _ in range(steps)][-steps // 3 :]
+    median, least = float(np.median(norms)), float(np.min(norms))
+    return {"loss": loss, "k": k, "median": median, "min": least, "seconds": time.perf_counter() - t0}
 
 
 @st.cache_data(show_spinner=False)
