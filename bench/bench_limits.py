@@ -6,9 +6,9 @@ starts, without the browser), at its defaults and at its maximum settings (every
 with every objective, the largest grid, the most rounds, steps per round and samples; on the training pages one
 Step at the largest batch and discriminator steps). Seconds are the wall time of that script run (of the Step,
 on the training pages), each setting on fresh caches; the ratio is max / default, both measured in this run.
-'other session' is the time a small request of another session (a phase portrait of 8 random starts, new seed
-each time; a 10-round Step on the 1-D page while a training page trains) takes while the max run goes on, against
-the same request alone.
+'other session' is the time a small request of another session of the same process (a phase portrait of 8 random
+starts, new seed each time; a fresh 1-D run trained 10 rounds while a training page trains) takes while the max
+run goes on, against the same request alone.
 
 Run: python -m bench.bench_limits              (all pages; --pages phase,images for some; --json for the rows)
 """
@@ -113,15 +113,35 @@ def run_case(case: Case, started: threading.Event | None = None) -> float:
     return seconds
 
 
-PROBES = iter(range(10_000, 1_000_000))
+PROBES = iter(range(1, 1_000_000))
 
 
 def probe(training_page: bool) -> float:
-    """A small request of another session: a fresh phase portrait (new seed: no cache), or a 10-round Step of the
-    1-D page when the page under test trains (training takes turns under ui.training.STREAM_LOCK)."""
+    """A small request of another session of the same server process, made with the library calls its page makes
+    (AppTest runs one app at a time): a phase portrait of 8 random starts (new seed: nothing cached) drawn to PNG,
+    or, when the page under test trains, a fresh 1-D run and 10 rounds of it (training takes turns under
+    ui.training.STREAM_LOCK, so this waits for the other session's Step)."""
+    import numpy as np
+
+    seed = next(PROBES)
+    t0 = time.perf_counter()
     if training_page:
-        return run_case(Case("train1d", {"tick": 10, "seed": next(PROBES) % 10_000}, press="train1d_step"))
-    return run_case(Case("phase", {"starts": "random", "seed": next(PROBES) % 10_000}))
+        from ui.training import Session
+
+        cfg = {"data": "normal(0, 1)", "loss": "gan", "reg": "none", "optimizer": "adam", "lr": 1e-3}
+        Session(cfg | {"d_steps": 1, "batch": 64, "steps": 100, "seed": seed}).advance(10)
+    else:
+        from dynamics.dirac.analysis import analyze
+        from dynamics.dirac.field import make_objective
+        from dynamics.dirac.optimizers import Optimizer
+        from dynamics.dirac.trajectories import Schedule
+        from ui.dirac import phase_fig
+        from ui.export import figure_bytes
+
+        obj = make_objective("gan")
+        starts = np.random.default_rng(seed).uniform(-1.8, 1.8, size=(8, 2))
+        figure_bytes(phase_fig(obj, analyze(obj, Schedule(), Optimizer(), starts).run))
+    return time.perf_counter() - t0
 
 
 def with_other_session(case: Case) -> tuple[float, float]:
