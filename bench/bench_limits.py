@@ -83,7 +83,11 @@ def max_cases() -> dict[str, tuple[Case, Case]]:
         ),
         "images": (
             Case("images", press="images_step"),
-            Case("images", train | {"tick": training.LIMITS["tick_images"].high}, press="images_step"),
+            Case(
+                "images",
+                train | {"batch": training.LIMITS["batch_images"].high, "tick": training.LIMITS["tick_images"].high},
+                press="images_step",
+            ),
         ),
     }
 

@@ -18,7 +18,7 @@ tab_live, tab_runs = st.tabs(["Train here", "Runs from a directory"])
 
 with st.sidebar:
     data = controls.select("data", "Data (live run)", IMAGES, "digits")
-    cfg = training.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64})
+    cfg = training.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64}, batch="batch_images")
     conditional = controls.toggle("conditional", "conditional on the class (Mirza & Osindero 2014)")
     rounds = training.limited("tick", "rounds per update while playing", 50, "tick_images")
 cfg["data"], cfg["conditional"] = data, conditional

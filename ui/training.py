@@ -23,7 +23,9 @@ and the training (and a Session's construction, which seeds the stream) happen u
 `STREAM_LOCK`, taken after the session's own lock. So a run with a given seed is reproducible whatever other
 sessions do, at the same moment or not, and an exercise's answer (a fresh run) is the seed's. The price: the
 training of different sessions takes turns (evaluation and drawing do not); a tick's time budget starts once it
-holds the stream lock.
+holds the stream lock. The turns are first come, first served (`FairLock`), so every playing run advances however
+many play at once, each by at most BUDGET seconds a turn; a page whose run waited for others says the server is
+busy and how many runs wait.
 """
 
 from __future__ import annotations
@@ -46,7 +48,38 @@ from ui import controls, export
 
 TICK = 0.5  # seconds between fragment reruns while playing
 BUDGET = 0.25  # seconds of training per tick
-STREAM_LOCK = threading.Lock()  # torch's global random stream (and thread setting), shared by every session
+
+
+class FairLock:
+    """A first-come, first-served lock: threads get it in the order they asked (threading.Lock promises no order,
+    so one busy session could take it again and again while others starve). `waiting` counts the threads in line
+    behind the holder; there is at most one per session, as a session trains in one thread at a time."""
+
+    def __init__(self):
+        self._cond = threading.Condition(threading.Lock())
+        self._issued = 0  # tickets handed out
+        self._serving = 0  # the ticket that holds the lock
+
+    def __enter__(self):
+        with self._cond:
+            ticket = self._issued
+            self._issued += 1
+            self._cond.wait_for(lambda: self._serving == ticket)
+
+    def __exit__(self, *exc):
+        with self._cond:
+            self._serving += 1
+            self._cond.notify_all()
+
+    def locked(self) -> bool:
+        return self._issued > self._serving
+
+    @property
+    def waiting(self) -> int:
+        return max(0, self._issued - self._serving - 1)
+
+
+STREAM_LOCK = FairLock()  # torch's global random stream (and thread setting), shared by every session
 
 
 class Session:
@@ -68,6 +101,7 @@ class Session:
         self.latest = None  # (metrics, samples, 1-D D curve)
         self.playing = False
         self.error: str | None = None
+        self.waited = 0.0  # seconds the last advance waited for other sessions' training
         self.measure()
 
     def measure(self) -> None:
@@ -86,7 +120,9 @@ class Session:
         if not self.lock.acquire(blocking=wait):
             return None
         try:
+            t0 = time.perf_counter()
             with STREAM_LOCK, torch.random.fork_rng(devices=[]):
+                self.waited = time.perf_counter() - t0
                 torch.set_rng_state(self.torch_rng)
                 done = self._rounds(rounds, budget)
                 self.torch_rng = torch.get_rng_state()
@@ -161,6 +197,17 @@ def show_run(s: Session, name: str, make, summary: str) -> None:
     export.show_figure(export.figure_bytes(make()), make, name, summary, {k: s.locked(f) for k, f in data.items()})
 
 
+def busy_note(waited: float, waiting: int) -> str | None:
+    """A line for a playing run that had to wait its turn (more than one tick's training budget), else None."""
+    if waited <= BUDGET:
+        return None
+    others = f"{waiting} other {'runs wait' if waiting != 1 else 'run waits'}" if waiting else "other runs trained"
+    return (
+        f"The server is busy: this run waited {waited:.1f} s for its turn ({others}); every playing run trains "
+        f"in turn, {BUDGET:g} s at a time, so all of them advance."
+    )
+
+
 def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
     """Draw the session now and, while playing, train and redraw every TICK seconds (fragment reruns only).
     A run that finds the session busy in another thread trains nothing and draws the state that thread leaves."""
@@ -177,6 +224,8 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
             st.progress(min(1.0, s.trainer.step / s.cfg.steps), text=f"round {s.trainer.step} of {s.cfg.steps}")
             if s.error:
                 st.error(s.error)
+            if s.playing and (note := busy_note(s.waited, STREAM_LOCK.waiting)):
+                st.caption(note)
             draw(s)
 
     live()
@@ -204,6 +253,7 @@ LIMITS = {
     "lr": Limit(1e-4, 1e-2, 1e-4),
     "d_steps": Limit(1, 10, 1),
     "batch": Limit(8, 512, 8),
+    "batch_images": Limit(8, 256, 8, SHARED),
     "steps": Limit(100, 20000, 100),
     # one Step at the largest batch and discriminator steps: ≈ 33 / 40 / 86 ms a round (bench_limits, 2 cores)
     "tick_1d": Limit(10, 150, 10, SHARED),
@@ -219,8 +269,9 @@ def limited(key: str, label: str, default, limit: str | None = None, **kw):
     return controls.slider(key, label, lim.low, lim.high, default, lim.step, help=lim.help, **kw)
 
 
-def training_controls(defaults: dict) -> dict:
-    """Loss, regularizer, optimizer and schedule of a torch run, bound to the URL like every control."""
+def training_controls(defaults: dict, batch: str = "batch") -> dict:
+    """Loss, regularizer, optimizer and schedule of a torch run, bound to the URL like every control; `batch` names
+    the LIMITS row of the batch size."""
     from dynamics.dirac.objectives import LOSSES, REGULARIZERS
     from ui import dirac
 
@@ -238,7 +289,7 @@ def training_controls(defaults: dict) -> dict:
     cfg["optimizer"] = controls.select("optimizer", "Optimizer", TORCH_OPTIMIZERS, defaults.get("optimizer", "adam"))
     cfg["lr"] = limited("lr", "learning rate", defaults.get("lr", 1e-3), format="%.4f")
     cfg["d_steps"] = limited("d_steps", "discriminator steps per round", 1)
-    cfg["batch"] = limited("batch", "batch size", defaults.get("batch", 64))
+    cfg["batch"] = limited("batch", "batch size", defaults.get("batch", 64), batch)
     cfg["steps"] = limited("steps", "rounds in the run", defaults.get("steps", 3000))
     cfg["seed"] = controls.number("seed", "random seed", 0, 9999, 0)
     if cfg["optimizer"] == "extragradient":

@@ -25,6 +25,7 @@ def test_the_caps_are_what_the_docs_say():
     assert docs["LIMITS `/train1d`, `/mixtures`"] == f"max {training.LIMITS['tick_1d'].high:g}"
     assert training.LIMITS["tick_2d"].high == training.LIMITS["tick_1d"].high
     assert docs["LIMITS `/images`"] == f"max {training.LIMITS['tick_images'].high:g}"
+    assert docs["LIMITS['batch_images'] `/images`"] == f"max {training.LIMITS['batch_images'].high:g}"
     assert docs["COMPARE `/phase` compare mode"] == f"max {COMPARE.slider.high:g}"
     assert docs["BUDGET_S `/phase`"] == (
         f"max {ROUNDS.slider.high:g}; fewer where the simulation would take more than {BUDGET_S:g} s"
@@ -36,6 +37,7 @@ def test_the_caps_are_what_the_docs_say():
 def test_a_capped_control_says_so_in_its_help():
     at = run_page("mixtures")
     assert "max 150: keeps a shared server responsive" in at.slider(key="tick").help
+    assert "max 256: keeps a shared server responsive" in run_page("images").slider(key="batch").help
     at = run_page("phase", mode="compare")
     assert "max 12: keeps a shared server responsive" in at.multiselect(key="compare").help
     assert "max 2000: fewer run for many starts" in at.slider(key="steps").help
