@@ -173,5 +173,5 @@ def section(obj, opt: Optimizer, schedule: Schedule) -> None:
         lambda: map_figure(m),
         f"convergence-{name}",
         summary,
-        {f"convergence-{name}.json": lambda: export.to_json(m.to_json())},
+        {f"convergence-{name}-map.json": lambda: export.to_json(m.to_json())},
     )

@@ -28,7 +28,7 @@ def test_saved_map_shows_its_agreement(name):
     assert f"They agree on {same} of {saved['gans']} GANs ({saved['agreement']:.1%})" in text
     assert f"one by one ≈ {saved['sequential_seconds']:.0f} s" in text
     assert f"They part on {saved['gans'] - same} GANs" in text
-    assert f"dl_convergence-{name or 'dirac-gan-r1'}.json" in [b.key for b in at.get("download_button")]
+    assert f"dl_convergence-{name or 'dirac-gan-r1'}-map.json" in [b.key for b in at.get("download_button")]
 
 
 def test_live_map_trains_on_click():
