@@ -2,12 +2,16 @@
 (models.convergence) in one picture, with a sentence on where they agree and one on where they part.
 
 A saved map (models/convergence/saved) loads at once; a live one trains a small Dirac-GAN grid of the page's
-objective and optimizer (at most LIVE_MAX × LIVE_MAX GANs, a few seconds) behind a button, with a progress bar.
+objective and optimizer (at most LIVE_MAX × LIVE_MAX GANs) behind a button, with a progress bar. A live map keeps to
+the page's 10 s limit by a measurement, not a guess (a round costs several times more with instance noise, consensus
+or extragradient, and the server's load changes): PROBE_ROUNDS rounds of the same grid are timed first and scaled to
+the run; beyond LIVE_BUDGET_S it is refused with the command that computes it. One live map trains at a time per
+server process (first come, first served).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -21,10 +25,14 @@ from models.convergence.grid import CORE_OPTIMIZER, check
 from models.convergence.maps import ConvergenceMap, compute, load, saved_maps
 from models.convergence.plot import map_figure
 from ui import controls, export
+from ui.training import FairLock
 
 LIVE = "live"
 DEFAULT_MAP = "dirac-gan-r1"
-LIVE_MIN, LIVE_MAX, LIVE_DEFAULT = 4, 12, 8  # a 12 × 12 Dirac-GAN grid of 2000 rounds trains in about 3 s here
+LIVE_MIN, LIVE_MAX, LIVE_DEFAULT = 4, 12, 8  # n of an n × n live grid
+LIVE_BUDGET_S = 8.0  # seconds of training a live map may take: the page's 10 s limit less probing and drawing
+PROBE_ROUNDS = 64  # rounds timed to estimate a live map's seconds
+LIVE_LOCK = FairLock()  # one live map trains at a time in this server process
 TO_CORE = {core: torch for torch, core in CORE_OPTIMIZER.items()}  # the page's optimizer → the engine's
 
 
@@ -114,6 +122,22 @@ def live_setup(obj, opt: Optimizer, schedule: Schedule) -> Setup:
     return setup
 
 
+def estimate(setup: Setup, n: int) -> float:
+    """Seconds the n × n grid of `setup` would train here now: PROBE_ROUNDS rounds timed, scaled to setup.steps
+    (after 8 rounds of a 2 × 2 grid, so that torch's first-call set-up is not scaled up with them)."""
+    compute(replace(setup, steps=8), 2, sample=0)
+    return compute(replace(setup, steps=PROBE_ROUNDS), n, sample=0).seconds * setup.steps / PROBE_ROUNDS
+
+
+def command(setup: Setup, n: int) -> str:
+    """The command line that computes the same map."""
+    s = setup
+    return (
+        f"python -m models.convergence --family dirac --loss {s.loss} --reg {s.reg} --optimizer {s.optimizer} "
+        f"--scheme {s.scheme} --grid {n}"
+    )
+
+
 def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap] | None:
     """The controls of a live map and, once computed, the map (kept for the browser session)."""
     try:
@@ -121,7 +145,16 @@ def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap]
     except InputError as err:
         st.info(f"No live map for these settings: {controls.plain(err)}. Choose a saved map instead.")
         return None
-    n = controls.slider("conv_grid", "live map: grid size n (n × n GANs)", LIVE_MIN, LIVE_MAX, LIVE_DEFAULT)
+    n = controls.slider(
+        "conv_grid",
+        "live map: grid size n (n × n GANs)",
+        LIVE_MIN,
+        LIVE_MAX,
+        LIVE_DEFAULT,
+        help=f"At most {LIVE_MAX} × {LIVE_MAX} on a shared server, and a grid estimated to train longer than "
+        f"{LIVE_BUDGET_S:g} s is refused with the command that computes it (python -m models.convergence takes up "
+        "to 256 × 256).",
+    )
     key = (setup, n)
     store = st.session_state.setdefault("_convergence_live", {})
     st.caption(
@@ -129,9 +162,20 @@ def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap]
         f"one step each per round, {setup.steps} rounds) from the sidebar's settings, all at once."
     )
     if key not in store and st.button(f"Train the {n} × {n} grid", key="conv_train"):
-        bar = st.progress(0.0, "training…")
-        store[key] = compute(setup, n, sample=0, progress=lambda f: bar.progress(min(f, 1.0), "training…"))
-        bar.empty()
+        if LIVE_LOCK.locked():
+            st.caption(f"Another live map is training; {LIVE_LOCK.waiting + 1} ahead of yours. It waits its turn.")
+        with LIVE_LOCK:
+            seconds = estimate(setup, n)
+            if seconds > LIVE_BUDGET_S:
+                st.info(
+                    f"This grid would train for about {seconds:.0f} s on this server now, more than the page allows "
+                    f"({LIVE_BUDGET_S:g} s): choose a smaller n or a saved map, or run it from the command line: "
+                    f"`{command(setup, n)}`"
+                )
+                return None
+            bar = st.progress(0.0, "training…")
+            store[key] = compute(setup, n, sample=0, progress=lambda f: bar.progress(min(f, 1.0), "training…"))
+            bar.empty()
     if key not in store:
         return None
     return f"live-{setup.loss}+{setup.reg}-{n}", store[key]

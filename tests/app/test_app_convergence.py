@@ -1,11 +1,14 @@
 """AppTest of the stability page's "theory against networks" section: saved maps from their JSON, a live map."""
 
 import json
+from pathlib import Path
 
 import pytest
 
+from models.convergence.__main__ import build_parser, read
 from models.convergence.maps import SAVED
 from tests.app.apptest import assert_clean, run_page, shown
+from ui import convergence
 
 
 def overlay_caption(at) -> str:
@@ -31,7 +34,8 @@ def test_saved_map_shows_its_agreement(name):
     assert f"dl_convergence-{name or 'dirac-gan-r1'}-map.json" in [b.key for b in at.get("download_button")]
 
 
-def test_live_map_trains_on_click():
+def test_live_map_trains_on_click(monkeypatch):
+    monkeypatch.setattr(convergence, "LIVE_BUDGET_S", 1e9)  # this test is not about the server's load
     at = run_page("stability", reg="r1", conv_map="live", conv_grid="4")
     assert_clean(at)
     assert not any(c.value.startswith("They agree on") for c in at.caption)  # nothing trains before the click
@@ -47,3 +51,30 @@ def test_live_map_explains_what_it_cannot_train():
     at = run_page("stability", conv_map="live", optimizer="adam", reg="r1")
     assert_clean(at)
     assert any("No live map for these settings" in i.value and "adam" in i.value for i in at.info)
+
+
+def test_live_map_over_the_budget_is_refused_with_its_command(monkeypatch):
+    monkeypatch.setattr(convergence, "LIVE_BUDGET_S", 0.0)
+    at = run_page("stability", loss="nsgan", reg="r2", optimizer="momentum", conv_map="live", conv_grid="5")
+    at.button(key="conv_train").click().run()
+    assert_clean(at)
+    info = next(shown(i.value) for i in at.info if "more than the page allows" in i.value)
+    assert not any(c.value.startswith("They agree on") for c in at.caption)
+    cmd = info.split("`")[1]
+    assert cmd.startswith("python -m models.convergence ")
+    setup, options = read(build_parser().parse_args(cmd.split()[3:]))  # the command computes this very grid
+    assert (setup.family, setup.loss, setup.reg, setup.optimizer, setup.scheme) == (
+        "dirac",
+        "nsgan",
+        "r2",
+        "momentum",
+        "sim",
+    )
+    assert options["n"] == 5
+
+
+def test_the_live_cap_is_what_the_limits_table_says():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "README_app.md").read_text()
+    row = next(line for line in docs.splitlines() if line.startswith("| live convergence map"))
+    assert f"max {convergence.LIVE_MAX} × {convergence.LIVE_MAX} GANs" in row
+    assert f"estimated over {convergence.LIVE_BUDGET_S:g} s" in row
