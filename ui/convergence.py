@@ -138,8 +138,9 @@ def command(setup: Setup, n: int) -> str:
     )
 
 
-def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap] | None:
-    """The controls of a live map and, once computed, the map (kept for the browser session)."""
+def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap, bytes] | None:
+    """The controls of a live map and, once computed, its name, the map and its figure (kept for the browser
+    session)."""
     try:
         setup = live_setup(obj, opt, schedule)
     except InputError as err:
@@ -174,11 +175,12 @@ def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap]
                 )
                 return None
             bar = st.progress(0.0, "training…")
-            store[key] = compute(setup, n, sample=0, progress=lambda f: bar.progress(min(f, 1.0), "training…"))
+            m = compute(setup, n, sample=0, progress=lambda f: bar.progress(min(f, 1.0), "training…"))
+            store[key] = (m, export.figure_bytes(map_figure(m)))
             bar.empty()
     if key not in store:
         return None
-    return f"live-{setup.loss}+{setup.reg}-{n}", store[key]
+    return (f"live-{setup.loss}+{setup.reg}-{n}", *store[key])
 
 
 def section(obj, opt: Optimizer, schedule: Schedule) -> None:
@@ -201,8 +203,7 @@ def section(obj, opt: Optimizer, schedule: Schedule) -> None:
         found = _live(obj, opt, schedule)
         if found is None:
             return
-        name, m = found
-        png = export.figure_bytes(map_figure(m))
+        name, m, png = found
     else:
         name, m, png = choice, saved(choice), saved_png(choice)
     o = overlay(m)
