@@ -32,6 +32,7 @@ DEFAULT_MAP = "dirac-gan-r1"
 LIVE_MIN, LIVE_MAX, LIVE_DEFAULT = 4, 12, 8  # n of an n × n live grid
 LIVE_BUDGET_S = 8.0  # seconds of training a live map may take: the page's 10 s limit less probing and drawing
 PROBE_ROUNDS = 64  # rounds timed to estimate a live map's seconds
+LIVE_KEPT = 4  # live maps kept per browser session (the oldest goes first)
 LIVE_LOCK = FairLock()  # one live map trains at a time in this server process
 TO_CORE = {core: torch for torch, core in CORE_OPTIMIZER.items()}  # the page's optimizer → the engine's
 
@@ -177,6 +178,8 @@ def _live(obj, opt: Optimizer, schedule: Schedule) -> tuple[str, ConvergenceMap,
             bar = st.progress(0.0, "training…")
             m = compute(setup, n, sample=0, progress=lambda f: bar.progress(min(f, 1.0), "training…"))
             store[key] = (m, export.figure_bytes(map_figure(m)))
+            while len(store) > LIVE_KEPT:
+                store.pop(next(iter(store)))
             bar.empty()
     if key not in store:
         return None
