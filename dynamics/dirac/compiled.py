@@ -22,10 +22,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import sympy as sp
 
+from dynamics.dirac.forms import form
 from dynamics.dirac.objectives import REGULARIZERS_BY_NAME, symbolic_field
-from dynamics.dirac.symbols import PARAM_SYMBOLS, almost_everywhere, psi, theta
 
 # Fast-math without 'nnan'/'ninf': exp may vectorize, but a blown-up run still compares as non-finite.
 FASTMATH = {"contract", "afn", "reassoc", "arcp", "nsz"}
@@ -114,11 +113,13 @@ def kernel_source(loss: str, reg: str = "none") -> str:
     """Python source of the compiled kernel for one objective: its field as math code, then the loop."""
     if REGULARIZERS_BY_NAME[reg].noisy:
         raise ValueError("instance noise is an expectation by quadrature: use the numpy path")
-    args = (theta, psi, *PARAM_SYMBOLS.values())
-    code = []
-    for component in symbolic_field(loss, reg):
-        fn = sp.lambdify(args, almost_everywhere(component), modules="math")
-        code.append(inspect.getsource(fn).strip().splitlines()[-1].strip().removeprefix("return").strip())
+    generated = form(loss, reg)
+    if generated is not None:
+        code = generated.kernel
+    else:
+        from dynamics.dirac.symbols import source
+
+        code = [source(component, "math") for component in symbolic_field(loss, reg)]
     header = HEADER.format(name=f"{loss}+{reg}", fastmath=sorted(FASTMATH), v_th=code[0], v_ps=code[1])
     return header + inspect.getsource(run)
 
