@@ -118,8 +118,8 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, rounds, clip, bound, gamma, s
         th = starts[lo : lo + m, 0].copy()
         ps = np.minimum(np.maximum(starts[lo : lo + m, 1], -clip), clip)
         new_th, new_ps = th.copy(), ps.copy()
-        live = np.ones(m, np.bool_)
-        ran = np.zeros(m, np.int64)  # rounds survived
+        live = np.ones(m)  # 1.0 alive, 0.0 diverged: float flags and counts keep the loops vectorized
+        ran = np.zeros(m)  # rounds survived
         peak0, peak1, trav = np.zeros(m), np.zeros(m), np.zeros(m)
         for k in range(1, rounds + 1):
             if alt:
@@ -141,21 +141,21 @@ def run(starts, lr_g, lr_d, alt, g_steps, d_steps, rounds, clip, bound, gamma, s
             late = quarter > 0 and k > rounds - quarter
             for i in range(m):  # every store unconditional, a select: so that this loop vectorizes too
                 r2 = new_th[i] * new_th[i] + new_ps[i] * new_ps[i]
-                ok = live[i] & (r2 <= bound2)
-                dist = math.sqrt(r2)
+                ok = (live[i] > 0.0) & (r2 <= bound2)
                 moved = math.sqrt((new_th[i] - th[i]) ** 2 + (new_ps[i] - ps[i]) ** 2)
                 trav[i] += moved if ok & tail else 0.0
-                peak0[i] = max(peak0[i], dist) if ok & early else peak0[i]
-                peak1[i] = max(peak1[i], dist) if ok & late else peak1[i]
-                ran[i] += 1 if ok else 0
-                live[i] = ok
+                peak0[i] = max(peak0[i], r2) if ok & early else peak0[i]  # squared: one sqrt at the end
+                peak1[i] = max(peak1[i], r2) if ok & late else peak1[i]
+                ran[i] += 1.0 if ok else 0.0
+                live[i] = 1.0 if ok else 0.0
                 th[i] = new_th[i] if ok else th[i]
                 ps[i] = new_ps[i] if ok else ps[i]
                 new_th[i] = th[i]
                 new_ps[i] = ps[i]
         end[lo : lo + m, 0], end[lo : lo + m, 1] = th, ps
-        rounds_run[lo : lo + m], alive[lo : lo + m] = ran, live
-        peaks[0, lo : lo + m], peaks[1, lo : lo + m], travel[lo : lo + m] = peak0, peak1, trav
+        rounds_run[lo : lo + m], alive[lo : lo + m] = ran.astype(np.int64), live > 0.0
+        peaks[0, lo : lo + m], peaks[1, lo : lo + m] = np.sqrt(peak0), np.sqrt(peak1)
+        travel[lo : lo + m] = trav
     return end, rounds_run, alive, peaks, travel
 
 
