@@ -89,7 +89,7 @@ def time_sweep_engines(starts: np.ndarray) -> dict[str, tuple[float, np.ndarray]
     with tempfile.TemporaryDirectory() as empty:
         compiled.CACHE = Path(empty)  # first ever: write the kernel, numba compiles it
         out["first"] = time_batched(starts, "compiled")
-        compiled.compiled_module.cache_clear()  # as a new process: the kernel comes from numba's disk cache
+        compiled.compiled_module.cache_clear()  # a new kernel module, numba already loaded: from its disk cache
         out["disk"] = time_batched(starts, "compiled")
         threads = numba.get_num_threads()
         numba.set_num_threads(1)
@@ -97,6 +97,28 @@ def time_sweep_engines(starts: np.ndarray) -> dict[str, tuple[float, np.ndarray]
         numba.set_num_threads(threads)
         out["all"] = min((time_batched(starts, "compiled") for _ in range(5)), key=lambda r: r[0])
     return out
+
+
+FRESH = """
+import time
+from dynamics.dirac.field import make_objective
+from dynamics.dirac.trajectories import Schedule, grid_starts, simulate
+obj, starts = make_objective("gan", "r1", gamma={gamma}), grid_starts({n}, (-2, 2, -2, 2))
+t0 = time.perf_counter()
+simulate(obj, starts, Schedule({h}, {h}, "alt", rounds={rounds}), record=False, engine="compiled")
+print(time.perf_counter() - t0)
+"""
+
+
+def time_fresh(repeats: int = 3) -> float:
+    """Median seconds of the first sweep in a fresh interpreter (the core already imported): importing numba,
+    loading the kernel from its disk cache and the sweep, what a CLI basin map pays beyond its start-up."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [
+        float(subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=ROOT).stdout)
+        for cmd in [[sys.executable, "-c", FRESH.format(gamma=GAMMA, n=N, h=H, rounds=ROUNDS)]] * repeats
+    ]
+    return statistics.median(runs)
 
 
 def verdict(ok: bool) -> str:
@@ -119,6 +141,7 @@ def main(argv=None) -> None:
     step = 16 if args.quick else 1
     compiled_end = engines["all"][1]
     agree = max(np.max(np.abs(compiled_end[::step] - loop_end)), np.max(np.abs(numpy_end[::step] - loop_end)))
+    fresh = time_fresh()
     cli_sweep = statistics.median(wall(CLI_SWEEP) for _ in range(3))
     startup = time_startup(args.repeats, args.before)
     load_after = os.getloadavg()
@@ -133,7 +156,8 @@ def main(argv=None) -> None:
         ("plain Python loop (floats, math)" + (f" ({len(sample)} starts, scaled)" if args.quick else ""), loop_full),
         ("simulate, numpy path (vectorized over starts)", numpy_s),
         ("simulate, compiled path, first ever call (+ JIT compile)", engines["first"][0]),
-        ("simulate, compiled path, new process (kernel from disk cache)", engines["disk"][0]),
+        ("simulate, compiled path, kernel module reloaded from disk cache", engines["disk"][0]),
+        ("fresh interpreter: import numba, load the kernel, sweep", fresh),
         ("simulate, compiled path (numba), warm, 1 thread", engines["one"][0]),
         (f"simulate, compiled path (numba), warm, {threads} threads", engines["all"][0]),
         ("the CLI end to end (python -m dynamics.phase ... --start-grid 64)", cli_sweep),
