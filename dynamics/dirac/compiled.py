@@ -23,6 +23,7 @@ import math
 import os
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -197,19 +198,26 @@ def compiled_module(loss: str, reg: str = "none"):
     return module
 
 
+# One sweep at a time per process: each already uses every core, and numba's fallback threading layer (workqueue,
+# where OpenMP and TBB are missing) aborts on parallel kernels launched from two threads, as app sessions would.
+ONE_AT_A_TIME = threading.Lock()
+
+
 def sweep(obj, starts: np.ndarray, schedule, bound: float):
     """End points, rounds run, alive flags, the peak distances of the last two quarters and the path length of
     the last quarter (as `simulate`)."""
     clip = obj.params.get("clip") or math.inf
-    return compiled_sweep(obj.loss, obj.reg)(
-        np.ascontiguousarray(starts, dtype=float),
-        schedule.lr_g,
-        schedule.lr_d,
-        schedule.scheme == "alt",
-        schedule.g_steps,
-        schedule.d_steps,
-        schedule.rounds,
-        clip,
-        bound,
-        *obj.symbol_values,
-    )
+    kernel = compiled_sweep(obj.loss, obj.reg)
+    with ONE_AT_A_TIME:
+        return kernel(
+            np.ascontiguousarray(starts, dtype=float),
+            schedule.lr_g,
+            schedule.lr_d,
+            schedule.scheme == "alt",
+            schedule.g_steps,
+            schedule.d_steps,
+            schedule.rounds,
+            clip,
+            bound,
+            *obj.symbol_values,
+        )

@@ -96,3 +96,22 @@ def test_kernel_exp_is_within_two_ulp_of_math_exp():
         assert abs(exp(x) - expected) <= 2 * math.ulp(expected), x
     assert [exp(x) for x in (710.0, math.inf, -746.0, -math.inf, 0.0)] == [math.inf, math.inf, 0.0, 0.0, 1.0]
     assert math.isnan(exp(math.nan))
+
+
+def test_sweeps_from_several_threads_equal_the_sequential_ones():
+    """App sessions sweep from their own threads: the parallel kernel must give each its own result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    objs = [make_objective("gan", "r1", gamma=g) for g in (0.1, 0.5, 1.0, 2.0)]
+    starts, schedule = grid_starts(12, (-2, 2, -2, 2)), Schedule(0.1, 0.1, "alt", rounds=300)
+
+    def run(obj):
+        return simulate(obj, starts, schedule, record=False, engine="compiled")
+
+    sequential = [run(obj) for obj in objs]
+    with ThreadPoolExecutor(4) as pool:
+        concurrent = list(pool.map(run, objs))
+    for a, b in zip(sequential, concurrent, strict=True):
+        np.testing.assert_array_equal(a.end, b.end)
+        np.testing.assert_array_equal(a.status, b.status)
+    assert len({tuple(r.end[0]) for r in sequential}) == len(objs)  # four different sweeps, not one result
