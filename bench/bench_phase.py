@@ -168,9 +168,9 @@ def main(argv=None) -> None:
         print(f"| {name:<66} | {seconds:8.3f} | {loop_full / seconds:7.1f}× |")
     print()
     print(f"largest difference between final states (vs the plain loop): {agree:.2e}")
-    best = loop_full / min(engines["one"][0], engines["all"][0])
-    print(f"sweep target ≥ {SWEEP_TARGET:g}× the plain loop (warm kernel, best of 1 and {threads} threads): ", end="")
-    print(f"{best:.1f}×, {verdict(best >= SWEEP_TARGET)}")
+    speedup = loop_full / engines["all"][0]
+    print(f"sweep target ≥ {SWEEP_TARGET:g}× the plain loop (warm, {threads} threads as simulate runs): ", end="")
+    print(f"{speedup:.1f}×, {verdict(speedup >= SWEEP_TARGET)}")
     print()
     bare, cli = statistics.median(startup["bare"]), statistics.median(startup["cli"])
     print(f"start-up, medians of {args.repeats} interleaved runs:")
