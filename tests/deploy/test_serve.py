@@ -4,26 +4,15 @@ Without nginx the tests are skipped, unless GDL_REQUIRE_NGINX=1 (CI), where that
 """
 
 import asyncio
-import os
 import re
 import secrets
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from bench.wsclient import Session
 from deploy import serve
-
-
-@pytest.fixture(scope="module")
-def nginx_present():
-    if not Path(serve.NGINX).exists():
-        message = f"{serve.NGINX} is missing (apt-get install nginx)"
-        if os.environ.get("GDL_REQUIRE_NGINX") == "1":
-            pytest.fail(message + " and GDL_REQUIRE_NGINX=1")
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
