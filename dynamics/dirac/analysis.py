@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from dynamics.contracts import to_jsonable
 from dynamics.dirac.field import Objective
+from dynamics.dirac.forms import form
 from dynamics.dirac.objectives import symbolic_field
 from dynamics.dirac.optimizers import DEFAULT_BETA, Optimizer
 from dynamics.dirac.stability import closed_form, discrete_verdict, equilibrium, spectral_radius, update_matrix
@@ -27,9 +27,22 @@ def pairs(z) -> list | None:
 
 def field_latex(obj: Objective) -> str:
     """v(θ, ψ) in LaTeX; under instance noise, as the expectation over the standard normals z_g, z_d."""
-    v = symbolic_field(obj.loss, obj.reg)
-    body = sp.latex(v)
+    generated = form(obj.loss, obj.reg)
+    if generated is not None:
+        return generated.field_latex
+    import sympy as sp
+
+    body = sp.latex(symbolic_field(obj.loss, obj.reg))
     return rf"\mathbb{{E}}_{{z}}\left[{body}\right]" if obj.regularizer.noisy else body
+
+
+def closed_form_latex(obj: Objective) -> tuple[str | None, str | None]:
+    """The closed-form Jacobian at (0, 0) and its eigenvalues in LaTeX (None where there is no closed form)."""
+    generated = form(obj.loss, obj.reg)
+    if generated is not None:
+        return generated.jacobian_latex, generated.eigenvalues_latex
+    closed = closed_form(obj.loss, obj.reg)
+    return closed["jacobian_latex"], closed["eigenvalues_latex"]
 
 
 @dataclass(frozen=True)
@@ -174,7 +187,7 @@ class Analysis:
 def analyze(obj: Objective, schedule: Schedule, opt: Optimizer, starts, evals=(), record: bool = True) -> Analysis:
     """The local analysis, the discrete update operator, trajectories from `starts` and the field at `evals`."""
     eq = equilibrium(obj)
-    form = closed_form(obj.loss, obj.reg)
+    jacobian_latex, eigenvalues_latex = closed_form_latex(obj)
     M = (
         None
         if eq.jacobian is None
@@ -200,8 +213,8 @@ def analyze(obj: Objective, schedule: Schedule, opt: Optimizer, starts, evals=()
         params=obj.used_params,
         jacobian=eq.jacobian,
         eigenvalues=eq.eigenvalues,
-        eigenvalues_latex=form["eigenvalues_latex"],
-        jacobian_latex=form["jacobian_latex"],
+        eigenvalues_latex=eigenvalues_latex,
+        jacobian_latex=jacobian_latex,
         field_latex=field_latex(obj),
         update=update,
         trajectories=trajectory_rows(run),

@@ -1,8 +1,9 @@
 """The numeric side of an objective: its field and Jacobian as numpy functions, and `Objective`, a loss ×
 regularizer with validated parameters (make_objective), which every trajectory, figure and analysis takes.
 
-Both are lambdified from the one sympy definition in dynamics.dirac.objectives; under instance noise each entry
-is the exact Gaussian expectation of dynamics.dirac.noise.
+Both come from the one sympy definition in dynamics.dirac.objectives: generated ahead (dynamics.dirac.forms, no
+sympy import) when current, else lambdified here; under instance noise each entry is the exact Gaussian expectation
+of dynamics.dirac.noise.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import sympy as sp
 
-from dynamics.dirac.noise import GaussianExpectation
+from dynamics.dirac.forms import form
 from dynamics.dirac.objectives import (
     DEFAULTS,
     LOSSES,
@@ -22,33 +22,45 @@ from dynamics.dirac.objectives import (
     PARAMS,
     REGULARIZERS,
     REGULARIZERS_BY_NAME,
+    SYMBOLIC,
     Regularizer,
     symbolic_field,
     symbolic_jacobian,
 )
 from dynamics.dirac.ranges import OBJECTIVE as RANGES
-from dynamics.dirac.symbols import PARAM_SYMBOLS, lambdify
 
 
-def _numeric(expr: sp.Expr, noisy: bool) -> Callable:
+def _numeric(expr, noisy: bool) -> Callable:
     if noisy:
+        from dynamics.dirac.noise import GaussianExpectation
+
         return GaussianExpectation(expr)
-    fn = lambdify(expr)
+    from dynamics.dirac.symbols import lambdify
+
+    return _noise_free(lambdify(expr))
+
+
+def _noise_free(fn: Callable) -> Callable:
+    """f(θ, ψ, γ, σ, g₀) from a function of (θ, ψ, z_g, z_d, γ, σ, g₀)."""
     return lambda th, ps, *params: fn(th, ps, 0.0, 0.0, *params)
 
 
 @functools.cache
 def numeric_field(loss: str, reg: str = "none") -> tuple[Callable, Callable]:
     """(v_θ, v_ψ) as numpy functions of (θ, ψ, γ, σ, g₀); instance noise as an exact expectation."""
-    v = symbolic_field(loss, reg)
-    return tuple(_numeric(component, REGULARIZERS_BY_NAME[reg].noisy) for component in v)
+    generated = form(loss, reg)
+    if generated is not None:
+        return tuple(_noise_free(fn) for fn in generated.field)
+    return tuple(_numeric(component, REGULARIZERS_BY_NAME[reg].noisy) for component in symbolic_field(loss, reg))
 
 
 @functools.cache
 def numeric_jacobian(loss: str, reg: str = "none") -> tuple[Callable, ...]:
     """The four Jacobian entries (row-major) as numpy functions of (θ, ψ, γ, σ, g₀)."""
-    J = symbolic_jacobian(loss, reg)
-    return tuple(_numeric(entry, REGULARIZERS_BY_NAME[reg].noisy) for entry in J)
+    generated = form(loss, reg)
+    if generated is not None:
+        return tuple(_noise_free(fn) for fn in generated.jacobian)
+    return tuple(_numeric(entry, REGULARIZERS_BY_NAME[reg].noisy) for entry in symbolic_jacobian(loss, reg))
 
 
 @dataclass(frozen=True)
@@ -87,9 +99,9 @@ class Objective:
 
     @property
     def symbol_values(self) -> tuple[float, float, float]:
-        """(γ, σ, g₀) in the order of dynamics.dirac.symbols.PARAM_SYMBOLS: the trailing arguments of every
+        """(γ, σ, g₀) in the order of dynamics.dirac.objectives.SYMBOLIC: the trailing arguments of every
         lambdified field, Jacobian and kernel."""
-        return tuple(self.params[name] for name in PARAM_SYMBOLS)
+        return tuple(self.params[name] for name in SYMBOLIC)
 
     def field(self, th, ps) -> tuple[np.ndarray, np.ndarray]:
         """(v_θ, v_ψ) at the given points (numpy broadcasting)."""

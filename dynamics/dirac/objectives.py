@@ -14,11 +14,11 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import sympy as sp
-
-from dynamics.dirac.noise import smooth_noise_kinks
 from dynamics.dirac.ranges import OBJECTIVE as RANGES
-from dynamics.dirac.symbols import GAMMA, SIGMA, TARGET, LogSigmoid, psi, theta, z_d, z_g
+from dynamics.lazy import Lazy
+
+sp = Lazy("sympy")  # the registry imports without sympy: a CLI run with generated forms never derives
+sym = Lazy("dynamics.dirac.symbols")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,11 @@ class Loss:
     cite: str = ""
 
 
-f = LogSigmoid
+def f(t):
+    """log σ(t), the f of the standard GAN (symbols.LogSigmoid)."""
+    return sym.LogSigmoid(t)
+
+
 LOSSES_BY_NAME = {
     loss.name: loss
     for loss in [
@@ -62,7 +66,7 @@ LOSSES_BY_NAME = {
             "WGAN-GP",
             disc=lambda r, g, m: g - r,
             gen=lambda g: g,
-            penalty=lambda norm: GAMMA / 2 * (norm - TARGET) ** 2,
+            penalty=lambda norm: sym.GAMMA / 2 * (norm - sym.TARGET) ** 2,
             params=("gamma", "target"),
             cite="Gulrajani et al. 2017",
         ),
@@ -113,12 +117,12 @@ class Regularizer:
 
 def _consensus(v: sp.Matrix) -> sp.Matrix:
     """v − γ·∇(½‖v‖²) = v − γ·Jᵀv (consensus optimization)."""
-    return v - GAMMA * v.jacobian([theta, psi]).T * v
+    return v - sym.GAMMA * v.jacobian([sym.theta, sym.psi]).T * v
 
 
 def _grad_sq_penalty(norm):
     """γ/2·‖∇ₓD‖² (R1 and R2)."""
-    return GAMMA / 2 * norm**2
+    return sym.GAMMA / 2 * norm**2
 
 
 REGULARIZERS_BY_NAME = {
@@ -162,6 +166,7 @@ LOSSES = tuple(LOSSES_BY_NAME)
 REGULARIZERS = tuple(REGULARIZERS_BY_NAME)
 PARAMS = tuple(RANGES)  # gamma, sigma, target, clip
 DEFAULTS = {name: rng.default for name, rng in RANGES.items()}
+SYMBOLIC = ("gamma", "sigma", "target")  # the parameters the field takes as symbols, in argument order (γ, σ, g₀)
 
 
 def objective_exprs(loss: str, reg: str = "none") -> tuple[sp.Expr, sp.Expr]:
@@ -171,8 +176,11 @@ def objective_exprs(loss: str, reg: str = "none") -> tuple[sp.Expr, sp.Expr]:
     Under instance noise the kinks max(0, ·) of hinge and loss-sensitive are averaged in closed form
     (`dynamics.dirac.noise.expected_max`); the smooth rest is averaged numerically by quadrature.
     """
+    from dynamics.dirac.noise import smooth_noise_kinks
+
     spec, regularizer = LOSSES_BY_NAME[loss], REGULARIZERS_BY_NAME[reg]
-    x_fake, x_real = (theta + SIGMA * z_g, SIGMA * z_d) if regularizer.noisy else (theta, sp.S.Zero)
+    theta, psi, sigma = sym.theta, sym.psi, sym.SIGMA
+    x_fake, x_real = (theta + sigma * sym.z_g, sigma * sym.z_d) if regularizer.noisy else (theta, sp.S.Zero)
     d_fake, d_real = psi * x_fake, psi * x_real
     L_D = spec.disc(d_real, d_fake, sp.Abs(x_fake - x_real))
     if spec.penalty:
@@ -187,7 +195,7 @@ def objective_exprs(loss: str, reg: str = "none") -> tuple[sp.Expr, sp.Expr]:
 
 def field_from_objective(L_G: sp.Expr, L_D: sp.Expr, reg: str) -> sp.Matrix:
     """v = (−∂L_G/∂θ, ∂L_D/∂ψ), or the regularizer's map of it (consensus: v − γ·Jᵀv)."""
-    v = sp.Matrix([-sp.diff(L_G, theta), sp.diff(L_D, psi)])
+    v = sp.Matrix([-sp.diff(L_G, sym.theta), sp.diff(L_D, sym.psi)])
     transform = REGULARIZERS_BY_NAME[reg].transform
     return transform(v) if transform else v
 
@@ -201,7 +209,7 @@ def symbolic_field(loss: str, reg: str = "none") -> sp.Matrix:
 @functools.cache
 def symbolic_jacobian(loss: str, reg: str = "none") -> sp.Matrix:
     """∂v/∂(θ, ψ) as a 2×2 sympy Matrix (Heaviside/sign at kinks; DiracDelta terms live on null sets)."""
-    return symbolic_field(loss, reg).jacobian([theta, psi])
+    return symbolic_field(loss, reg).jacobian([sym.theta, sym.psi])
 
 
 def parse_name(text: str) -> tuple[str, str]:

@@ -15,16 +15,16 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import sympy as sp
 
 from dynamics.dirac.field import Objective, make_objective
-from dynamics.dirac.noise import GaussianExpectation
-from dynamics.dirac.objectives import REGULARIZERS_BY_NAME, field_from_objective, objective_exprs
+from dynamics.dirac.forms import form
+from dynamics.dirac.objectives import REGULARIZERS_BY_NAME, SYMBOLIC, field_from_objective, objective_exprs
 from dynamics.dirac.optimizers import BUFFERS, Optimizer, play_round
-from dynamics.dirac.symbols import NOISE, PARAM_SYMBOLS, lambdify, psi, theta
+from dynamics.lazy import Lazy
 
-NONSMOOTH = (sp.Abs, sp.Max, sp.Min)  # the kinks objectives are written with (their derivatives come later)
-REPRESENTATIVE = dict(zip(PARAM_SYMBOLS.values(), (0.7, 0.9, 0.8), strict=True))
+sp = Lazy("sympy")  # only the symbolic analysis needs it; `equilibrium` takes the generated forms when current
+sym = Lazy("dynamics.dirac.symbols")
+REPRESENTATIVE = dict(zip(SYMBOLIC, (0.7, 0.9, 0.8), strict=True))  # generic values of (γ, σ, g₀)
 DIRECTIONS = [(math.cos((2 * k + 1) * math.pi / 8), math.sin((2 * k + 1) * math.pi / 8)) for k in range(8)]
 TOL = 1e-9
 
@@ -45,9 +45,10 @@ def _branch(atom, point) -> tuple[sp.Expr, str]:
 def resolve_kinks(exprs, point) -> tuple[list, frozenset]:
     """Replace every non-smooth atom (innermost first) by its branch at `point`; return the conditions."""
     exprs, conditions = list(exprs), set()
+    nonsmooth = (sp.Abs, sp.Max, sp.Min)  # the kinks objectives are written with (their derivatives come later)
     while True:
-        atoms = set().union(*(e.atoms(*NONSMOOTH) for e in exprs))
-        atoms = [a for a in atoms if not any(b.atoms(*NONSMOOTH) for b in a.args)]
+        atoms = set().union(*(e.atoms(*nonsmooth) for e in exprs))
+        atoms = [a for a in atoms if not any(b.atoms(*nonsmooth) for b in a.args)]
         if not atoms:
             return exprs, frozenset(conditions)
         atom = atoms[0]
@@ -59,10 +60,10 @@ def resolve_kinks(exprs, point) -> tuple[list, frozenset]:
 def gaussian_mean(expr: sp.Expr) -> sp.Expr | None:
     """E[expr] over z_g, z_d iid N(0, 1) when expr is a polynomial in them (E[z^k] = (k−1)!! for even k)."""
     try:
-        poly = sp.Poly(sp.expand(expr), *NOISE)
+        poly = sp.Poly(sp.expand(expr), *sym.NOISE)
     except sp.PolynomialError:
         return None
-    if any(c.free_symbols & set(NOISE) for c in poly.coeffs()):
+    if any(c.free_symbols & set(sym.NOISE) for c in poly.coeffs()):
         return None
     moment = lambda k: 0 if k % 2 else sp.factorial2(k - 1)  # noqa: E731
     return sp.simplify(sum(c * moment(i) * moment(j) for (i, j), c in poly.terms()))
@@ -83,13 +84,14 @@ class Side:
     value: sp.Matrix  # the field at (0, 0); None entries when only numeric
     jacobian: sp.Matrix | None  # closed form at (0, 0), or None when only numeric
     numeric: tuple  # numpy functions (value_θ, value_ψ, J00, J01, J10, J11) of (γ, σ, g₀)
+    raw: tuple  # those six as sympy expressions (in the noise too, under instance noise)
 
 
 class _NumericAtEquilibrium:
     """A field or Jacobian entry at (θ, ψ) = (0, 0), averaged over the noise by quadrature when needed."""
 
     def __init__(self, expr, noisy):
-        self.fn = GaussianExpectation(expr) if noisy else lambdify(expr)
+        self.fn = Lazy("dynamics.dirac.noise").GaussianExpectation(expr) if noisy else sym.lambdify(expr)
         self.noisy = noisy
 
     def __call__(self, *params):
@@ -103,8 +105,9 @@ def sides(loss: str, reg: str = "none") -> tuple[Side, ...]:
     """The distinct smooth sides of the objective around (0, 0) (one side when it is smooth there)."""
     L_G, L_D = objective_exprs(loss, reg)
     branches = {}
+    generic = {sym.PARAM_SYMBOLS[name]: value for name, value in REPRESENTATIVE.items()}
     for c, s in DIRECTIONS:
-        point = {theta: 1e-4 * c, psi: 1e-4 * s, **REPRESENTATIVE, **dict.fromkeys(NOISE, 0.0)}
+        point = {sym.theta: 1e-4 * c, sym.psi: 1e-4 * s, **generic, **dict.fromkeys(sym.NOISE, 0.0)}
         resolved, condition = resolve_kinks([L_G, L_D], point)
         branches.setdefault(condition, resolved)
     found: list[Side] = []
@@ -119,8 +122,8 @@ def _side(condition: str, l_g: sp.Expr, l_d: sp.Expr, reg: str) -> Side:
     """Field value and Jacobian at (0, 0) of one smooth piece, in closed form where possible."""
     noisy = REGULARIZERS_BY_NAME[reg].noisy
     v = field_from_objective(l_g, l_d, reg)
-    J = v.jacobian([theta, psi])
-    at_eq = {theta: 0, psi: 0}
+    J = v.jacobian([sym.theta, sym.psi])
+    at_eq = {sym.theta: 0, sym.psi: 0}
     v0, J0 = v.subs(at_eq), J.subs(at_eq)
     raw = [*v0, *J0]
     if noisy:
@@ -129,11 +132,11 @@ def _side(condition: str, l_g: sp.Expr, l_d: sp.Expr, reg: str) -> Side:
         J0 = J0 if all(e is not None for e in J0) else None
     if J0 is not None:
         J0 = J0.applyfunc(_tidy)
-    return Side(condition, v0, J0, tuple(_NumericAtEquilibrium(e, noisy) for e in raw))
+    return Side(condition, v0, J0, tuple(_NumericAtEquilibrium(e, noisy) for e in raw), tuple(raw))
 
 
 def _same_side(a: Side, b: Side) -> bool:
-    params = [REPRESENTATIVE[s] for s in PARAM_SYMBOLS.values()]
+    params = list(REPRESENTATIVE.values())
     va = np.array([fn(*params) for fn in a.numeric])
     vb = np.array([fn(*params) for fn in b.numeric])
     return bool(np.allclose(va, vb, rtol=1e-10, atol=1e-12))
@@ -160,6 +163,19 @@ def closed_form(loss: str, reg: str = "none") -> dict:
     }
 
 
+def side_functions(loss: str, reg: str = "none") -> tuple[tuple[str, tuple], ...]:
+    """(condition, numeric (v_θ, v_ψ, J₀₀, J₀₁, J₁₀, J₁₁) at (0, 0) as functions of (γ, σ, g₀)) for each side:
+    from the generated forms (dynamics.dirac.forms) when current, else `sides`."""
+    generated = form(loss, reg)
+    if generated is None:
+        return tuple((s.condition, s.numeric) for s in sides(loss, reg))
+    return tuple((condition, tuple(_at_equilibrium(fn) for fn in fns)) for condition, fns in generated.sides)
+
+
+def _at_equilibrium(fn):
+    return lambda *params: float(fn(0.0, 0.0, 0.0, 0.0, *params))
+
+
 @dataclass(frozen=True)
 class Equilibrium:
     """Numeric local analysis at (0, 0) for given parameters."""
@@ -180,9 +196,9 @@ def equilibrium(obj: Objective) -> Equilibrium:
     """Jacobian and eigenvalues at (0, 0), or the one-sided pieces where the field is not smooth there."""
     params = obj.symbol_values
     evaluated = []
-    for side in sides(obj.loss, obj.reg):
-        numbers = np.array([fn(*params) for fn in side.numeric])
-        evaluated.append((side.condition, numbers[:2], numbers[2:].reshape(2, 2)))
+    for condition, numeric in side_functions(obj.loss, obj.reg):
+        numbers = np.array([fn(*params) for fn in numeric])
+        evaluated.append((condition, numbers[:2], numbers[2:].reshape(2, 2)))
     values = np.array([v for _, v, _ in evaluated])
     jacs = np.array([J for _, _, J in evaluated])
     note = None
@@ -264,8 +280,7 @@ def eigenvalue_paths(loss: str, reg: str, param: str, values, **params) -> np.nd
 def critical_values(loss: str, reg: str, param: str) -> dict:
     """Closed-form threshold in `param` where the eigenvalues turn real: the discriminant (tr J)² − 4 det J
     and its roots, the other parameters kept symbolic."""
-    form = closed_form(loss, reg)
-    J, symbol = form["jacobian"], PARAM_SYMBOLS.get(param)
+    J, symbol = closed_form(loss, reg)["jacobian"], sym.PARAM_SYMBOLS.get(param)
     if J is None or symbol is None:
         return {}
     disc = sp.simplify(J.trace() ** 2 - 4 * J.det())
@@ -278,7 +293,7 @@ def critical_values(loss: str, reg: str, param: str) -> dict:
 def real_from(loss: str, reg: str, param: str, **params) -> float | None:
     """Smallest value of `param` ≥ 0 at which both Jacobian eigenvalues are real, from the closed-form roots
     of `critical_values` with the other parameters substituted; None if there is none."""
-    subs = {PARAM_SYMBOLS[k]: v for k, v in params.items() if k in PARAM_SYMBOLS and k != param}
+    subs = {sym.PARAM_SYMBOLS[k]: v for k, v in params.items() if k in SYMBOLIC and k != param}
     roots = [complex(sp.N(r.subs(subs))) for r in critical_values(loss, reg, param).get("real_from", [])]
     roots = [r.real for r in roots if abs(r.imag) < 1e-12 and r.real >= 0]
     return min(roots) if roots else None

@@ -5,20 +5,21 @@ Shared by the objectives (dynamics.dirac.objectives) and the instance-noise expe
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
 import sympy as sp
 from scipy.special import expit
 
+from dynamics.dirac.objectives import SYMBOLIC
+
 theta, psi = sp.symbols("theta psi", real=True)
 # Instance noise: x_fake = θ + σ·z_g, x_real = σ·z_d with z standard normal.
 z_g, z_d = sp.symbols("z_g z_d", real=True)
 NOISE = (z_g, z_d)
 PARAM_SYMBOLS = {
-    "gamma": sp.Symbol("gamma", positive=True),
-    "sigma": sp.Symbol("sigma", positive=True),
-    "target": sp.Symbol("g_0", positive=True),
+    name: sp.Symbol(printed, positive=True) for name, printed in zip(SYMBOLIC, ("gamma", "sigma", "g_0"), strict=True)
 }
 GAMMA, SIGMA, TARGET = PARAM_SYMBOLS.values()
 
@@ -67,7 +68,15 @@ def almost_everywhere(expr: sp.Expr) -> sp.Expr:
     return expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
 
 
-def lambdify(expr, extra=()) -> Callable:
+MODULES = [NUMERIC, "scipy", "numpy"]
+
+
+def lambdify(expr, extra=(), modules=MODULES) -> Callable:
     """Numeric numpy function of (θ, ψ, z_g, z_d, γ, σ, g₀, *extra) for a sympy expression."""
     args = (theta, psi, *NOISE, *PARAM_SYMBOLS.values(), *extra)
-    return sp.lambdify(args, almost_everywhere(sp.sympify(expr)), modules=[NUMERIC, "scipy", "numpy"])
+    return sp.lambdify(args, almost_everywhere(sp.sympify(expr)), modules=modules)
+
+
+def source(expr, modules=MODULES) -> str:
+    """The expression as the one line of Python that `lambdify` evaluates (names of `modules` unqualified)."""
+    return inspect.getsource(lambdify(expr, modules=modules)).strip().splitlines()[-1].strip().removeprefix("return ")

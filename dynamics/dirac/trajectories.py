@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 from dynamics.dirac.field import Objective
 from dynamics.dirac.optimizers import SCHEMES, Optimizer, init_state, play_round
@@ -185,6 +184,8 @@ def flow(obj: Objective, start, t_end: float, n_points: int = 400, bound: float 
     `speed` = each player's step per unit time: the h → 0 limit of a schedule is ẋ = diag(g·h_g, d·h_d)·v
     in rounds (g = d = 1 when simultaneous). With clipping |ψ| ≤ c it is the projected flow: ψ̇ = 0 where ψ
     sits on the bound and v pushes outward."""
+    from scipy.integrate import solve_ivp  # ~0.1 s to import: only runs that draw the flow pay it
+
     clip = obj.params.get("clip")
     x0 = np.asarray(start, float).copy()
     if clip is not None:
