@@ -16,6 +16,7 @@ from dynamics.dirac.plotting import (
     compare_figure,
     eigen_axes,
     eigenvalue_path_figure,
+    fit_window,
     phase_axes,
     radius_figure,
     status_legend,
@@ -24,7 +25,7 @@ from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, LR, OBJECTIVE, R
 from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 from dynamics.palette import OKABE_ITO
-from ui import controls
+from ui import charts, controls
 from ui.export import figure_bytes
 
 SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
@@ -180,6 +181,15 @@ def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
     run = analysis(obj, schedule, opt, starts, record=not grid_n).run
     flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
     return figure_bytes(phase_fig(obj, run, grid_n, flows))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def phase_chart_json(obj, schedule, opt, starts, grid_n, show_flow, clickable) -> str:
+    """The phase chart's payload (ui.charts.PhaseChart as JSON), computed once for all sessions."""
+    run = analysis(obj, schedule, opt, starts, record=not grid_n).run
+    flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
+    view = fit_window(run, WINDOW, grid_n)
+    return charts.phase_chart(obj, run, view, schedule.scheme, grid_n, flows, clickable).to_json()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
