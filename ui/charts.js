@@ -132,6 +132,7 @@ class PhaseChart {
       ? "Click the plane to start a trajectory there; hover for values."
       : "Hover for values.";
     this.root.dataset.payload = id;
+    this.root.dataset.trajectories = String(this.data.trajectories.length);
     this.redraw();
   }
 
@@ -190,6 +191,7 @@ class PhaseChart {
     const left = MARGIN.left + (width - MARGIN.left - MARGIN.right - w) / 2;
     const top = MARGIN.top + (height - MARGIN.top - MARGIN.bottom - h) / 2;
     this.geo = { width, height, dpr, left, top, w, h, x0, x1, y0, y1, scale };
+    this.root.dataset.geo = JSON.stringify({ left, top, scale, x0, y1 }); // canvas pixel = left + (θ − x0)·scale
   }
   px(th) { return this.geo.left + (th - this.geo.x0) * this.geo.scale; }
   py(ps) { return this.geo.top + (this.geo.y1 - ps) * this.geo.scale; }

@@ -1,0 +1,141 @@
+"""The phase chart in a real browser (ui/charts.js through Chromium): it plays, pauses, shows a round in slow
+motion, reads out values under the pointer, and a click on the plane adds a start that joins the URL.
+
+Every wait is for an event (an attribute the chart sets, a URL, a number of animation frames), bounded by WAIT_MS.
+The chart lives in a shadow root; Playwright's locators pierce it.
+"""
+
+import json
+import math
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from bench.harness import WAIT_MS, wait_ready
+
+pytestmark = pytest.mark.browser
+# Streamlit's frontend probes /<page>/_stcore/host-config and /health before the root path: 404s of its own.
+STREAMLIT_PROBES = re.compile(r"/_stcore/(host-config|health)$")
+
+
+@pytest.fixture
+def chart(page, server):
+    """/phase at its defaults (GAN, simultaneous GD, h = 0.1, one start at (1, 1)), the chart drawn; console
+    errors and failed requests collected for `clean`."""
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(f"pageerror: {err}"))
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(f"console: {msg.text}"))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+    page.goto(f"{server}/phase")
+    wait_ready(page)
+    root = page.locator(".gdl-chart")
+    expect(root).to_have_attribute("data-drawn", re.compile(r"\d+"), timeout=WAIT_MS)
+    return root
+
+
+def clean(page) -> None:
+    """No console error, page error or failed request other than Streamlit's own path probes (their 404s log a
+    console line 'Failed to load resource' each)."""
+    probes = sum(bool(STREAMLIT_PROBES.search(e.split(" ", 1)[1])) for e in page.errors if e[:3].isdigit())
+    others = [e for e in page.errors if not (e[:3].isdigit() and STREAMLIT_PROBES.search(e.split(" ", 1)[1]))]
+    loads = [e for e in others if "Failed to load resource" in e]
+    assert len(loads) <= probes, page.errors
+    assert not [e for e in others if "Failed to load resource" not in e], page.errors
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def frames(page, n: int = 30) -> None:
+    """Wait for n animation frames of the page (an event, not a fixed time)."""
+    page.evaluate(
+        "(n) => new Promise((done) => { let i = 0; const f = () => (++i >= n ? done() : requestAnimationFrame(f));"
+        " requestAnimationFrame(f); })",
+        n,
+    )
+
+
+def attribute_changes(page, root, name: str, before) -> str:
+    """Wait until the chart's data-<name> differs from `before`; return it."""
+    page.wait_for_function(
+        "([el, name, before]) => el.getAttribute(name) !== null && el.getAttribute(name) !== before",
+        arg=[root.element_handle(), f"data-{name}", before],
+        timeout=WAIT_MS,
+        polling=20,
+    )
+    return root.get_attribute(f"data-{name}")
+
+
+def pixel(page, root, theta: float, psi: float) -> tuple[float, float]:
+    """Page coordinates of (θ, ψ) on the chart's canvas."""
+    geo = json.loads(root.get_attribute("data-geo"))
+    box = root.locator("canvas").bounding_box()
+    return box["x"] + geo["left"] + (theta - geo["x0"]) * geo["scale"], box["y"] + geo["top"] + (geo["y1"] - psi) * geo[
+        "scale"
+    ]
+
+
+def test_play_moves_the_dots_and_pause_stops_them(page, chart):
+    play = chart.locator('button[data-role="play"]')
+    play.click()
+    expect(chart).to_have_attribute("data-playing", "1", timeout=WAIT_MS)
+    first = attribute_changes(page, chart, "dots", None)
+    second = attribute_changes(page, chart, "dots", first)
+    (a,), (b,) = json.loads(first), json.loads(second)
+    assert a != b and all(math.isfinite(x) and abs(x) < 3 for x in a + b)  # the GAN run circles near radius √2
+    play.click()
+    expect(chart).to_have_attribute("data-playing", "0", timeout=WAIT_MS)
+    paused = chart.get_attribute("data-dots")
+    frames(page)
+    assert chart.get_attribute("data-dots") == paused
+    assert play.inner_text() == "▶ Play"
+    clean(page)
+
+
+def test_slow_motion_moves_the_generator_then_the_discriminator(page, chart):
+    chart.get_by_label("slow motion").check()
+    expect(chart).to_have_attribute("data-slow", "0:generator", timeout=WAIT_MS)
+    chart.locator('button[data-role="play"]').click()
+    assert attribute_changes(page, chart, "slow", "0:generator") == "0:discriminator"
+    assert attribute_changes(page, chart, "slow", "0:discriminator") == "1:generator"
+    chart.locator('button[data-role="play"]').click()
+    expect(chart).to_have_attribute("data-playing", "0", timeout=WAIT_MS)
+    chart.locator("button", has_text="◀ round").click()  # back to round 0, which starts at (1, 1)
+    expect(chart).to_have_attribute("data-slow", "0:generator", timeout=WAIT_MS)
+    text = chart.locator(".gdl-readout").inner_text()
+    assert "Round 0 → 1" in text and "generator step θ 1 →" in text and "discriminator step ψ 1 →" in text, text
+    clean(page)
+
+
+def test_hover_reads_out_the_point_its_round_and_the_field(page, chart):
+    """At the start (1, 1) of the default run: round 0 and v = (−ψ f′(θψ), θ f′(θψ)) with f′(t) = 1/(1 + eᵗ)
+    for the GAN, so v(1, 1) = (−0.2689, 0.2689)."""
+    x, y = pixel(page, chart, 1.0, 1.0)
+    page.mouse.move(x, y)
+    text = attribute_changes(page, chart, "hover", None)
+    fp = 1 / (1 + math.e)
+    assert f"round k = 0: θ = 1, ψ = 1, v(θ, ψ) = ({-fp:.4g}, {fp:.4g})" in text, text
+    x, y = pixel(page, chart, -1.5, -1.8)  # far from the run: the pointer and the nearest arrow
+    page.mouse.move(x, y)
+    text = attribute_changes(page, chart, "hover", text)
+    assert text.startswith("pointer θ = -1.5") and "at the nearest arrow" in text, text
+    clean(page)
+
+
+def test_click_adds_a_start_near_the_point_and_puts_it_in_the_url(page, chart):
+    before = chart.get_attribute("data-payload")
+    x, y = pixel(page, chart, -1.0, 0.5)
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"added="), timeout=WAIT_MS)
+    attribute_changes(page, chart, "payload", before)
+    expect(chart).to_have_attribute("data-trajectories", "2", timeout=WAIT_MS)
+    (added,) = re.findall(r"added=([^&]+)", page.url)
+    theta, psi = (float(v) for v in added.replace("%3A", ":").split(":"))
+    assert abs(theta + 1.0) < 0.05 and abs(psi - 0.5) < 0.05, added
+    expect(page.get_by_text("Trajectory status (2 starts)")).to_be_visible(timeout=WAIT_MS)
+    page.reload()  # the URL reproduces it
+    wait_ready(page)
+    expect(page.locator(".gdl-chart")).to_have_attribute("data-trajectories", "2", timeout=WAIT_MS)
+    page.get_by_role("button", name="Remove the starts added by clicking").click()
+    page.wait_for_url(lambda url: "added=" not in url, timeout=WAIT_MS)
+    expect(page.locator(".gdl-chart")).to_have_attribute("data-trajectories", "1", timeout=WAIT_MS)
+    clean(page)
