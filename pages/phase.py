@@ -108,8 +108,9 @@ if mode == "single":
     with left:
         phase_view(obj, schedule, opt, starts, grid_n, show_flow)
     with right:
-        export.show_figure(
-            dirac.eigen_png(cont, disc),
+        charts.show_figure(
+            charts.eigen_chart(cont, disc).to_json(),
+            "eigen_chart",
             lambda: dirac.eigen_fig(cont, disc),
             f"eigenvalues-{obj.name}",
             eigen_caption(cont, disc),

@@ -29,6 +29,11 @@ function niceTicks(lo, hi, count) {
   return out;
 }
 
+// A new payload is drawn: tell the page (bench.harness's probe times figure updates with this event).
+function announce(id) {
+  window.dispatchEvent(new CustomEvent("gdl-chart-drawn", { detail: { id, at: performance.now() } }));
+}
+
 function el(tag, attrs, parent) {
   const e = document.createElement(tag);
   Object.assign(e, attrs || {});
@@ -134,6 +139,7 @@ class PhaseChart {
     this.root.dataset.payload = id;
     this.root.dataset.trajectories = String(this.data.trajectories.length);
     this.redraw();
+    announce(id);
   }
 
   setPlaying(on) {
@@ -222,7 +228,6 @@ class PhaseChart {
     this.drawLegend(ctx);
     this.drawn += 1;
     this.root.dataset.drawn = String(this.drawn);
-    window.__gdlChartDrawn = performance.now();
   }
 
   drawBasins(ctx) {
@@ -419,11 +424,190 @@ class PhaseChart {
   stop() { this.playing = false; cancelAnimationFrame(this.frame); this.resize.disconnect(); }
 }
 
+// A chart of lines and points in the (x, y) plane (eigenvalues, curves): hover reads out the nearest point; when
+// `clickable`, a click sends {x, y} back as the trigger value `click`.
+class XYChart {
+  constructor(parent) {
+    this.root = parent.querySelector(".gdl-chart") || el("div", { className: "gdl-chart" }, parent);
+    this.canvas = el("canvas", {}, this.root);
+    this.readout = el("div", { className: "gdl-readout" }, this.root);
+    this.drawn = 0;
+    this.canvas.addEventListener("pointermove", (e) => this.onMove(e));
+    this.canvas.addEventListener("pointerleave", () => { this.hover = null; this.readout.textContent = ""; this.redraw(); });
+    this.canvas.addEventListener("pointerdown", (e) => { this.down = [e.offsetX, e.offsetY]; });
+    this.canvas.addEventListener("pointerup", (e) => this.onClick(e));
+    this.resize = new ResizeObserver(() => this.redraw());
+    this.resize.observe(this.root);
+  }
+
+  update(text, setTrigger) {
+    this.setTrigger = setTrigger;
+    const id = hash(text);
+    if (id === this.id) return;
+    this.id = id;
+    this.data = JSON.parse(text);
+    this.root.dataset.payload = id;
+    this.readout.textContent = this.data.hint || "";
+    this.redraw();
+    announce(id);
+  }
+
+  layout() {
+    const width = Math.max(240, this.root.clientWidth || 420);
+    const height = Math.round(Math.min(width * (this.data.equal ? 1 : 0.68), 440));
+    const dpr = window.devicePixelRatio || 1;
+    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
+      this.canvas.width = Math.round(width * dpr);
+      this.canvas.height = Math.round(height * dpr);
+      this.canvas.style.height = height + "px";
+    }
+    const [x0, x1, y0, y1] = this.data.window;
+    let w = width - MARGIN.left - MARGIN.right, h = height - MARGIN.top - MARGIN.bottom;
+    let sx = w / (x1 - x0), sy = h / (y1 - y0);
+    if (this.data.equal) { sx = sy = Math.min(sx, sy); w = (x1 - x0) * sx; h = (y1 - y0) * sy; }
+    const left = MARGIN.left + (width - MARGIN.left - MARGIN.right - w) / 2;
+    const top = MARGIN.top + (height - MARGIN.top - MARGIN.bottom - h) / 2;
+    this.geo = { width, height, dpr, left, top, w, h, x0, x1, y0, y1, sx, sy };
+    this.root.dataset.geo = JSON.stringify({ left, top, sx, sy, x0, y1 });
+  }
+  px(x) { return this.geo.left + (x - this.geo.x0) * this.geo.sx; }
+  py(y) { return this.geo.top + (this.geo.y1 - y) * this.geo.sy; }
+  inside(x, y) { const g = this.geo; return x >= g.left && x <= g.left + g.w && y >= g.top && y <= g.top + g.h; }
+
+  redraw() {
+    if (!this.data) return;
+    this.layout();
+    const g = this.geo, d = this.data, ctx = this.canvas.getContext("2d");
+    ctx.setTransform(g.dpr, 0, 0, g.dpr, 0, 0);
+    ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, g.width, g.height);
+    ctx.save();
+    ctx.beginPath(); ctx.rect(g.left, g.top, g.w, g.h); ctx.clip();
+    for (const r of d.rules) {
+      ctx.strokeStyle = r.color; ctx.lineWidth = r.width; ctx.setLineDash(r.dash.map((v) => v * r.width));
+      ctx.beginPath();
+      if (r.axis === "x") { ctx.moveTo(this.px(r.value), g.top); ctx.lineTo(this.px(r.value), g.top + g.h); }
+      else { ctx.moveTo(g.left, this.py(r.value)); ctx.lineTo(g.left + g.w, this.py(r.value)); }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    for (const s of d.series) {
+      if (s.mode === "line") {
+        ctx.strokeStyle = s.color; ctx.lineWidth = s.width; ctx.setLineDash(s.dash.map((v) => v * s.width));
+        ctx.beginPath();
+        let pen = false;
+        s.x.forEach((x, i) => {
+          const y = s.y[i];
+          if (x === null || y === null) { pen = false; return; }
+          ctx[pen ? "lineTo" : "moveTo"](this.px(x), this.py(y)); pen = true;
+        });
+        ctx.stroke(); ctx.setLineDash([]);
+      } else {
+        s.x.forEach((x, i) => {
+          if (x === null || s.y[i] === null) return;
+          marker(ctx, s.marker, this.px(x), this.py(s.y[i]), 5, s.filled ? s.color : null, s.filled ? null : s.color);
+        });
+      }
+    }
+    if (this.hover) marker(ctx, "o", this.hover.x, this.hover.y, 6, null, "#000");
+    ctx.restore();
+    if (d.note) {
+      ctx.fillStyle = "#222"; ctx.font = "12px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+      d.note.split("\n").forEach((line, i) => ctx.fillText(line, g.left + g.w / 2, g.top + g.h * 0.35 + i * 16));
+    }
+    this.drawAxes(ctx);
+    this.drawLegend(ctx);
+    this.drawn += 1;
+    this.root.dataset.drawn = String(this.drawn);
+  }
+
+  drawAxes(ctx) {
+    const g = this.geo;
+    ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.setLineDash([]);
+    ctx.strokeRect(g.left, g.top, g.w, g.h);
+    ctx.fillStyle = "#222"; ctx.font = "11px sans-serif";
+    ctx.textAlign = "center"; ctx.textBaseline = "top";
+    for (const t of niceTicks(g.x0, g.x1, 6)) {
+      const x = this.px(t);
+      ctx.beginPath(); ctx.moveTo(x, g.top + g.h); ctx.lineTo(x, g.top + g.h + 4); ctx.stroke();
+      ctx.fillText(fmt(t), x, g.top + g.h + 6);
+    }
+    ctx.textAlign = "right"; ctx.textBaseline = "middle";
+    for (const t of niceTicks(g.y0, g.y1, 6)) {
+      const y = this.py(t);
+      ctx.beginPath(); ctx.moveTo(g.left - 4, y); ctx.lineTo(g.left, y); ctx.stroke();
+      ctx.fillText(fmt(t), g.left - 6, y);
+    }
+    ctx.font = "12px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+    ctx.fillText(this.data.xlabel, g.left + g.w / 2, g.height - 2);
+    ctx.fillText(this.data.title, g.left + g.w / 2, g.top - 6);
+    ctx.save(); ctx.translate(12, g.top + g.h / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = "middle";
+    ctx.fillText(this.data.ylabel, 0, 0); ctx.restore();
+  }
+
+  drawLegend(ctx) {
+    const rows = [...this.data.series, ...this.data.rules].filter((s) => s.label);
+    if (!rows.length) return;
+    ctx.font = "11px sans-serif";
+    const width = 34 + Math.max(...rows.map((r) => ctx.measureText(r.label).width)), height = rows.length * 16 + 6;
+    const g = this.geo, low = this.data.legend.startsWith("lower"), right = this.data.legend.endsWith("right");
+    const x = right ? g.left + g.w - width - 6 : g.left + 6, y = low ? g.top + g.h - height - 6 : g.top + 6;
+    ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.strokeStyle = "#bbb"; ctx.lineWidth = 1;
+    ctx.fillRect(x, y, width, height); ctx.strokeRect(x, y, width, height);
+    rows.forEach((r, i) => {
+      const cy = y + 11 + i * 16;
+      if (r.mode === "points") marker(ctx, r.marker, x + 14, cy, 4.5, r.filled ? r.color : null, r.filled ? null : r.color);
+      else {
+        ctx.strokeStyle = r.color; ctx.lineWidth = r.width; ctx.setLineDash(r.dash.map((v) => v * r.width));
+        ctx.beginPath(); ctx.moveTo(x + 4, cy); ctx.lineTo(x + 24, cy); ctx.stroke(); ctx.setLineDash([]);
+      }
+      ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
+      ctx.fillText(r.label, x + 30, cy);
+    });
+  }
+
+  onMove(e) {
+    if (!this.data) return;
+    const x = e.offsetX, y = e.offsetY;
+    let best = null, bestD = 100;
+    this.data.series.forEach((s) => s.x.forEach((sx, i) => {
+      if (sx === null || s.y[i] === null) return;
+      const d2 = (this.px(sx) - x) ** 2 + (this.py(s.y[i]) - y) ** 2;
+      if (d2 < bestD && s.hover) { bestD = d2; best = [s, i]; }
+    }));
+    if (best) {
+      const [s, i] = best;
+      this.hover = { x: this.px(s.x[i]), y: this.py(s.y[i]) };
+      this.readout.textContent = `${s.label}: ${this.data.xlabel} = ${fmt(s.x[i])}, ${this.data.ylabel} = ${fmt(s.y[i])}`;
+    } else if (this.inside(x, y)) {
+      this.hover = null;
+      const vx = this.geo.x0 + (x - this.geo.left) / this.geo.sx, vy = this.geo.y1 - (y - this.geo.top) / this.geo.sy;
+      this.readout.textContent = `pointer ${this.data.xlabel} = ${fmt(vx)}, ${this.data.ylabel} = ${fmt(vy)}`;
+    } else { this.hover = null; this.readout.textContent = this.data.hint || ""; }
+    this.root.dataset.hover = this.readout.textContent;
+    this.redraw();
+  }
+
+  onClick(e) {
+    const [x0, y0] = this.down || [NaN, NaN];
+    this.down = null;
+    if (!this.data || !this.data.clickable || Math.hypot(e.offsetX - x0, e.offsetY - y0) > 4) return;
+    if (!this.inside(e.offsetX, e.offsetY)) return;
+    const x = this.geo.x0 + (e.offsetX - this.geo.left) / this.geo.sx, y = this.geo.y1 - (e.offsetY - this.geo.top) / this.geo.sy;
+    this.setTrigger("click", { x, y });
+  }
+
+  stop() { this.resize.disconnect(); }
+}
+
+const KINDS = { phase: PhaseChart, xy: XYChart };
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  const kind = data.startsWith('{"kind":"xy"') ? "xy" : "phase"; // the payload's first key (ui.charts)
   let chart = CHARTS.get(parentElement);
+  if (chart && !(chart instanceof KINDS[kind])) { chart.stop(); chart.root.replaceChildren(); chart = null; }
   if (!chart) {
-    chart = new PhaseChart(parentElement);
+    chart = new KINDS[kind](parentElement);
     CHARTS.set(parentElement, chart);
   }
   chart.update(data, setTriggerValue);

@@ -29,7 +29,7 @@ def chart(page, server):
     page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
     page.goto(f"{server}/phase")
     wait_ready(page)
-    root = page.locator(".gdl-chart")
+    root = page.locator(".st-key-phase_chart .gdl-chart")
     expect(root).to_have_attribute("data-drawn", re.compile(r"\d+"), timeout=WAIT_MS)
     return root
 
@@ -134,8 +134,45 @@ def test_click_adds_a_start_near_the_point_and_puts_it_in_the_url(page, chart):
     expect(page.get_by_text("Trajectory status (2 starts)")).to_be_visible(timeout=WAIT_MS)
     page.reload()  # the URL reproduces it
     wait_ready(page)
-    expect(page.locator(".gdl-chart")).to_have_attribute("data-trajectories", "2", timeout=WAIT_MS)
+    expect(page.locator(".st-key-phase_chart .gdl-chart")).to_have_attribute("data-trajectories", "2", timeout=WAIT_MS)
     page.get_by_role("button", name="Remove the starts added by clicking").click()
     page.wait_for_url(lambda url: "added=" not in url, timeout=WAIT_MS)
-    expect(page.locator(".gdl-chart")).to_have_attribute("data-trajectories", "1", timeout=WAIT_MS)
+    expect(page.locator(".st-key-phase_chart .gdl-chart")).to_have_attribute("data-trajectories", "1", timeout=WAIT_MS)
+    clean(page)
+
+
+def test_eigenvalue_chart_hover_reads_out_an_eigenvalue(page, chart):
+    """The GAN's Jacobian at (0, 0) has eigenvalues ±i/2."""
+    eigen = page.locator(".st-key-eigen_chart .gdl-chart")
+    expect(eigen).to_have_attribute("data-drawn", re.compile(r"\d+"), timeout=WAIT_MS)
+    geo = json.loads(eigen.get_attribute("data-geo"))
+    box = eigen.locator("canvas").bounding_box()
+    page.mouse.move(
+        box["x"] + geo["left"] - geo["x0"] * geo["sx"], box["y"] + geo["top"] + (geo["y1"] - 0.5) * geo["sy"]
+    )
+    text = attribute_changes(page, eigen, "hover", None)
+    assert text == "Jacobian (continuous): Re λ = 0, Im λ = 0.5", text
+    clean(page)
+
+
+@pytest.mark.parametrize(
+    "path,keys",
+    [
+        ("phase", ["phase_chart", "eigen_chart"]),
+        ("phase?starts=grid&grid=8", ["phase_chart", "eigen_chart"]),
+        ("phase?reg=r1&flow=1&starts=random", ["phase_chart", "eigen_chart"]),
+        ("stability?reg=r1", ["eigen_chart", "radius_chart", "path_chart"]),
+    ],
+)
+def test_every_chart_draws_without_console_errors(page, server, path, keys):
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(f"pageerror: {err}"))
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(f"console: {msg.text}"))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+    page.goto(f"{server}/{path}")
+    wait_ready(page)
+    for key in keys:
+        expect(page.locator(f".st-key-{key} .gdl-chart")).to_have_attribute(
+            "data-drawn", re.compile(r"\d+"), timeout=WAIT_MS
+        )
     clean(page)
