@@ -7,7 +7,7 @@ from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.report import complex_list
 from dynamics.dirac.stability import max_stable_lr, real_from
-from ui import charts, controls, dirac, exercises, export
+from ui import charts, controls, dirac, exercises, export, xychart
 
 controls.start_page("stability")
 st.markdown(
@@ -33,7 +33,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("Eigenvalues now")
     charts.show_figure(
-        charts.eigen_chart(c, d).to_json(),
+        xychart.eigen_chart(c, d).to_json(),
         "eigen_chart",
         lambda: dirac.eigen_fig(c, d),
         f"eigenvalues-{obj.name}",
@@ -74,7 +74,7 @@ with right:
         )
     )
     charts.show_figure(
-        charts.radius_chart(
+        xychart.radius_chart(
             lrs, radius, schedule.lr_g, h_star, f"{obj.title}: {opt.name}, {dirac.SCHEME_TITLES[schedule.scheme]}"
         ).to_json(),
         "radius_chart",
@@ -119,7 +119,7 @@ else:
     rows = [(v, *(f(e) for e in pair for f in (np.real, np.imag))) for v, pair in zip(values, eig, strict=True)]
     header = [param, "re1", "im1", "re2", "im2"]
     charts.show_figure(
-        charts.path_chart(values, eig, param, real, f"{obj.title}: eigenvalues of J against {param}").to_json(),
+        xychart.path_chart(values, eig, param, real, f"{obj.title}: eigenvalues of J against {param}").to_json(),
         "path_chart",
         lambda: dirac.path_fig(obj, param, sweep_max),
         f"eigenpaths-{obj.name}-{param}",

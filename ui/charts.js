@@ -424,16 +424,21 @@ class PhaseChart {
   stop() { this.playing = false; cancelAnimationFrame(this.frame); this.resize.disconnect(); }
 }
 
-// A chart of lines and points in the (x, y) plane (eigenvalues, curves): hover reads out the nearest point; when
-// `clickable`, a click sends {x, y} back as the trigger value `click`.
+// A chart of lines and points in the (x, y) plane (eigenvalues, curves). Hover reads out the nearest point, or
+// with `readout: "x"` every series at the nearest x; shaded `bands` mark x intervals. When `clickable`, a click
+// sends {points: [[x, y]]} back as the trigger value `click`, and with `drag` a drag sends both ends. The legend
+// sits under the plot, outside the data.
 class XYChart {
   constructor(parent) {
     this.root = parent.querySelector(".gdl-chart") || el("div", { className: "gdl-chart" }, parent);
     this.canvas = el("canvas", {}, this.root);
+    this.legend = el("div", { className: "gdl-legend" }, this.root);
     this.readout = el("div", { className: "gdl-readout" }, this.root);
     this.drawn = 0;
     this.canvas.addEventListener("pointermove", (e) => this.onMove(e));
-    this.canvas.addEventListener("pointerleave", () => { this.hover = null; this.readout.textContent = ""; this.redraw(); });
+    this.canvas.addEventListener("pointerleave", () => {
+      this.hover = null; this.down = null; this.readout.textContent = this.data ? this.data.hint : ""; this.redraw();
+    });
     this.canvas.addEventListener("pointerdown", (e) => { this.down = [e.offsetX, e.offsetY]; });
     this.canvas.addEventListener("pointerup", (e) => this.onClick(e));
     this.resize = new ResizeObserver(() => this.redraw());
@@ -448,13 +453,14 @@ class XYChart {
     this.data = JSON.parse(text);
     this.root.dataset.payload = id;
     this.readout.textContent = this.data.hint || "";
+    this.drawLegend();
     this.redraw();
     announce(id);
   }
 
   layout() {
     const width = Math.max(240, this.root.clientWidth || 420);
-    const height = Math.round(Math.min(width * (this.data.equal ? 1 : 0.68), 440));
+    const height = Math.round(Math.min(width * (this.data.equal ? 1 : this.data.aspect), 440));
     const dpr = window.devicePixelRatio || 1;
     if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
       this.canvas.width = Math.round(width * dpr);
@@ -472,6 +478,8 @@ class XYChart {
   }
   px(x) { return this.geo.left + (x - this.geo.x0) * this.geo.sx; }
   py(y) { return this.geo.top + (this.geo.y1 - y) * this.geo.sy; }
+  vx(px) { return this.geo.x0 + (px - this.geo.left) / this.geo.sx; }
+  vy(py) { return this.geo.y1 - (py - this.geo.top) / this.geo.sy; }
   inside(x, y) { const g = this.geo; return x >= g.left && x <= g.left + g.w && y >= g.top && y <= g.top + g.h; }
 
   redraw() {
@@ -482,6 +490,8 @@ class XYChart {
     ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, g.width, g.height);
     ctx.save();
     ctx.beginPath(); ctx.rect(g.left, g.top, g.w, g.h); ctx.clip();
+    ctx.fillStyle = "#e6e6e6";
+    for (const [a, b] of d.bands) ctx.fillRect(this.px(a), g.top, Math.max(1, this.px(b) - this.px(a)), g.h);
     for (const r of d.rules) {
       ctx.strokeStyle = r.color; ctx.lineWidth = r.width; ctx.setLineDash(r.dash.map((v) => v * r.width));
       ctx.beginPath();
@@ -508,14 +518,17 @@ class XYChart {
         });
       }
     }
-    if (this.hover) marker(ctx, "o", this.hover.x, this.hover.y, 6, null, "#000");
+    for (const p of this.hover || []) marker(ctx, "o", p.x, p.y, 5, null, "#000");
+    if (this.down && this.pointer && d.drag) {
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 1; ctx.setLineDash([3, 3]);
+      ctx.beginPath(); ctx.moveTo(...this.down); ctx.lineTo(...this.pointer); ctx.stroke(); ctx.setLineDash([]);
+    }
     ctx.restore();
     if (d.note) {
       ctx.fillStyle = "#222"; ctx.font = "12px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
       d.note.split("\n").forEach((line, i) => ctx.fillText(line, g.left + g.w / 2, g.top + g.h * 0.35 + i * 16));
     }
     this.drawAxes(ctx);
-    this.drawLegend(ctx);
     this.drawn += 1;
     this.root.dataset.drawn = String(this.drawn);
   }
@@ -544,56 +557,78 @@ class XYChart {
     ctx.fillText(this.data.ylabel, 0, 0); ctx.restore();
   }
 
-  drawLegend(ctx) {
-    const rows = [...this.data.series, ...this.data.rules].filter((s) => s.label);
-    if (!rows.length) return;
-    ctx.font = "11px sans-serif";
-    const width = 34 + Math.max(...rows.map((r) => ctx.measureText(r.label).width)), height = rows.length * 16 + 6;
-    const g = this.geo, low = this.data.legend.startsWith("lower"), right = this.data.legend.endsWith("right");
-    const x = right ? g.left + g.w - width - 6 : g.left + 6, y = low ? g.top + g.h - height - 6 : g.top + 6;
-    ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.strokeStyle = "#bbb"; ctx.lineWidth = 1;
-    ctx.fillRect(x, y, width, height); ctx.strokeRect(x, y, width, height);
-    rows.forEach((r, i) => {
-      const cy = y + 11 + i * 16;
-      if (r.mode === "points") marker(ctx, r.marker, x + 14, cy, 4.5, r.filled ? r.color : null, r.filled ? null : r.color);
-      else {
-        ctx.strokeStyle = r.color; ctx.lineWidth = r.width; ctx.setLineDash(r.dash.map((v) => v * r.width));
-        ctx.beginPath(); ctx.moveTo(x + 4, cy); ctx.lineTo(x + 24, cy); ctx.stroke(); ctx.setLineDash([]);
-      }
-      ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
-      ctx.fillText(r.label, x + 30, cy);
-    });
+  // One entry per labelled series, rule and band: a small SVG swatch in the item's style, then its label.
+  drawLegend() {
+    const svg = (inner) => `<svg width="26" height="12" aria-hidden="true">${inner}</svg>`;
+    const line = (r) => svg(`<line x1="1" y1="6" x2="25" y2="6" stroke="${r.color}" stroke-width="${r.width}"`
+      + ` stroke-dasharray="${r.dash.map((v) => v * r.width).join(" ")}"/>`);
+    const rows = [];
+    for (const s of this.data.series.filter((s) => s.label)) {
+      const shape = s.marker === "D" ? `<rect x="9" y="2" width="7" height="7" transform="rotate(45 12.5 5.5)"`
+        : `<circle cx="13" cy="6" r="4"`;
+      rows.push([s.mode === "points"
+        ? svg(`${shape} fill="${s.filled ? s.color : "none"}" stroke="${s.color}"/>`) : line(s), s.label]);
+    }
+    for (const r of this.data.rules.filter((r) => r.label)) rows.push([line(r), r.label]);
+    if (this.data.bands.length && this.data.band_label) {
+      rows.push([svg('<rect x="2" y="1" width="22" height="10" fill="#e6e6e6"/>'), this.data.band_label]);
+    }
+    this.legend.replaceChildren(...rows.map(([swatch, label]) => {
+      const item = el("span", { className: "gdl-legend-item" });
+      item.innerHTML = swatch;
+      item.append(label);
+      return item;
+    }));
+  }
+
+  // The series points near the pointer: every series at the nearest x (readout "x"), else the nearest point.
+  nearest(x, y) {
+    const d = this.data;
+    if (d.readout === "x") {
+      const vx = this.vx(x), xs = d.series[0].x;
+      let i = 0;
+      xs.forEach((v, j) => { if (v !== null && Math.abs(v - vx) < Math.abs(xs[i] - vx)) i = j; });
+      const hits = d.series.filter((s) => s.hover).map((s) => [s, i]);
+      return this.inside(x, y) ? hits : [];
+    }
+    let best = null, bestD = 100;
+    d.series.forEach((s) => s.x.forEach((sx, i) => {
+      if (sx === null || s.y[i] === null || !s.hover) return;
+      const d2 = (this.px(sx) - x) ** 2 + (this.py(s.y[i]) - y) ** 2;
+      if (d2 < bestD) { bestD = d2; best = [s, i]; }
+    }));
+    return best ? [best] : [];
   }
 
   onMove(e) {
     if (!this.data) return;
-    const x = e.offsetX, y = e.offsetY;
-    let best = null, bestD = 100;
-    this.data.series.forEach((s) => s.x.forEach((sx, i) => {
-      if (sx === null || s.y[i] === null) return;
-      const d2 = (this.px(sx) - x) ** 2 + (this.py(s.y[i]) - y) ** 2;
-      if (d2 < bestD && s.hover) { bestD = d2; best = [s, i]; }
-    }));
-    if (best) {
-      const [s, i] = best;
-      this.hover = { x: this.px(s.x[i]), y: this.py(s.y[i]) };
-      this.readout.textContent = `${s.label}: ${this.data.xlabel} = ${fmt(s.x[i])}, ${this.data.ylabel} = ${fmt(s.y[i])}`;
+    const x = e.offsetX, y = e.offsetY, d = this.data;
+    this.pointer = [x, y];
+    const hits = this.nearest(x, y);
+    this.hover = hits.filter(([s, i]) => s.y[i] !== null).map(([s, i]) => ({ x: this.px(s.x[i]), y: this.py(s.y[i]) }));
+    if (d.readout === "x" && hits.length) {
+      const [s0, i] = hits[0];
+      this.readout.textContent = `${d.xlabel} = ${fmt(s0.x[i])}: ` + hits.map(([s, j]) => `${s.label} = ${fmt(s.y[j])}`).join(", ");
+    } else if (hits.length) {
+      const [s, i] = hits[0];
+      this.readout.textContent = `${s.label}: ${d.xlabel} = ${fmt(s.x[i])}, ${d.ylabel} = ${fmt(s.y[i])}`;
     } else if (this.inside(x, y)) {
-      this.hover = null;
-      const vx = this.geo.x0 + (x - this.geo.left) / this.geo.sx, vy = this.geo.y1 - (y - this.geo.top) / this.geo.sy;
-      this.readout.textContent = `pointer ${this.data.xlabel} = ${fmt(vx)}, ${this.data.ylabel} = ${fmt(vy)}`;
-    } else { this.hover = null; this.readout.textContent = this.data.hint || ""; }
+      this.readout.textContent = `pointer ${d.xlabel} = ${fmt(this.vx(x))}, ${d.ylabel} = ${fmt(this.vy(y))}`;
+    } else this.readout.textContent = d.hint || "";
     this.root.dataset.hover = this.readout.textContent;
     this.redraw();
   }
 
   onClick(e) {
-    const [x0, y0] = this.down || [NaN, NaN];
+    const down = this.down;
     this.down = null;
-    if (!this.data || !this.data.clickable || Math.hypot(e.offsetX - x0, e.offsetY - y0) > 4) return;
-    if (!this.inside(e.offsetX, e.offsetY)) return;
-    const x = this.geo.x0 + (e.offsetX - this.geo.left) / this.geo.sx, y = this.geo.y1 - (e.offsetY - this.geo.top) / this.geo.sy;
-    this.setTrigger("click", { x, y });
+    if (!down || !this.data || !this.data.clickable || !this.inside(e.offsetX, e.offsetY)) return;
+    const end = [this.vx(e.offsetX), this.vy(e.offsetY)];
+    if (Math.hypot(e.offsetX - down[0], e.offsetY - down[1]) <= 4) this.setTrigger("click", { points: [end] });
+    else if (this.data.drag && this.inside(...down)) {
+      this.setTrigger("click", { points: [[this.vx(down[0]), this.vy(down[1])], end] });
+    }
+    this.redraw();
   }
 
   stop() { this.resize.disconnect(); }

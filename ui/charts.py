@@ -15,10 +15,9 @@ import numpy as np
 import streamlit as st
 
 from dynamics.dirac.field import Objective
-from dynamics.dirac.plotting import MAX_LINES, WIDEN, WINDOW, View, eigen_reach
+from dynamics.dirac.plotting import MAX_LINES, WIDEN, WINDOW, View
 from dynamics.dirac.status import STATUS, STATUSES
 from dynamics.dirac.trajectories import Run
-from dynamics.palette import OKABE_ITO
 from ui import controls, export
 
 SAMPLES = 400  # points per trajectory sent to the browser: every stride-th round, the last one always
@@ -35,16 +34,18 @@ CSS = """
 .gdl-bar button:disabled { opacity: 0.5; cursor: default; }
 .gdl-chart canvas { display: block; width: 100%; cursor: crosshair; touch-action: none; }
 .gdl-readout { min-height: 2.6em; font-variant-numeric: tabular-nums; }
+.gdl-legend { display: flex; flex-wrap: wrap; gap: 2px 14px; margin: 2px 0 0 54px; }
+.gdl-legend-item { display: inline-flex; align-items: center; gap: 4px; }
 """
 HTML = '<div class="gdl-chart"></div>'
 
 
-def _dash(style) -> list[float]:
+def dash_pattern(style) -> tuple[float, ...]:
     """A matplotlib line style as a canvas dash pattern in units of the line width."""
-    named = {"-": [], "--": [4, 2.5], "-.": [5, 2, 1, 2], ":": [1, 2]}
+    named = {"-": (), "--": (4, 2.5), "-.": (5, 2, 1, 2), ":": (1, 2)}
     if isinstance(style, str):
         return named[style]
-    return [float(x) for x in style[1]]
+    return tuple(float(x) for x in style[1])
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,11 @@ class LineStyle:
     """How the browser draws one status: Okabe–Ito colour, dash pattern (× line width), end marker."""
 
     color: str
-    dash: list[float]
+    dash: tuple[float, ...]
     marker: str
 
 
-STYLES = {s.name: LineStyle(s.color, _dash(s.linestyle), s.marker) for s in STATUS}
+STYLES = {s.name: LineStyle(s.color, dash_pattern(s.linestyle), s.marker) for s in STATUS}
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,10 @@ class PhaseChart:
     clickable: bool
 
     def to_json(self) -> str:
-        return _json("phase", self)
+        return payload_json("phase", self)
 
 
-def _json(kind: str, chart) -> str:
+def payload_json(kind: str, chart) -> str:
     """Compact JSON, `kind` first (ui/charts.js picks the drawing by it): arrays with 6 significant digits,
     non-finite numbers as null."""
     return json.dumps({"kind": kind, **_plain(asdict(chart))}, separators=(",", ":"), allow_nan=False)
@@ -192,134 +193,6 @@ def phase_chart(
     )
 
 
-@dataclass(frozen=True)
-class Series:
-    """Points or a line of an XYChart; `hover`: whether the pointer reads out its points."""
-
-    label: str | None
-    x: np.ndarray
-    y: np.ndarray
-    color: str
-    mode: str = "line"  # or "points"
-    dash: tuple[float, ...] = ()
-    marker: str = "o"
-    filled: bool = True
-    width: float = 1.5
-    hover: bool = True
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A vertical (axis "x") or horizontal (axis "y") line across the plot."""
-
-    axis: str
-    value: float
-    color: str
-    label: str | None = None
-    dash: tuple[float, ...] = ()
-    width: float = 1.0
-
-
-@dataclass(frozen=True)
-class XYChart:
-    """Lines and points in a window (x0, x1, y0, y1), equal scales when `equal`; `note` is written in the plot."""
-
-    title: str
-    xlabel: str
-    ylabel: str
-    window: tuple[float, float, float, float]
-    series: tuple[Series, ...]
-    rules: tuple[Rule, ...] = ()
-    equal: bool = False
-    legend: str = "upper right"
-    note: str = ""
-    hint: str = ""
-    clickable: bool = False
-
-    def to_json(self) -> str:
-        return _json("xy", self)
-
-
-def eigen_chart(continuous=None, discrete=None) -> XYChart:
-    """The eigenvalue plot of dynamics.dirac.plotting.eigen_axes for the browser: Jacobian eigenvalues (stable:
-    Re < 0) and the update operator's (stable: inside the unit circle), in the same window."""
-    t = np.linspace(0, 2 * np.pi, 129)
-    series = [Series("unit circle", np.cos(t), np.sin(t), "#666666", width=1.0, hover=False)]
-    if continuous is not None:
-        z = np.asarray(continuous)
-        series.append(Series("Jacobian (continuous)", z.real, z.imag, OKABE_ITO[3], "points"))
-    if discrete is not None:
-        z = np.asarray(discrete)
-        series.append(
-            Series("update operator (discrete)", z.real, z.imag, OKABE_ITO[4], "points", marker="D", filled=False)
-        )
-    reach = eigen_reach(continuous, discrete)
-    return XYChart(
-        "Eigenvalues at the equilibrium",
-        "Re λ",
-        "Im λ",
-        (-reach, reach, -reach, reach),
-        tuple(series),
-        (Rule("x", 0.0, "#b3b3b3"), Rule("y", 0.0, "#b3b3b3")),
-        equal=True,
-        legend="lower left",
-        note=""
-        if continuous is not None or discrete is not None
-        else "undefined: the objective is not\ndifferentiable at the equilibrium",
-        hint="Hover over a point for its value.",
-    )
-
-
-def _range(*arrays, include=(), pad: float = 0.05) -> tuple[float, float]:
-    """The finite values' span (with `include`), padded by `pad` of its width on each side."""
-    values = np.concatenate([np.ravel(a) for a in arrays] + [np.asarray(include, float)])
-    values = values[np.isfinite(values)]
-    if not values.size:
-        return (0.0, 2.0)
-    lo, hi = float(values.min()), float(values.max())
-    margin = pad * (hi - lo) if hi > lo else 0.5
-    return (lo - margin, hi + margin)
-
-
-def radius_chart(lrs, radius, h: float, h_star: float | None, title: str) -> XYChart:
-    """Spectral radius ρ against h (ui.dirac.radius_fig for the browser): ρ = 1, the current h and the h where
-    convergence stops marked."""
-    rules = [Rule("y", 1.0, OKABE_ITO[2], "ρ = 1", tuple(_dash("--")), 1.5)]
-    rules.append(Rule("x", h, OKABE_ITO[3], f"current h = {h:g}", tuple(_dash(":")), 1.5))
-    if h_star is not None and h_star <= lrs[-1]:
-        rules.append(Rule("x", h_star, OKABE_ITO[4], f"stops converging: h = {h_star:.4g}", tuple(_dash("-.")), 1.5))
-    finite = np.isfinite(radius).any()
-    return XYChart(
-        title,
-        "learning rate h",
-        "spectral radius ρ",
-        (0.0, float(lrs[-1]), *_range(radius, include=[1.0])),
-        (Series("ρ(h)", lrs, radius, OKABE_ITO[0]),),
-        tuple(rules),
-        note="" if finite else "undefined: no update operator here",
-    )
-
-
-def path_chart(values, eigenvalues, param: str, real: float | None, title: str) -> XYChart:
-    """Real and imaginary parts of the Jacobian's eigenvalues against γ or σ (ui.dirac.path_fig for the browser),
-    with the value where they turn real marked."""
-    series = []
-    for k, dash in ((0, ()), (1, tuple(_dash("--")))):
-        series.append(Series(f"Re λ{k + 1}", values, eigenvalues[:, k].real, OKABE_ITO[0], dash=dash))
-        series.append(Series(f"Im λ{k + 1}", values, eigenvalues[:, k].imag, OKABE_ITO[1], dash=dash))
-    rules = [Rule("y", 0.0, "#999999")]
-    if real is not None and real <= values[-1]:
-        rules.append(Rule("x", real, OKABE_ITO[4], f"real from {param} = {real:.4g}", tuple(_dash("-.")), 1.5))
-    return XYChart(
-        title,
-        param,
-        "eigenvalue",
-        (float(values[0]), float(values[-1]), *_range(eigenvalues.real, eigenvalues.imag, include=[0.0])),
-        tuple(series),
-        tuple(rules),
-    )
-
-
 def parse_added(text: str) -> str:
     """'θ:ψ;θ:ψ;…' → the same list written canonically; ValueError naming the first bad entry."""
     points = []
@@ -383,20 +256,32 @@ def show_phase(payload: str, key: str = "phase_chart", height="content"):
     return _chart(data=payload, key=key, height=height, on_click_change=lambda: add_start(key))
 
 
-def show_figure(payload: str, key: str, make, name: str, summary: str, data: dict) -> None:
+def show_figure(payload: str, key: str, make, name: str, summary: str, data: dict, on_click=None) -> None:
     """An XYChart drawn by the browser, its summary, and the downloads of ui.export (PNG/SVG drawn with matplotlib
     by `make` only when clicked)."""
-    show_xy(payload, key)
+    show_xy(payload, key, on_click)
     st.caption(summary)
     export.downloads(make, name, data)
 
 
+def clicked_points(click) -> list[tuple[float, float]]:
+    """The points of an XYChart's click trigger ({points: [[x, y]]}, two for a drag); [] for anything else (the
+    browser's message is untrusted)."""
+    try:
+        points = [(float(x), float(y)) for x, y in click["points"]]
+    except (KeyError, TypeError, ValueError):
+        return []
+    ok = 1 <= len(points) <= 2 and all(math.isfinite(v) for p in points for v in p)
+    return points if ok else []
+
+
 def show_xy(payload: str, key: str, on_click=None):
-    """Mount an XYChart (its JSON); `on_click(x, y)` runs when the chart is clickable and clicked."""
+    """Mount an XYChart (its JSON); `on_click(points)` runs when the chart is clickable and clicked (one point)
+    or dragged (two: start, end)."""
 
     def clicked():
-        click = st.session_state[key].get("click")
-        if on_click and click:
-            on_click(float(click["x"]), float(click["y"]))
+        points = clicked_points(st.session_state[key].get("click"))
+        if on_click and points:
+            on_click(points)
 
     return _chart(data=payload, key=key, height="content", on_click_change=clicked)

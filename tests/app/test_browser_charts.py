@@ -141,15 +141,24 @@ def test_click_adds_a_start_near_the_point_and_puts_it_in_the_url(page, chart):
     clean(page)
 
 
+def xy_pixel(root, x: float, y: float) -> tuple[float, float]:
+    """Page coordinates of (x, y) on an XYChart's canvas (scrolled into view: the mouse reaches only the viewport)."""
+    root.locator("canvas").scroll_into_view_if_needed()
+    geo = json.loads(root.get_attribute("data-geo"))
+    box = root.locator("canvas").bounding_box()
+    return box["x"] + geo["left"] + (x - geo["x0"]) * geo["sx"], box["y"] + geo["top"] + (geo["y1"] - y) * geo["sy"]
+
+
+def xy_chart(page, key: str):
+    root = page.locator(f".st-key-{key} .gdl-chart")
+    expect(root).to_have_attribute("data-drawn", re.compile(r"\d+"), timeout=WAIT_MS)
+    return root
+
+
 def test_eigenvalue_chart_hover_reads_out_an_eigenvalue(page, chart):
     """The GAN's Jacobian at (0, 0) has eigenvalues ±i/2."""
-    eigen = page.locator(".st-key-eigen_chart .gdl-chart")
-    expect(eigen).to_have_attribute("data-drawn", re.compile(r"\d+"), timeout=WAIT_MS)
-    geo = json.loads(eigen.get_attribute("data-geo"))
-    box = eigen.locator("canvas").bounding_box()
-    page.mouse.move(
-        box["x"] + geo["left"] - geo["x0"] * geo["sx"], box["y"] + geo["top"] + (geo["y1"] - 0.5) * geo["sy"]
-    )
+    eigen = xy_chart(page, "eigen_chart")
+    page.mouse.move(*xy_pixel(eigen, 0.0, 0.5))
     text = attribute_changes(page, eigen, "hover", None)
     assert text == "Jacobian (continuous): Re λ = 0, Im λ = 0.5", text
     clean(page)
@@ -162,6 +171,8 @@ def test_eigenvalue_chart_hover_reads_out_an_eigenvalue(page, chart):
         ("phase?starts=grid&grid=8", ["phase_chart", "eigen_chart"]),
         ("phase?reg=r1&flow=1&starts=random", ["phase_chart", "eigen_chart"]),
         ("stability?reg=r1", ["eigen_chart", "radius_chart", "path_chart"]),
+        ("optimal", ["densities_chart", "discriminator_chart"]),
+        ("optimal?preset=disjoint", ["densities_chart", "discriminator_chart"]),
     ],
 )
 def test_every_chart_draws_without_console_errors(page, server, path, keys):
@@ -175,4 +186,64 @@ def test_every_chart_draws_without_console_errors(page, server, path, keys):
         expect(page.locator(f".st-key-{key} .gdl-chart")).to_have_attribute(
             "data-drawn", re.compile(r"\d+"), timeout=WAIT_MS
         )
+    clean(page)
+
+
+@pytest.fixture
+def optimal(page, server):
+    """/optimal at its defaults: p_data = normal(0, 1), p_g = normal(2, 0.5), your D = σ(−2x + 2)."""
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(f"pageerror: {err}"))
+    page.on("console", lambda msg: msg.type == "error" and page.errors.append(f"console: {msg.text}"))
+    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+    page.goto(f"{server}/optimal")
+    wait_ready(page)
+    return xy_chart(page, "discriminator_chart")
+
+
+def normal_pdf(x: float, mu: float, sigma: float) -> float:
+    return math.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+
+
+def test_discriminator_hover_reads_out_d_star_and_yours_at_x(page, optimal):
+    """D*(x) = p_data/(p_data + p_g) and σ(−2x + 2) at the grid point nearest the pointer."""
+    page.mouse.move(*xy_pixel(optimal, 1.0, 0.5))
+    text = attribute_changes(page, optimal, "hover", None)
+    found = re.fullmatch(r"x = (\S+): D\*\(x\) = (\S+), σ\(a·x \+ b\) = (\S+)", text)
+    assert found, text
+    x, d_star, d_line = (float(v) for v in found.groups())
+    assert abs(x - 1.0) < 0.02
+    p, q = normal_pdf(x, 0, 1), normal_pdf(x, 2, 0.5)
+    assert math.isclose(d_star, p / (p + q), rel_tol=2e-3), (d_star, p / (p + q))
+    assert math.isclose(d_line, 1 / (1 + math.exp(2 * x - 2)), rel_tol=2e-3)
+    clean(page)
+
+
+def url_value(page, key: str) -> float:
+    page.wait_for_url(re.compile(rf"[?&]{key}="), timeout=WAIT_MS)
+    return float(re.findall(rf"[?&]{key}=([^&]+)", page.url)[0])
+
+
+def test_click_sets_your_d_through_the_point_with_its_slope(page, optimal):
+    """A click at (1, 0.75) keeps a = −2 and sets b = logit 0.75 + 2 = 3.0986, on the slider's 0.1 grid."""
+    before = optimal.get_attribute("data-payload")
+    page.mouse.click(*xy_pixel(optimal, 1.0, 0.75))
+    b = url_value(page, "b")
+    assert abs(b - (math.log(3) + 2)) <= 0.1, page.url
+    assert "a=" not in page.url  # a kept at its default
+    attribute_changes(page, optimal, "payload", before)
+    clean(page)
+
+
+def test_drag_sets_your_d_through_both_ends(page, optimal):
+    """From (−1, 0.2) to (2, 0.9): a = (logit 0.9 − logit 0.2)/3 = 1.1945, b = logit 0.2 + a = −0.1918."""
+    before = optimal.get_attribute("data-payload")
+    page.mouse.move(*xy_pixel(optimal, -1.0, 0.2))
+    page.mouse.down()
+    page.mouse.move(*xy_pixel(optimal, 2.0, 0.9), steps=5)
+    page.mouse.up()
+    a, b = url_value(page, "a"), url_value(page, "b")
+    slope = (math.log(9) - math.log(0.25)) / 3
+    assert abs(a - slope) <= 0.1 and abs(b - (math.log(0.25) + slope)) <= 0.15, page.url
+    attribute_changes(page, optimal, "payload", before)
     clean(page)

@@ -120,31 +120,3 @@ def test_a_locked_or_basin_chart_takes_no_clicks():
     data = payload(at)
     assert data["clickable"] is False and data["trajectories"] == [] and len(data["basins"]["codes"]) == 16
     assert math.isclose(data["window"][0], WINDOW[0])
-
-
-def test_eigen_chart_of_simultaneous_gd_on_the_gan():
-    """J = [[0, −½], [½, 0]] at (0, 0): eigenvalues ±i/2; one simultaneous GD round is I + hJ: 1 ± ih/2."""
-    from dynamics.dirac.analysis import analyze
-
-    a = analyze(make_objective("gan"), Schedule(0.1, 0.1), Optimizer(), np.zeros((0, 2)))
-    chart = charts.eigen_chart(a.eigenvalues, a.update.eigenvalues)
-    circle, cont, disc = chart.series
-    np.testing.assert_allclose(np.hypot(circle.x, circle.y), 1.0)
-    np.testing.assert_allclose(sorted(zip(cont.x, cont.y, strict=True)), [(0, -0.5), (0, 0.5)], atol=1e-12)
-    np.testing.assert_allclose(sorted(zip(disc.x, disc.y, strict=True)), [(1, -0.05), (1, 0.05)], atol=1e-12)
-    assert chart.window == pytest.approx((-1.2, 1.2, -1.2, 1.2)) and chart.equal and not chart.note
-    assert "undefined" in charts.eigen_chart(None, None).note
-
-
-def test_radius_and_path_charts_mark_their_thresholds():
-    lrs = np.linspace(0.02, 4.0, 200)
-    radius = np.abs(1 - lrs / 2)  # stops converging at h = 4 (ρ = 1): outside (0, 4) it is not marked
-    chart = charts.radius_chart(lrs, radius, 0.1, 3.5, "t")
-    assert [(r.axis, r.value) for r in chart.rules] == [("y", 1.0), ("x", 0.1), ("x", 3.5)]
-    assert chart.window[:2] == (0.0, 4.0) and chart.window[2] < 0 < 1 < chart.window[3]
-    assert len(charts.radius_chart(lrs, radius, 0.1, 4.5, "t").rules) == 2
-    gammas = np.linspace(0, 3, 31)
-    eig = np.stack([-gammas / 2 + 0.5j, -gammas / 2 - 0.5j], 1)
-    path = charts.path_chart(gammas, eig, "gamma", 1.0, "t")
-    assert [s.label for s in path.series] == ["Re λ1", "Im λ1", "Re λ2", "Im λ2"]
-    assert path.rules[-1].label == "real from gamma = 1"
