@@ -490,7 +490,7 @@ class XYChart {
     ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, g.width, g.height);
     ctx.save();
     ctx.beginPath(); ctx.rect(g.left, g.top, g.w, g.h); ctx.clip();
-    ctx.fillStyle = "#e6e6e6";
+    ctx.fillStyle = d.band_color;
     for (const [a, b] of d.bands) ctx.fillRect(this.px(a), g.top, Math.max(1, this.px(b) - this.px(a)), g.h);
     for (const r of d.rules) {
       ctx.strokeStyle = r.color; ctx.lineWidth = r.width; ctx.setLineDash(r.dash.map((v) => v * r.width));
@@ -564,14 +564,17 @@ class XYChart {
       + ` stroke-dasharray="${r.dash.map((v) => v * r.width).join(" ")}"/>`);
     const rows = [];
     for (const s of this.data.series.filter((s) => s.label)) {
-      const shape = s.marker === "D" ? `<rect x="9" y="2" width="7" height="7" transform="rotate(45 12.5 5.5)"`
-        : `<circle cx="13" cy="6" r="4"`;
+      const shape = {
+        D: `<rect x="9.5" y="2.5" width="7" height="7" transform="rotate(45 13 6)"`,
+        s: `<rect x="9" y="2" width="8" height="8"`,
+        X: `<path d="M9 2 L17 10 M17 2 L9 10" stroke-width="2.5"`,
+      }[s.marker] || `<circle cx="13" cy="6" r="4"`;
       rows.push([s.mode === "points"
         ? svg(`${shape} fill="${s.filled ? s.color : "none"}" stroke="${s.color}"/>`) : line(s), s.label]);
     }
     for (const r of this.data.rules.filter((r) => r.label)) rows.push([line(r), r.label]);
     if (this.data.bands.length && this.data.band_label) {
-      rows.push([svg('<rect x="2" y="1" width="22" height="10" fill="#e6e6e6"/>'), this.data.band_label]);
+      rows.push([svg(`<rect x="2" y="1" width="22" height="10" fill="${this.data.band_color}"/>`), this.data.band_label]);
     }
     this.legend.replaceChildren(...rows.map(([swatch, label]) => {
       const item = el("span", { className: "gdl-legend-item" });

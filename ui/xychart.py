@@ -11,7 +11,8 @@ import numpy as np
 from scipy import special
 
 from dynamics.dirac.plotting import eigen_reach
-from dynamics.palette import BLACK, BLUE, GREEN, OKABE_ITO, ORANGE
+from dynamics.oned.optimal import undefined_intervals
+from dynamics.palette import BLACK, BLUE, GREEN, OKABE_ITO, ORANGE, PURPLE, SKY, VERMILLION
 from ui.charts import dash_pattern, payload_json
 
 
@@ -64,6 +65,7 @@ class XYChart:
     aspect: float = 0.68
     bands: tuple[tuple[float, float], ...] = ()
     band_label: str = ""
+    band_color: str = "#e6e6e6"
     readout: str = "point"
 
     def to_json(self) -> str:
@@ -193,3 +195,141 @@ def discriminator_chart(res: dict, a: float, b: float) -> XYChart:
         clickable=True,
         drag=True,
     )
+
+
+def _pair(title, xlabel, ylabel, x, sat, ns, labels, window=None, legend_note="") -> XYChart:
+    """Saturating (vermillion, solid) against non-saturating (blue, dashed) over the same x."""
+    return XYChart(
+        title,
+        xlabel,
+        ylabel,
+        window or (float(x[0]), float(x[-1]), *_range(sat, ns, include=[0.0])),
+        (
+            Series(labels[0], x, sat, VERMILLION, width=1.8),
+            Series(labels[1], x, ns, BLUE, dash=dash_pattern("--"), width=1.8),
+        ),
+        aspect=0.75,
+        readout="x",
+        hint=legend_note,
+    )
+
+
+def saturation_charts(res: dict) -> tuple[XYChart, ...]:
+    """The panels of dynamics.oned.plotting.saturation_figure for the browser: the two generator losses and their
+    logit derivatives against D(G(z)); the generator's gradient under each loss and the mean D(G(z)) against λ
+    (D_λ = σ(λ·log(p_data/p_g)), λ = 1 is D*)."""
+    c, g = res["curves"], res["gradients"]
+    lam = np.asarray(g["lambda"])
+    return (
+        _pair(
+            "generator losses",
+            "D(G(z))",
+            "loss (minimized)",
+            c["d"],
+            c["loss_sat"],
+            c["loss_ns"],
+            ("saturating: log(1 − D)", "non-saturating: −log D"),
+        ),
+        _pair(
+            "size of the logit gradient",
+            "D(G(z))",
+            "|d loss / d logit|",
+            c["d"],
+            np.abs(c["dloss_dlogit_sat"]),
+            np.abs(c["dloss_dlogit_ns"]),
+            ("saturating: |−D|", "non-saturating: |−(1 − D)|"),
+            window=(0.0, 1.0, -0.05, 1.05),
+        ),
+        _pair(
+            f"generator gradient, θ = {res['param']}",
+            "λ (λ = 1 is D*)",
+            "|∂ E[loss] / ∂θ|",
+            lam,
+            g["grad_sat"],
+            g["grad_ns"],
+            ("saturating", "non-saturating"),
+        ),
+        XYChart(
+            "mean D on generated points",
+            "λ (λ = 1 is D*)",
+            "E_g[D(x)]",
+            (float(lam[0]), float(lam[-1]), 0.0, 1.0),
+            (Series("E_g[D]", lam, np.asarray(g["mean_d_g"]), "#737373", dash=dash_pattern(":"), width=1.8),),
+            aspect=0.45,
+            readout="x",
+        ),
+    )
+
+
+VELOCITIES = (
+    ("wgan", "WGAN: f′(x)", BLUE, "--"),
+    ("lsgan_lower", "LS-GAN: −L_lower′(x)", VERMILLION, "-"),
+    ("lsgan_upper", "LS-GAN: −L_upper′(x)", PURPLE, "-."),
+    ("gan_saturating", "GAN (D*), saturating", ORANGE, ":"),
+    ("gan_non_saturating", "GAN (D*), non-saturating", SKY, (0, (5, 1, 1, 1))),
+)
+
+
+def lipschitz_charts(res: dict) -> tuple[XYChart, XYChart, XYChart]:
+    """The panels of dynamics.oned.plotting.lipschitz_figure for the browser: densities and samples; the WGAN
+    critic, the LS-GAN bounds and l* at the samples; the generator velocity −∂x loss under each (the GAN's only
+    where p_g exceeds 0.1 % of its peak, shaded: that is where generated points are)."""
+    x = res["x"]
+    xs = (float(x[0]), float(x[-1]))
+    zeros = lambda a: np.zeros_like(np.asarray(a, dtype=float))  # noqa: E731
+    top = float(np.nanmax(np.r_[res["p_data"], res["p_g"], 0.0])) or 1.0
+    densities = XYChart(
+        f"W1 = {res['w1']:.4g}; LS-GAN κ = {res['kappa']:g}, λ = {res['lam']:g}",
+        "x",
+        "density",
+        (*xs, -0.06 * top, 1.08 * top),
+        (
+            Series("p_data", x, res["p_data"], BLACK, dash=dash_pattern(":"), width=2.0, hover=False),
+            Series("p_g", x, res["p_g"], GREEN, width=1.8, hover=False),
+            Series("real samples", res["x_data"], zeros(res["x_data"]), BLACK, "points", marker="o"),
+            Series("generated samples", res["x_gen"], zeros(res["x_gen"]), GREEN, "points", marker="X"),
+        ),
+        aspect=0.35,
+        hint="Hover over a sample for its x.",
+    )
+    curves = (res["wgan_critic"], res["lsgan_lower"], res["lsgan_upper"], res["l_data"], res["l_gen"])
+    critic = XYChart(
+        "critics",
+        "x",
+        "critic / loss value",
+        (*xs, *_range(*curves)),
+        (
+            Series("WGAN critic f", x, res["wgan_critic"], BLUE, dash=dash_pattern("--"), hover=False),
+            Series("LS-GAN lower bound", x, res["lsgan_lower"], VERMILLION, hover=False),
+            Series("LS-GAN upper bound", x, res["lsgan_upper"], PURPLE, dash=dash_pattern("-."), hover=False),
+            Series("l* at real samples", res["x_data"], res["l_data"], BLACK, "points", marker="o"),
+            Series("l* at generated samples", res["x_gen"], res["l_gen"], GREEN, "points", marker="s"),
+        ),
+        aspect=0.45,
+        hint="Hover over a sample for l* there.",
+    )
+    v = res["velocity"]
+    live = res["p_g"] > 1e-3 * np.max(res["p_g"])
+    lines = tuple(
+        Series(
+            label,
+            x,
+            v[key] if key.startswith(("wgan", "lsgan")) else np.where(live, v[key], np.nan),
+            color,
+            dash=dash_pattern(style),
+        )
+        for key, label, color, style in VELOCITIES
+    )
+    velocity = XYChart(
+        "generator velocity",
+        "x",
+        "−∂x loss",
+        (*xs, *_range(*(s.y for s in lines), include=[0.0])),
+        lines,
+        aspect=0.45,
+        bands=tuple(tuple(band) for band in undefined_intervals(x, ~live)),  # the runs where p_g lives
+        band_label="where p_g > 0.1 % of peak",
+        band_color="#e5f5ef",
+        readout="x",
+    )
+    return densities, critic, velocity

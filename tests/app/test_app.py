@@ -65,10 +65,10 @@ def test_every_numeric_widget_at_min_and_max(name, query):
     ],
 )
 def test_parameter_change_changes_the_figure(name, key, value):
-    """The page's main figure changes: the first, except on /optimal, where a moves the D chart (the second;
-    the densities above it stay)."""
+    """The page's main figure changes: the first, except where the control moves a later one (/optimal: a moves
+    the D chart under the densities; /saturation: the levels of λ move the gradient chart, the third)."""
     at = run_page(name)
-    main = 1 if name == "optimal" else 0
+    main = {"optimal": 1, "saturation": 2}.get(name, 0)
     before, captions = figures(at), [c.value for c in at.caption]
     next(s for s in at.slider if s.key == key).set_value(value).run()
     assert_clean(at)

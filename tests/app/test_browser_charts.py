@@ -173,6 +173,8 @@ def test_eigenvalue_chart_hover_reads_out_an_eigenvalue(page, chart):
         ("stability?reg=r1", ["eigen_chart", "radius_chart", "path_chart"]),
         ("optimal", ["densities_chart", "discriminator_chart"]),
         ("optimal?preset=disjoint", ["densities_chart", "discriminator_chart"]),
+        ("saturation", ["loss_chart", "logit_chart", "gradient_chart", "mean_d_chart"]),
+        ("lipschitz", ["samples_chart", "critic_chart", "velocity_chart"]),
     ],
 )
 def test_every_chart_draws_without_console_errors(page, server, path, keys):

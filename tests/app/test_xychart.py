@@ -1,5 +1,7 @@
 """The browser's line-and-point charts (ui.xychart) against closed forms."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -69,3 +71,42 @@ def test_disjoint_supports_shade_where_d_star_is_undefined():
     inside = (res["x"] > 1.05) & (res["x"] < 2.95)
     assert np.isnan(chart.series[0].y[inside]).all()
     assert '"kind":"xy"' in chart.to_json()[:12] and "NaN" not in chart.to_json()
+
+
+def test_saturation_charts_carry_the_losses_and_gradients():
+    """log(1 − D) and −log D, their logit derivatives D and 1 − D in size; the λ panels as computed."""
+    from dynamics.oned.saturation import generator_gradients, loss_curves
+    from dynamics.oned.specs import parse
+
+    d = np.linspace(0.005, 0.995, 199)
+    lam = np.linspace(0, 1, 5)
+    grads = generator_gradients(parse("normal(0, 1)"), parse("normal(4, 0.5)"), lam, "shift")
+    res = {"param": "shift", "curves": {"d": d, **loss_curves(d)}, "gradients": grads}
+    losses, logits, gradient, mean_d = xychart.saturation_charts(res)
+    np.testing.assert_allclose(losses.series[0].y, [math.log(1 - v) for v in d], rtol=1e-12)
+    np.testing.assert_allclose(losses.series[1].y, [-math.log(v) for v in d], rtol=1e-12)
+    np.testing.assert_allclose(logits.series[0].y, d, rtol=1e-12)
+    np.testing.assert_allclose(logits.series[1].y, 1 - d, rtol=1e-12)
+    np.testing.assert_array_equal(gradient.series[1].x, lam)
+    assert gradient.series[1].y[-1] / gradient.series[0].y[-1] > 50  # far apart: non-saturating ≫ saturating at D*
+    assert mean_d.window[2:] == (0.0, 1.0) and mean_d.series[0].y[0] == pytest.approx(0.5)  # λ = 0: D = ½
+
+
+def test_lipschitz_charts_on_disjoint_supports():
+    """uniform(0, 1) against uniform(3, 4): the WGAN critic has slope ±1, so its velocity f′ has size 1 (2 % slack
+    for the central differences at kinks); the GAN's velocities show only where p_g lives, on [3, 4], shaded."""
+    from dynamics.oned.lipschitz import compare
+    from dynamics.oned.specs import parse
+
+    res = compare(parse("uniform(0, 1)"), parse("uniform(3, 4)"), 10, 2.0, 1.0, seed=0)
+    samples, critic, velocity = xychart.lipschitz_charts(res)
+    assert [s.label for s in samples.series][2:] == ["real samples", "generated samples"]
+    np.testing.assert_array_equal(samples.series[3].x, res["x_gen"])
+    wgan = np.abs(velocity.series[0].y)
+    assert np.median(wgan[np.isfinite(wgan)]) == pytest.approx(1.0, rel=0.02)
+    (band,) = velocity.bands
+    assert 2.9 < band[0] <= 3.0 and 4.0 <= band[1] < 4.1 and velocity.band_label.startswith("where p_g")
+    gan = velocity.series[3].y
+    outside = (res["x"] < 2.9) | (res["x"] > 4.1)
+    assert np.isnan(gan[outside]).all() and np.isfinite(gan[(res["x"] > 3.1) & (res["x"] < 3.9)]).all()
+    assert critic.window[2] <= np.nanmin(res["lsgan_lower"])
