@@ -1,12 +1,12 @@
 """Server cost of one control move, against Streamlit's floor, over the websocket (no browser).
 
-    python -m bench.bench_moves [--moves 20] [--pages phase,stability,optimal,saturation,lipschitz] [--root DIR]
+    python -m bench.bench_moves [--moves 20] [--pages phase,stability,optimal,saturation,lipschitz]
 
 For each page a session moves one slider to values not seen before (cache misses: simulation, analysis and the
 page's figures all computed), then back over them (cache hits); the baseline is bench/trivial_app.py (one slider
 and a tiny image), measured in the same run. Time = from sending the rerun to the server's `script_finished`
 (bench.wsclient), plus fetching the images the run showed (/media/…), as a browser must before the update is
-complete. `--root` runs another checkout's app (e.g. `git archive main` unpacked) for a before/after comparison.
+complete. For a before/after comparison run the same command in a checkout of the older commit.
 """
 
 from __future__ import annotations
@@ -17,11 +17,10 @@ import statistics
 import time
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from bench.harness import ROOT, streamlit_server
+from bench.harness import streamlit_server
 from bench.wsclient import Session
 
 
@@ -88,8 +87,8 @@ async def session_moves(url: str, page: str, n: int) -> tuple[list[float], list[
     return [t for t, _ in new], [t for t, _ in again], new[-1][1]
 
 
-def measure(script: str, page: str, n: int, root: Path) -> tuple[list[float], list[float], int]:
-    with streamlit_server(script, root=root) as url:
+def measure(script: str, page: str, n: int) -> tuple[list[float], list[float], int]:
+    with streamlit_server(script) as url:
         return asyncio.run(session_moves(url, page, n))
 
 
@@ -97,7 +96,6 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_moves", description=__doc__.splitlines()[0])
     ap.add_argument("--moves", type=int, default=20)
     ap.add_argument("--pages", default="phase,stability,optimal,saturation,lipschitz")
-    ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app is measured")
     args = ap.parse_args(argv)
     if not 1 <= args.moves <= 200:
         ap.error(f"--moves {args.moves}: must be in [1, 200]")
@@ -107,18 +105,18 @@ def main(argv=None) -> int:
             moves_of(page, 1)
         except ValueError as e:
             ap.error(str(e))
-    base_new, base_again, base_bytes = measure("bench/trivial_app.py", "", args.moves, ROOT)
+    base_new, base_again, base_bytes = measure("bench/trivial_app.py", "", args.moves)
     floor = stats(base_new + base_again)
     rows = [("baseline: bench/trivial_app.py (one slider, tiny image)", floor, base_bytes)]
     for page in pages:
-        new, again, size = measure("app.py", page, args.moves, args.root)
+        new, again, size = measure("app.py", page, args.moves)
         label = moves_of(page, 1).label
         rows += [
             (f"/{page}: new value of '{label}' (computed)", stats(new), size),
             (f"/{page}: revisited (cached)", stats(again), size),
         ]
     lines = [
-        f"Root: {args.root}; {args.moves} new values and {args.moves} revisits per page.",
+        f"{args.moves} new values and {args.moves} revisits per page.",
         "",
         "| one move | n | median ms | p95 ms | max ms | image bytes | median / baseline |",
         "|---|---:|---:|---:|---:|---:|---:|",

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dynamics.numbers import num
 from dynamics.oned.divergences import js
 from dynamics.oned.optimal import figure1_stages, line_logit, logistic_through, summary, value
 from dynamics.oned.plotting import figure1, optimal_figure
@@ -47,19 +48,18 @@ def steer(points) -> None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def figure1_png(data_spec: str, gen_spec: str) -> bytes:
-    return export.figure_bytes(figure1(figure1_stages(parse(data_spec), parse(gen_spec))), dpi=100)
+    return export.figure_bytes(figure1(figure1_stages(parse(data_spec), parse(gen_spec))))
 
 
 d_spec, g_spec = str(data), str(gen)
 res, densities_json = numbers(d_spec, g_spec)
 v, v_err, d_json = yours(d_spec, g_spec, a, b)
-kl = lambda x: "+∞" if x == float("inf") else f"{x:.4g}"  # noqa: E731
 summary_text = (
-    f"JS = {res['js']:.6g} nats (log 2 = 0.693147 is its maximum), KL(data‖g) = {kl(res['kl_data_gen'])}, "
-    f"KL(g‖data) = {kl(res['kl_gen_data'])}, TV = {res['tv']:.4g}, W1 = {res['w1']:.4g}. "
-    f"C(G) = V(G, D*) = {res['c_g']:.6g}; −log 4 + 2·JS = {res['c_g_identity']:.6g}. "
-    f"Your D = σ({a:g}·x + {b:g}) reaches V(G, D) = {v:.6g}, "
-    f"{res['c_g'] - v:.4g} below C(G)."
+    f"JS = {num(res['js'], 6)} nats (log 2 = 0.693147 is its maximum), KL(data‖g) = {num(res['kl_data_gen'])}, "
+    f"KL(g‖data) = {num(res['kl_gen_data'])}, TV = {num(res['tv'])}, W1 = {num(res['w1'])}. "
+    f"C(G) = V(G, D*) = {num(res['c_g'], 6)}; −log 4 + 2·JS = {num(res['c_g_identity'], 6)}. "
+    f"Your D = σ({a:g}·x + {b:g}) reaches V(G, D) = {num(v, 6)}, "
+    f"{num(res['c_g'] - v)} below C(G)."
     + (" D* is undefined where both densities vanish (shaded)." if res["d_star_undefined"] else "")
 )
 columns = ["x", "p_data", "p_g", "d_star"]
@@ -71,8 +71,10 @@ charts.show_figure(
     "optimal-discriminator",
     summary_text,
     {
-        "optimal-discriminator.csv": lambda: export.to_csv(columns, zip(*(res[c] for c in columns), strict=True)),
-        "optimal-discriminator.json": lambda: export.to_json(
+        "optimal-discriminator-curves.csv": lambda: export.to_csv(
+            columns, zip(*(res[c] for c in columns), strict=True)
+        ),
+        "optimal-discriminator-numbers.json": lambda: export.to_json(
             {k: val for k, val in res.items() if k not in columns}
             | {"your_d": {"a": a, "b": b, "V": v, "error": v_err}}
         ),
@@ -80,9 +82,9 @@ charts.show_figure(
     on_click=steer,
 )
 c1, c2, c3 = st.columns(3)
-c1.metric("C(G) = V(G, D*)", f"{res['c_g']:.5f}")
-c2.metric("−log 4 + 2·JS", f"{res['c_g_identity']:.5f}")
-c3.metric("V(G, your D)", f"{v:.5f}", f"{v - res['c_g']:.4f} vs D*")
+c1.metric("C(G) = V(G, D*)", num(res["c_g"], 6))
+c2.metric("−log 4 + 2·JS", num(res["c_g_identity"], 6))
+c3.metric("V(G, your D)", num(v, 6), f"{num(v - res['c_g'])} vs D*")
 st.caption(f"Numbers by {res['method']}.")
 
 if show_fig1:
@@ -97,7 +99,7 @@ if show_fig1:
         lambda: figure1(figure1_stages(data, gen)),
         "goodfellow-figure1",
         "Stages (a)–(d): p_data dotted, p_g solid, D dashed; the lines below map z to x = G(z).",
-        {"goodfellow-figure1.json": lambda: export.to_json(figure1_stages(data, gen))},
+        {"goodfellow-figure1-stages.json": lambda: export.to_json(figure1_stages(data, gen))},
     )
 
 exercises.show(

@@ -40,6 +40,7 @@ with st.sidebar:
     objs = dirac.compare_controls(show=mode == "compare")
     schedule, opt = dirac.update_controls()
     starts, grid_n = dirac.start_controls()
+    schedule = dirac.capped(schedule, opt, [obj] if mode == "single" else objs or [], starts)
     single_curves = mode == "single" and not grid_n  # the flow is drawn on the single view's trajectories
     show_flow = bool(controls.toggle("flow", "overlay the continuous-time flow (h → 0)", show=single_curves))
     charts.added_control(show=mode == "single")
@@ -87,7 +88,7 @@ def phase_view(obj, schedule, opt, starts, grid_n, show_flow) -> None:
     st.caption(summary(a, view))
     if clickable and st.session_state.get("added"):
         st.button("Remove the starts added by clicking", on_click=charts.clear_added)
-    data = {f"phase-{obj.name}.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
+    data = {f"phase-{obj.name}-analysis.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
     if run.path is not None:
         data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
     export.downloads(
@@ -115,7 +116,7 @@ if mode == "single":
             f"eigenvalues-{obj.name}",
             eigen_caption(cont, disc),
             {
-                f"eigenvalues-{obj.name}.json": lambda: export.to_json(
+                f"eigenvalues-{obj.name}-eigenvalues.json": lambda: export.to_json(
                     {"continuous": pairs(cont), "discrete": pairs(disc)}
                 )
             },
@@ -163,7 +164,7 @@ else:
         "phase-compare",
         "\n\n".join(summary(a, v) for a, v in zip(analyses, views, strict=True)),
         {
-            "phase-compare.json": lambda: export.to_json(
+            "phase-compare-analyses.json": lambda: export.to_json(
                 {"compare": [{**a.to_json(), "window": v.to_json()} for a, v in zip(analyses, views, strict=True)]}
             )
         },
@@ -173,7 +174,7 @@ else:
             {
                 "objective": o.title,
                 "continuous time": a.verdict.continuous,
-                "spectral radius": a.update.spectral_radius,
+                "spectral radius": report.radius_text(a, 5),
                 "discrete": a.verdict.local,
                 **a.counts(),
             }
