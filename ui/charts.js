@@ -41,6 +41,34 @@ function el(tag, attrs, parent) {
   return e;
 }
 
+// Legends sit under the plot, outside the data: rows of [SVG swatch, label] as HTML (labels as text, not markup).
+const SVG_SHAPES = {
+  o: '<circle cx="13" cy="6" r="4"',
+  s: '<rect x="9" y="2" width="8" height="8"',
+  D: '<rect x="9.5" y="2.5" width="7" height="7" transform="rotate(45 13 6)"',
+  "^": '<path d="M13 1.5 L17.5 10 L8.5 10 Z"',
+  v: '<path d="M13 10.5 L17.5 2 L8.5 2 Z"',
+  X: '<path d="M9 2 L17 10 M17 2 L9 10" stroke-width="2.5"',
+  "*": '<path d="M13 1 L14.2 4.5 L18 4.6 L15 6.9 L16.1 10.5 L13 8.4 L9.9 10.5 L11 6.9 L8 4.6 L11.8 4.5 Z"',
+};
+function swatch(line, shape, color, filled) {
+  let inner = "";
+  if (line) {
+    inner += `<line x1="1" y1="6" x2="25" y2="6" stroke="${line.color}" stroke-width="${line.width}"`
+      + ` stroke-dasharray="${line.dash.join(" ")}"/>`;
+  }
+  if (shape) inner += `${SVG_SHAPES[shape] || SVG_SHAPES.o} fill="${filled ? color : "none"}" stroke="${color}"/>`;
+  return `<svg width="26" height="12" aria-hidden="true">${inner}</svg>`;
+}
+function fillLegend(container, rows) {
+  container.replaceChildren(...rows.map(([svg, label]) => {
+    const item = el("span", { className: "gdl-legend-item" });
+    item.innerHTML = svg;
+    item.append(label);
+    return item;
+  }));
+}
+
 function marker(ctx, shape, x, y, r, fill, stroke) {
   ctx.beginPath();
   if (shape === "o") ctx.arc(x, y, r, 0, 2 * Math.PI);
@@ -95,6 +123,7 @@ class PhaseChart {
     this.back = el("button", { type: "button", textContent: "◀ round" }, bar);
     this.next = el("button", { type: "button", textContent: "round ▶" }, bar);
     this.canvas = el("canvas", {}, this.root);
+    this.legend = el("div", { className: "gdl-legend" }, this.root);
     this.readout = el("div", { className: "gdl-readout" }, this.root);
     this.hint = el("div", { className: "gdl-hint" }, this.root);
     this.t = 0; // animation time in rounds
@@ -138,6 +167,7 @@ class PhaseChart {
       : "Hover for values.";
     this.root.dataset.payload = id;
     this.root.dataset.trajectories = String(this.data.trajectories.length);
+    this.drawLegend();
     this.redraw();
     announce(id);
   }
@@ -225,7 +255,6 @@ class PhaseChart {
     if (this.hover) marker(ctx, "o", this.hover.x, this.hover.y, 5, null, "#000");
     ctx.restore();
     this.drawAxes(ctx);
-    this.drawLegend(ctx);
     this.drawn += 1;
     this.root.dataset.drawn = String(this.drawn);
   }
@@ -353,29 +382,17 @@ class PhaseChart {
     ctx.fillText("ψ (discriminator)", 0, 0); ctx.restore();
   }
 
-  drawLegend(ctx) {
+  drawLegend() {
     const d = this.data, present = new Set(d.trajectories.map((t) => t.status));
     if (d.basins) d.basins.codes.forEach((c) => present.add(d.statuses[c]));
-    const rows = d.statuses.filter((s) => present.has(s)).map((s) => ({ label: s, style: d.styles[s] }));
-    rows.push({ label: "equilibrium", star: true });
-    if (d.flows.length) rows.push({ label: "continuous flow (h → 0)", flow: true });
-    ctx.font = "11px sans-serif";
-    const width = 34 + Math.max(...rows.map((r) => ctx.measureText(r.label).width));
-    const x = this.geo.left + this.geo.w - width - 6, y = this.geo.top + 6;
-    ctx.fillStyle = "rgba(255,255,255,0.85)"; ctx.strokeStyle = "#bbb"; ctx.lineWidth = 1;
-    ctx.fillRect(x, y, width, rows.length * 16 + 6); ctx.strokeRect(x, y, width, rows.length * 16 + 6);
-    rows.forEach((r, i) => {
-      const cy = y + 11 + i * 16;
-      if (r.star) marker(ctx, "*", x + 14, cy, 6, "#000", null);
-      else {
-        const s = r.style || { color: "#000", dash: [6, 3, 1, 3], marker: null };
-        ctx.strokeStyle = s.color; ctx.lineWidth = 1.6; ctx.setLineDash(r.flow ? s.dash : s.dash.map((v) => v * 1.6));
-        ctx.beginPath(); ctx.moveTo(x + 4, cy); ctx.lineTo(x + 24, cy); ctx.stroke(); ctx.setLineDash([]);
-        if (s.marker) marker(ctx, s.marker, x + 14, cy, 4, s.color, null);
-      }
-      ctx.fillStyle = "#222"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
-      ctx.fillText(r.label, x + 30, cy);
+    const rows = d.statuses.filter((s) => present.has(s)).map((s) => {
+      const st = d.styles[s];
+      const line = d.basins && !d.trajectories.length ? null : { color: st.color, width: 1.6, dash: st.dash.map((v) => v * 1.6) };
+      return [swatch(line, st.marker || (line ? null : "s"), st.color, true), s];
     });
+    rows.push([swatch(null, "*", "#000", true), "equilibrium"]);
+    if (d.flows.length) rows.push([swatch({ color: "#000", width: 1.6, dash: [6, 3, 1, 3] }, null), "continuous flow (h → 0)"]);
+    fillLegend(this.legend, rows);
   }
 
   // The nearest trajectory sample within 8 px of the pointer, else the nearest field-grid point.
@@ -557,31 +574,17 @@ class XYChart {
     ctx.fillText(this.data.ylabel, 0, 0); ctx.restore();
   }
 
-  // One entry per labelled series, rule and band: a small SVG swatch in the item's style, then its label.
+  // One entry per labelled series, rule and band.
   drawLegend() {
-    const svg = (inner) => `<svg width="26" height="12" aria-hidden="true">${inner}</svg>`;
-    const line = (r) => svg(`<line x1="1" y1="6" x2="25" y2="6" stroke="${r.color}" stroke-width="${r.width}"`
-      + ` stroke-dasharray="${r.dash.map((v) => v * r.width).join(" ")}"/>`);
-    const rows = [];
-    for (const s of this.data.series.filter((s) => s.label)) {
-      const shape = {
-        D: `<rect x="9.5" y="2.5" width="7" height="7" transform="rotate(45 13 6)"`,
-        s: `<rect x="9" y="2" width="8" height="8"`,
-        X: `<path d="M9 2 L17 10 M17 2 L9 10" stroke-width="2.5"`,
-      }[s.marker] || `<circle cx="13" cy="6" r="4"`;
-      rows.push([s.mode === "points"
-        ? svg(`${shape} fill="${s.filled ? s.color : "none"}" stroke="${s.color}"/>`) : line(s), s.label]);
+    const d = this.data, line = (r) => ({ color: r.color, width: r.width, dash: r.dash.map((v) => v * r.width) });
+    const rows = d.series.filter((s) => s.label).map((s) => [
+      s.mode === "points" ? swatch(null, s.marker, s.color, s.filled) : swatch(line(s), null), s.label,
+    ]);
+    for (const r of d.rules.filter((r) => r.label)) rows.push([swatch(line(r), null), r.label]);
+    if (d.bands.length && d.band_label) {
+      rows.push([`<svg width="26" height="12" aria-hidden="true"><rect x="2" y="1" width="22" height="10" fill="${d.band_color}"/></svg>`, d.band_label]);
     }
-    for (const r of this.data.rules.filter((r) => r.label)) rows.push([line(r), r.label]);
-    if (this.data.bands.length && this.data.band_label) {
-      rows.push([svg(`<rect x="2" y="1" width="22" height="10" fill="${this.data.band_color}"/>`), this.data.band_label]);
-    }
-    this.legend.replaceChildren(...rows.map(([swatch, label]) => {
-      const item = el("span", { className: "gdl-legend-item" });
-      item.innerHTML = swatch;
-      item.append(label);
-      return item;
-    }));
+    fillLegend(this.legend, rows);
   }
 
   // The series points near the pointer: every series at the nearest x (readout "x"), else the nearest point.

@@ -204,11 +204,6 @@ def eigen_fig(cont, disc):
     return fig
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def eigen_png(cont, disc) -> bytes:
-    return figure_bytes(eigen_fig(cont, disc))
-
-
 def compare_fig(objs, schedule, opt, starts, grid_n):
     panels = []
     for obj in objs:
@@ -216,13 +211,6 @@ def compare_fig(objs, schedule, opt, starts, grid_n):
         panels.append((obj, a.run, str(a.verdict)))
     fig = compare_figure(panels, WINDOW, grid_n=grid_n)
     return fig
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
-    run = analysis(obj, schedule, opt, starts, record=not grid_n).run
-    flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
-    return figure_bytes(phase_fig(obj, run, grid_n, flows))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -290,11 +278,6 @@ def radius_fig(obj, opt, schedule, lr_max: float):
     return fig
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def radius_png(obj, opt, schedule, lr_max: float) -> bytes:
-    return figure_bytes(radius_fig(obj, opt, schedule, lr_max))
-
-
 def path_fig(obj, param: str, high: float):
     """Eigenvalues of J against γ or σ, with the value where they turn real marked."""
     values, eig, real, _ = eigen_path(obj, param, high)
@@ -304,8 +287,3 @@ def path_fig(obj, param: str, high: float):
         ax.axvline(real, color=OKABE_ITO[4], linestyle="-.", label=f"real from {param} = {real:.4g}")
         legend_outside(ax, ncol=5)
     return fig
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def path_png(obj, param: str, high: float) -> bytes:
-    return figure_bytes(path_fig(obj, param, high))
