@@ -51,7 +51,19 @@ def test_payload_json_is_compact_and_finite():
     assert data["trajectories"][0]["theta"][0] == 1.0
     assert data["trajectories"][0]["u"][0] == float(f"{gan_field(1.0, 1.0)[0]:.6g}")
     assert data["styles"]["cycling"] == {"color": "#E69F00", "dash": [4, 2.5], "marker": "s"}
-    assert charts._plain(np.array([1.0, np.nan, np.inf])) == [1.0, None, None]
+    assert json.loads(charts._encode(np.array([1.0, np.nan, np.inf, -np.inf, 1e-7, -2.5e20]))) == [
+        1.0,
+        None,
+        None,
+        None,
+        1e-7,
+        -2.5e20,
+    ]
+    assert json.loads(charts._encode({"m": np.eye(2), "k": np.int64(3), "f": float("nan")})) == {
+        "m": [[1, 0], [0, 1]],
+        "k": 3,
+        "f": None,
+    }
 
 
 def test_a_basin_map_sends_status_codes_and_no_trajectories():
