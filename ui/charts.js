@@ -41,6 +41,42 @@ function el(tag, attrs, parent) {
   return e;
 }
 
+// Give the canvas `width` × `height` CSS pixels at the screen's pixel ratio (resized only when that changes).
+function sizeCanvas(canvas, width, height) {
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    canvas.style.height = height + "px";
+  }
+  return dpr;
+}
+
+// Frame, ticks, axis labels and title of a chart with geometry `chart.geo` and data→pixel maps px, py.
+function drawAxes(ctx, chart, xlabel, ylabel) {
+  const g = chart.geo;
+  ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.setLineDash([]);
+  ctx.strokeRect(g.left, g.top, g.w, g.h);
+  ctx.fillStyle = "#222"; ctx.font = "11px sans-serif";
+  ctx.textAlign = "center"; ctx.textBaseline = "top";
+  for (const t of niceTicks(g.x0, g.x1, 6)) {
+    const x = chart.px(t);
+    ctx.beginPath(); ctx.moveTo(x, g.top + g.h); ctx.lineTo(x, g.top + g.h + 4); ctx.stroke();
+    ctx.fillText(fmt(t), x, g.top + g.h + 6);
+  }
+  ctx.textAlign = "right"; ctx.textBaseline = "middle";
+  for (const t of niceTicks(g.y0, g.y1, 6)) {
+    const y = chart.py(t);
+    ctx.beginPath(); ctx.moveTo(g.left - 4, y); ctx.lineTo(g.left, y); ctx.stroke();
+    ctx.fillText(fmt(t), g.left - 6, y);
+  }
+  ctx.font = "12px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+  ctx.fillText(xlabel, g.left + g.w / 2, g.height - 2);
+  ctx.fillText(chart.data.title, g.left + g.w / 2, g.top - 6);
+  ctx.save(); ctx.translate(12, g.top + g.h / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = "middle";
+  ctx.fillText(ylabel, 0, 0); ctx.restore();
+}
+
 // Legends sit under the plot, outside the data: rows of [SVG swatch, label] as HTML (labels as text, not markup).
 const SVG_SHAPES = {
   o: '<circle cx="13" cy="6" r="4"',
@@ -214,12 +250,7 @@ class PhaseChart {
   layout() {
     const width = Math.max(240, this.root.clientWidth || 480);
     const height = Math.min(width, 470);
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.height = height + "px";
-    }
+    const dpr = sizeCanvas(this.canvas, width, height);
     const [x0, x1, y0, y1] = this.data.window;
     const side = Math.min(width - MARGIN.left - MARGIN.right, height - MARGIN.top - MARGIN.bottom);
     const scale = side / Math.max(x1 - x0, y1 - y0);
@@ -254,7 +285,7 @@ class PhaseChart {
     else if (this.playing || this.t > 0) this.drawDots(ctx);
     if (this.hover) marker(ctx, "o", this.hover.x, this.hover.y, 5, null, "#000");
     ctx.restore();
-    this.drawAxes(ctx);
+    drawAxes(ctx, this, "θ (generator)", "ψ (discriminator)");
     this.drawn += 1;
     this.root.dataset.drawn = String(this.drawn);
   }
@@ -358,30 +389,6 @@ class PhaseChart {
     this.root.dataset.dots = JSON.stringify([[Number(th.toPrecision(6)), Number(ps.toPrecision(6))]]);
   }
 
-  drawAxes(ctx) {
-    const g = this.geo;
-    ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.setLineDash([]);
-    ctx.strokeRect(g.left, g.top, g.w, g.h);
-    ctx.fillStyle = "#222"; ctx.font = "11px sans-serif";
-    ctx.textAlign = "center"; ctx.textBaseline = "top";
-    for (const t of niceTicks(g.x0, g.x1, 6)) {
-      const x = this.px(t);
-      ctx.beginPath(); ctx.moveTo(x, g.top + g.h); ctx.lineTo(x, g.top + g.h + 4); ctx.stroke();
-      ctx.fillText(fmt(t), x, g.top + g.h + 6);
-    }
-    ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    for (const t of niceTicks(g.y0, g.y1, 6)) {
-      const y = this.py(t);
-      ctx.beginPath(); ctx.moveTo(g.left - 4, y); ctx.lineTo(g.left, y); ctx.stroke();
-      ctx.fillText(fmt(t), g.left - 6, y);
-    }
-    ctx.font = "12px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "bottom";
-    ctx.fillText("θ (generator)", g.left + g.w / 2, g.height - 2);
-    ctx.fillText(this.data.title, g.left + g.w / 2, g.top - 6);
-    ctx.save(); ctx.translate(12, g.top + g.h / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = "middle";
-    ctx.fillText("ψ (discriminator)", 0, 0); ctx.restore();
-  }
-
   drawLegend() {
     const d = this.data, present = new Set(d.trajectories.map((t) => t.status));
     if (d.basins) d.basins.codes.forEach((c) => present.add(d.statuses[c]));
@@ -478,12 +485,7 @@ class XYChart {
   layout() {
     const width = Math.max(240, this.root.clientWidth || 420);
     const height = Math.round(Math.min(width * (this.data.equal ? 1 : this.data.aspect), 440));
-    const dpr = window.devicePixelRatio || 1;
-    if (this.canvas.width !== Math.round(width * dpr) || this.canvas.height !== Math.round(height * dpr)) {
-      this.canvas.width = Math.round(width * dpr);
-      this.canvas.height = Math.round(height * dpr);
-      this.canvas.style.height = height + "px";
-    }
+    const dpr = sizeCanvas(this.canvas, width, height);
     const [x0, x1, y0, y1] = this.data.window;
     let w = width - MARGIN.left - MARGIN.right, h = height - MARGIN.top - MARGIN.bottom;
     let sx = w / (x1 - x0), sy = h / (y1 - y0);
@@ -545,33 +547,9 @@ class XYChart {
       ctx.fillStyle = "#222"; ctx.font = "12px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
       d.note.split("\n").forEach((line, i) => ctx.fillText(line, g.left + g.w / 2, g.top + g.h * 0.35 + i * 16));
     }
-    this.drawAxes(ctx);
+    drawAxes(ctx, this, this.data.xlabel, this.data.ylabel);
     this.drawn += 1;
     this.root.dataset.drawn = String(this.drawn);
-  }
-
-  drawAxes(ctx) {
-    const g = this.geo;
-    ctx.strokeStyle = "#444"; ctx.lineWidth = 1; ctx.setLineDash([]);
-    ctx.strokeRect(g.left, g.top, g.w, g.h);
-    ctx.fillStyle = "#222"; ctx.font = "11px sans-serif";
-    ctx.textAlign = "center"; ctx.textBaseline = "top";
-    for (const t of niceTicks(g.x0, g.x1, 6)) {
-      const x = this.px(t);
-      ctx.beginPath(); ctx.moveTo(x, g.top + g.h); ctx.lineTo(x, g.top + g.h + 4); ctx.stroke();
-      ctx.fillText(fmt(t), x, g.top + g.h + 6);
-    }
-    ctx.textAlign = "right"; ctx.textBaseline = "middle";
-    for (const t of niceTicks(g.y0, g.y1, 6)) {
-      const y = this.py(t);
-      ctx.beginPath(); ctx.moveTo(g.left - 4, y); ctx.lineTo(g.left, y); ctx.stroke();
-      ctx.fillText(fmt(t), g.left - 6, y);
-    }
-    ctx.font = "12px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "bottom";
-    ctx.fillText(this.data.xlabel, g.left + g.w / 2, g.height - 2);
-    ctx.fillText(this.data.title, g.left + g.w / 2, g.top - 6);
-    ctx.save(); ctx.translate(12, g.top + g.h / 2); ctx.rotate(-Math.PI / 2); ctx.textBaseline = "middle";
-    ctx.fillText(this.data.ylabel, 0, 0); ctx.restore();
   }
 
   // One entry per labelled series, rule and band.

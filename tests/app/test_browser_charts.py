@@ -19,14 +19,19 @@ pytestmark = pytest.mark.browser
 STREAMLIT_PROBES = re.compile(r"/_stcore/(host-config|health)$")
 
 
-@pytest.fixture
-def chart(page, server):
-    """/phase at its defaults (GAN, simultaneous GD, h = 0.1, one start at (1, 1)), the chart drawn; console
-    errors and failed requests collected for `clean`."""
+def collect_errors(page) -> None:
+    """From now on, page errors, console errors and failed requests go to page.errors (checked by `clean`)."""
     page.errors = []
     page.on("pageerror", lambda err: page.errors.append(f"pageerror: {err}"))
     page.on("console", lambda msg: msg.type == "error" and page.errors.append(f"console: {msg.text}"))
     page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+
+
+@pytest.fixture
+def chart(page, server):
+    """/phase at its defaults (GAN, simultaneous GD, h = 0.1, one start at (1, 1)), the chart drawn; console
+    errors and failed requests collected for `clean`."""
+    collect_errors(page)
     page.goto(f"{server}/phase")
     wait_ready(page)
     root = page.locator(".st-key-phase_chart .gdl-chart")
@@ -178,10 +183,7 @@ def test_eigenvalue_chart_hover_reads_out_an_eigenvalue(page, chart):
     ],
 )
 def test_every_chart_draws_without_console_errors(page, server, path, keys):
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(f"pageerror: {err}"))
-    page.on("console", lambda msg: msg.type == "error" and page.errors.append(f"console: {msg.text}"))
-    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+    collect_errors(page)
     page.goto(f"{server}/{path}")
     wait_ready(page)
     for key in keys:
@@ -194,10 +196,7 @@ def test_every_chart_draws_without_console_errors(page, server, path, keys):
 @pytest.fixture
 def optimal(page, server):
     """/optimal at its defaults: p_data = normal(0, 1), p_g = normal(2, 0.5), your D = σ(−2x + 2)."""
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(f"pageerror: {err}"))
-    page.on("console", lambda msg: msg.type == "error" and page.errors.append(f"console: {msg.text}"))
-    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"{r.status} {r.url}"))
+    collect_errors(page)
     page.goto(f"{server}/optimal")
     wait_ready(page)
     return xy_chart(page, "discriminator_chart")
