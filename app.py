@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from ui.memory import freeze_after_imports
 from ui.navigation import navigation
 
 st.set_page_config(page_title="GAN Dynamics Lab", page_icon="🎛️", layout="wide")
 navigation()
+freeze_after_imports()

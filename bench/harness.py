@@ -22,10 +22,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# In the page: the time of the last key press, and of the last time the main figure finished loading a new src.
+# In the page: the time of the last key press; of the last time the main figure (an image) finished loading a new
+# src; of the last new payload a chart drew (ui/charts.js announces it); and of the last time no element was left
+# stale (Streamlit marks the previous run's elements data-stale until the new run has replaced them).
 PROBE = """() => {
-  window.__gdl = {press: 0, shown: 0, src: null};
+  window.__gdl = {press: 0, shown: 0, src: null, chart: 0, settled: 0};
   document.addEventListener('keydown', () => { window.__gdl.press = performance.now(); }, true);
+  window.addEventListener('gdl-chart-drawn', (e) => { window.__gdl.chart = e.detail.at; });
   const seen = new WeakSet();
   const watch = () => {
     const img = document.querySelector('[data-testid="stMain"] [data-testid="stImage"] img');
@@ -35,8 +38,12 @@ PROBE = """() => {
     }
   };
   new MutationObserver(watch).observe(document.body, {subtree: true, childList: true, attributes: true});
+  new MutationObserver(() => {
+    if (!document.querySelector('[data-stale="true"]')) window.__gdl.settled = performance.now();
+  }).observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-stale']});
   watch();
 }"""
+FIGURE = '[data-testid="stMain"] [data-testid="stImage"] img, [data-testid="stMain"] .gdl-chart canvas'
 
 
 @contextmanager
@@ -79,18 +86,23 @@ def chromium(playwright, width: int = 1400, height: int = 1000):
 
 
 def wait_ready(page, figure: bool = False, timeout: float = WAIT_MS) -> None:
-    """Wait until the page has run: a title (and the main figure) shown and Streamlit's 'running' indicator gone."""
+    """Wait until the page has run: a title (and the main figure, an image or a chart) shown and Streamlit's
+    'running' indicator gone."""
     page.wait_for_selector("h1", timeout=timeout)
     if figure:
-        page.wait_for_selector('[data-testid="stMain"] [data-testid="stImage"] img', timeout=timeout)
+        page.locator(FIGURE).first.wait_for(timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout, polling=100
     )
 
 
 def figure_src(page) -> str | None:
+    """What the main figure shows: the first image's src, or else the first chart's payload id."""
     img = page.query_selector('[data-testid="stMain"] [data-testid="stImage"] img')
-    return img.get_attribute("src") if img else None
+    if img:
+        return img.get_attribute("src")
+    chart = page.locator('[data-testid="stMain"] .gdl-chart')
+    return chart.first.get_attribute("data-payload") if chart.count() else None
 
 
 def slider(page, label: str):
@@ -98,16 +110,35 @@ def slider(page, label: str):
     return page.locator('[data-testid="stSlider"]', has_text=label).get_by_role("slider")
 
 
+FIGURE_CHANGED = (
+    "(before) => (window.__gdl.shown > window.__gdl.press && window.__gdl.src !== before)"
+    " || window.__gdl.chart > window.__gdl.press"
+)
+
+
 def move_slider(page, label: str, key: str = "ArrowRight", timeout: float = WAIT_MS) -> float:
-    """Press a key on a slider and wait until the main figure has loaded a new image; returns milliseconds from
-    the key press to the new figure's load event, both measured inside the page."""
+    """Press a key on a slider and wait until the main figure has changed (a new image loaded, or a chart drew a
+    new payload); returns milliseconds from the key press to that, both measured inside the page."""
     before = figure_src(page)
-    page.evaluate("() => { window.__gdl.shown = 0; }")
+    page.evaluate("() => { window.__gdl.shown = 0; window.__gdl.chart = 0; }")
+    slider(page, label).press(key)
+    page.wait_for_function(FIGURE_CHANGED, arg=before, timeout=timeout, polling=10)
+    return page.evaluate("() => Math.max(window.__gdl.shown, window.__gdl.chart) - window.__gdl.press")
+
+
+def move_until_settled(page, label: str, key: str = "ArrowRight", timeout: float = WAIT_MS) -> tuple[float, float]:
+    """Press a key on a slider and wait for the whole update: the main figure changed and no element of the page
+    left stale. Returns milliseconds from the key press to the figure's change and to the last of these events."""
+    before = figure_src(page)
+    page.evaluate("() => { window.__gdl.shown = 0; window.__gdl.chart = 0; window.__gdl.settled = 0; }")
     slider(page, label).press(key)
     page.wait_for_function(
-        "(before) => window.__gdl.shown > window.__gdl.press && window.__gdl.src !== before",
+        f"(before) => ({FIGURE_CHANGED})(before) && !document.querySelector('[data-stale=\"true\"]')",
         arg=before,
         timeout=timeout,
         polling=10,
     )
-    return page.evaluate("() => window.__gdl.shown - window.__gdl.press")
+    return page.evaluate(
+        "() => { const g = window.__gdl, first = Math.max(g.shown, g.chart);"
+        " return [first - g.press, Math.max(first, g.settled) - g.press]; }"
+    )

@@ -5,7 +5,7 @@ import streamlit as st
 from dynamics.oned.lipschitz import compare
 from dynamics.oned.plotting import lipschitz_figure
 from dynamics.oned.specs import parse
-from ui import controls, densities, exercises, export, training
+from ui import charts, controls, densities, exercises, export, training, xychart
 
 NAMES = {
     "wgan": "WGAN critic",
@@ -38,8 +38,8 @@ def result(data_spec: str, gen_spec: str, samples: int, kappa: float, lam: float
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def png(*args) -> bytes:
-    return export.figure_bytes(lipschitz_figure(result(*args)))
+def chart_json(*args) -> list[str]:
+    return [c.to_json() for c in xychart.lipschitz_charts(result(*args))]
 
 
 args = (str(data), str(gen), samples, kappa, lam, seed)
@@ -52,11 +52,12 @@ summary = (
     + "."
 )
 columns = ["x", "p_data", "p_g", "wgan_critic", "lsgan_lower", "lsgan_upper"]
-export.show_figure(
-    png(*args),
+for payload, key in zip(chart_json(*args), ("samples_chart", "critic_chart", "velocity_chart"), strict=True):
+    charts.show_xy(payload, key)
+st.caption(summary)
+export.downloads(
     lambda: lipschitz_figure(res),
     "lipschitz",
-    summary,
     {
         "lipschitz-curves.csv": lambda: export.to_csv(
             columns + [f"velocity_{k}" for k in res["velocity"]],

@@ -4,10 +4,10 @@ import streamlit as st
 
 from dynamics.numbers import num
 from dynamics.oned.divergences import js
-from dynamics.oned.optimal import figure1_stages, line_logit, summary, value
+from dynamics.oned.optimal import figure1_stages, line_logit, logistic_through, summary, value
 from dynamics.oned.plotting import figure1, optimal_figure
 from dynamics.oned.specs import parse
-from ui import controls, densities, exercises, export
+from ui import charts, controls, densities, exercises, export, xychart
 
 controls.start_page("optimal")
 st.markdown(
@@ -24,17 +24,26 @@ with st.sidebar:
     show_fig1 = controls.toggle("figure1", "show Goodfellow et al. (2014), Figure 1")
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def numbers(data_spec: str, gen_spec: str, a: float, b: float):
-    data, gen = parse(data_spec), parse(gen_spec)
-    res = summary(data, gen)
-    v, err = value(data, gen, line_logit(a, b))
-    return res, v, err
+@st.cache_data(max_entries=64, show_spinner=False)
+def numbers(data_spec: str, gen_spec: str):
+    """The curves, divergences and C(G) of a pair of laws, and the densities chart (JSON): one per pair."""
+    res = summary(parse(data_spec), parse(gen_spec))
+    return res, xychart.densities_chart(res).to_json()
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def dstar_png(data_spec: str, gen_spec: str, a: float, b: float) -> bytes:
-    return export.figure_bytes(optimal_figure(numbers(data_spec, gen_spec, a, b)[0], line_logit(a, b)))
+@st.cache_data(max_entries=256, show_spinner=False)
+def yours(data_spec: str, gen_spec: str, a: float, b: float):
+    """V(G, D) of D = σ(a·x + b) with its quadrature error, and the D chart (JSON)."""
+    v, err = value(parse(data_spec), parse(gen_spec), line_logit(a, b))
+    return v, err, xychart.discriminator_chart(numbers(data_spec, gen_spec)[0], a, b).to_json()
+
+
+def steer(points) -> None:
+    """A click (one point) or drag (two) on the D chart: your D through them, a and b on their sliders' grid."""
+    if controls.held("a") or controls.held("b"):
+        return
+    a, b = logistic_through(points, st.session_state["a"])
+    st.session_state["a"], st.session_state["b"] = (round(min(max(v, -10.0), 10.0), 1) for v in (a, b))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -43,7 +52,8 @@ def figure1_png(data_spec: str, gen_spec: str) -> bytes:
 
 
 d_spec, g_spec = str(data), str(gen)
-res, v, v_err = numbers(d_spec, g_spec, a, b)
+res, densities_json = numbers(d_spec, g_spec)
+v, v_err, d_json = yours(d_spec, g_spec, a, b)
 summary_text = (
     f"JS = {num(res['js'], 6)} nats (log 2 = 0.693147 is its maximum), KL(data‖g) = {num(res['kl_data_gen'])}, "
     f"KL(g‖data) = {num(res['kl_gen_data'])}, TV = {num(res['tv'])}, W1 = {num(res['w1'])}. "
@@ -53,8 +63,10 @@ summary_text = (
     + (" D* is undefined where both densities vanish (shaded)." if res["d_star_undefined"] else "")
 )
 columns = ["x", "p_data", "p_g", "d_star"]
-export.show_figure(
-    dstar_png(d_spec, g_spec, a, b),
+charts.show_xy(densities_json, "densities_chart")
+charts.show_figure(
+    d_json,
+    "discriminator_chart",
     lambda: optimal_figure(res, line_logit(a, b)),
     "optimal-discriminator",
     summary_text,
@@ -67,6 +79,7 @@ export.show_figure(
             | {"your_d": {"a": a, "b": b, "V": v, "error": v_err}}
         ),
     },
+    on_click=steer,
 )
 c1, c2, c3 = st.columns(3)
 c1.metric("C(G) = V(G, D*)", num(res["c_g"], 6))

@@ -11,7 +11,7 @@ from dynamics.dirac.plotting import WINDOW, fit_window
 from dynamics.dirac.stability import radius_vs_lr
 from dynamics.dirac.status import STATUS, STATUS_BY_NAME, status_key
 from dynamics.dirac.trajectories import Schedule, simulate
-from ui import controls, dirac, exercises, export
+from ui import charts, controls, dirac, exercises, export, xychart
 
 controls.start_page("phase")
 st.markdown(
@@ -43,6 +43,7 @@ with st.sidebar:
     schedule = dirac.capped(schedule, opt, [obj] if mode == "single" else objs or [], starts)
     single_curves = mode == "single" and not grid_n  # the flow is drawn on the single view's trajectories
     show_flow = bool(controls.toggle("flow", "overlay the continuous-time flow (h → 0)", show=single_curves))
+    charts.added_control(show=mode == "single")
 
 
 def summary(a, view) -> str:
@@ -74,27 +75,43 @@ def path_csv(run) -> str:
     return export.to_csv(["trajectory", "sample", "theta", "psi", "status"], rows)
 
 
+@st.fragment
+def phase_view(obj, schedule, opt, starts, grid_n, show_flow) -> None:
+    """The chart and what is read from its runs (summary, downloads, status counts, table): a click on the plane
+    reruns only this part."""
+    clickable = not grid_n and not controls.held("added")
+    starts = charts.with_added(starts, grid_n)
+    a = dirac.analysis(obj, schedule, opt, starts, record=not grid_n)
+    run = a.run
+    view = fit_window(run, WINDOW, grid_n)
+    charts.show_phase(dirac.phase_chart_json(obj, schedule, opt, starts, grid_n, show_flow, clickable))
+    st.caption(summary(a, view))
+    if clickable and st.session_state.get("added"):
+        st.button("Remove the starts added by clicking", on_click=charts.clear_added)
+    data = {f"phase-{obj.name}-analysis.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
+    if run.path is not None:
+        data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
+    export.downloads(
+        lambda: dirac.phase_fig(obj, run, grid_n, dirac.flows_for(obj, schedule, starts, grid_n) if show_flow else []),
+        f"phase-{obj.name}",
+        data,
+    )
+    n = len(starts)
+    st.markdown(f"Trajectory status ({n} start{'s' if n > 1 else ''}): {report.status_counts(a, bold=True)}")
+    if not grid_n:
+        st.markdown(trajectory_table(a.trajectories))
+
+
 if mode == "single":
     a = dirac.analysis(obj, schedule, opt, starts, record=not grid_n)
-    run, cont, disc = a.run, a.eigenvalues, a.update.eigenvalues
-    view = fit_window(run, WINDOW, grid_n)
+    cont, disc = a.eigenvalues, a.update.eigenvalues
     left, right = st.columns([5, 4])
-    with left:  # the main figure first: its image is sent before the rest of the page is computed
-        data = {f"phase-{obj.name}-analysis.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
-        if run.path is not None:
-            data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
-        export.show_figure(
-            dirac.phase_png(obj, schedule, opt, starts, grid_n, show_flow),
-            lambda: dirac.phase_fig(
-                obj, run, grid_n, dirac.flows_for(obj, schedule, starts, grid_n) if show_flow else []
-            ),
-            f"phase-{obj.name}",
-            summary(a, view),
-            data,
-        )
+    with left:
+        phase_view(obj, schedule, opt, starts, grid_n, show_flow)
     with right:
-        export.show_figure(
-            dirac.eigen_png(cont, disc),
+        charts.show_figure(
+            xychart.eigen_chart(cont, disc).to_json(),
+            "eigen_chart",
             lambda: dirac.eigen_fig(cont, disc),
             f"eigenvalues-{obj.name}",
             eigen_caption(cont, disc),
@@ -104,10 +121,6 @@ if mode == "single":
                 )
             },
         )
-    n = len(starts)
-    st.markdown(f"Trajectory status ({n} start{'s' if n > 1 else ''}): {report.status_counts(a, bold=True)}")
-    if not grid_n:
-        st.markdown(trajectory_table(a.trajectories))
     with st.expander("What the statuses mean"):
         st.markdown(
             "Judged on each run from its distance to (0, 0), as it ends and over the last two quarters of the "

@@ -6,7 +6,7 @@ import streamlit as st
 from dynamics.oned.plotting import saturation_figure
 from dynamics.oned.saturation import generator_gradients, loss_curves
 from dynamics.oned.specs import parse
-from ui import controls, densities, exercises, export
+from ui import charts, controls, densities, exercises, export, xychart
 
 controls.start_page("saturation")
 st.markdown(
@@ -44,8 +44,8 @@ def result(data_spec: str, gen_spec: str, family: str, levels: int) -> dict:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def png(data_spec: str, gen_spec: str, family: str, levels: int) -> bytes:
-    return export.figure_bytes(saturation_figure(result(data_spec, gen_spec, family, levels)))
+def chart_json(data_spec: str, gen_spec: str, family: str, levels: int) -> list[str]:
+    return [c.to_json() for c in xychart.saturation_charts(result(data_spec, gen_spec, family, levels))]
 
 
 res = result(str(data), str(gen), family, levels)
@@ -58,11 +58,19 @@ summary = (
     f"(ratio {ratio:.3g}). At D(G(z)) = 0.01 the logit gradients are −0.01 (saturating) and −0.99 "
     "(non-saturating)."
 )
-export.show_figure(
-    png(str(data), str(gen), family, levels),
+losses, logits, gradients, mean_d = chart_json(str(data), str(gen), family, levels)
+columns = st.columns(3)
+for column, (payload, key) in zip(
+    columns, [(losses, "loss_chart"), (logits, "logit_chart"), (gradients, "gradient_chart")], strict=True
+):
+    with column:
+        charts.show_xy(payload, key)
+with columns[2]:
+    charts.show_xy(mean_d, "mean_d_chart")
+st.caption(summary)
+export.downloads(
     lambda: saturation_figure(res),
     "saturation",
-    summary,
     {
         "saturation-gradients.csv": lambda: export.to_csv(
             ["lambda", "mean_d_g", "grad_sat", "grad_ns"],

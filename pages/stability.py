@@ -7,7 +7,7 @@ from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.report import complex_list
 from dynamics.dirac.stability import max_stable_lr, real_from
-from ui import controls, convergence, dirac, exercises, export
+from ui import charts, controls, convergence, dirac, exercises, export, xychart
 
 controls.start_page("stability")
 st.markdown(
@@ -32,8 +32,9 @@ c, d, rho = a.eigenvalues, up.eigenvalues, up.spectral_radius
 left, right = st.columns(2)
 with left:
     st.subheader("Eigenvalues now")
-    export.show_figure(
-        dirac.eigen_png(c, d),
+    charts.show_figure(
+        xychart.eigen_chart(c, d).to_json(),
+        "eigen_chart",
         lambda: dirac.eigen_fig(c, d),
         f"eigenvalues-{obj.name}",
         f"Jacobian eigenvalues: {complex_list(c, 4)} → {a.verdict.continuous}. "
@@ -72,8 +73,11 @@ with right:
             else "It converges for every h up to 100."
         )
     )
-    export.show_figure(
-        dirac.radius_png(obj, opt, schedule, lr_max),
+    charts.show_figure(
+        xychart.radius_chart(
+            lrs, radius, schedule.lr_g, h_star, f"{obj.title}: {opt.name}, {dirac.SCHEME_TITLES[schedule.scheme]}"
+        ).to_json(),
+        "radius_chart",
         lambda: dirac.radius_fig(obj, opt, schedule, lr_max),
         f"radius-{obj.name}",
         summary,
@@ -118,8 +122,9 @@ else:
         )
     rows = [(v, *(f(e) for e in pair for f in (np.real, np.imag))) for v, pair in zip(values, eig, strict=True)]
     header = [param, "re1", "im1", "re2", "im2"]
-    export.show_figure(
-        dirac.path_png(obj, param, sweep_max),
+    charts.show_figure(
+        xychart.path_chart(values, eig, param, real, f"{obj.title}: eigenvalues of J against {param}").to_json(),
+        "path_chart",
         lambda: dirac.path_fig(obj, param, sweep_max),
         f"eigenpaths-{obj.name}-{param}",
         summary,

@@ -100,7 +100,7 @@ def _from_url(key: str, default, parse, allowed: str, label: str):
         st.warning(
             plain(
                 f"URL parameter {key}={text!r} is not valid{why}: {label} must be {allowed}. "
-                f"Using the default {_fmt(default)}."
+                f"Using the default {_fmt(default) or '(none)'}."
             )
         )
         del st.query_params[key]
@@ -268,6 +268,28 @@ def text(key: str, label: str, default: str, parse, allowed: str, help: str | No
         label,
         show,
     )
+
+
+def state(key: str, label: str, default: str, parse, allowed: str, show: bool = True):
+    """A value with no widget of its own (a chart sets it with `set_state`), bound to the URL like every control:
+    checked on load, written back after each run, lockable; `parse` returns the canonical text or raises."""
+    return _control(key, default, parse, allowed, lambda disabled: st.session_state[key], label, show)
+
+
+def set_state(key: str, text: str) -> None:
+    """Set a `state` value from a callback and write it to the URL at once (a fragment rerun writes nothing)."""
+    st.session_state[key] = text
+    default = _controls()[key].default if key in _controls() else ""
+    if text == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = text
+
+
+def held(key: str) -> bool:
+    """Whether lock= or hide= holds this control."""
+    return _held(key, "lock") or _held(key, "hide")
 
 
 def page_link(path: str, values: dict, lock=(), hide=()) -> str:

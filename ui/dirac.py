@@ -18,6 +18,7 @@ from dynamics.dirac.plotting import (
     compare_figure,
     eigen_axes,
     eigenvalue_path_figure,
+    fit_window,
     phase_axes,
     radius_figure,
     status_legend,
@@ -39,7 +40,7 @@ from dynamics.dirac.ranges import (
 from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 from dynamics.palette import OKABE_ITO, legend_outside
-from ui import controls
+from ui import charts, controls
 from ui.export import figure_bytes
 
 SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
@@ -203,11 +204,6 @@ def eigen_fig(cont, disc):
     return fig
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def eigen_png(cont, disc) -> bytes:
-    return figure_bytes(eigen_fig(cont, disc))
-
-
 def compare_fig(objs, schedule, opt, starts, grid_n):
     panels = []
     for obj in objs:
@@ -218,10 +214,12 @@ def compare_fig(objs, schedule, opt, starts, grid_n):
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def phase_png(obj, schedule, opt, starts, grid_n, show_flow) -> bytes:
+def phase_chart_json(obj, schedule, opt, starts, grid_n, show_flow, clickable) -> str:
+    """The phase chart's payload (ui.charts.PhaseChart as JSON), computed once for all sessions."""
     run = analysis(obj, schedule, opt, starts, record=not grid_n).run
     flows = flows_for(obj, schedule, starts, grid_n) if show_flow else []
-    return figure_bytes(phase_fig(obj, run, grid_n, flows))
+    view = fit_window(run, WINDOW, grid_n)
+    return charts.phase_chart(obj, run, view, schedule.scheme, grid_n, flows, clickable).to_json()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -280,11 +278,6 @@ def radius_fig(obj, opt, schedule, lr_max: float):
     return fig
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def radius_png(obj, opt, schedule, lr_max: float) -> bytes:
-    return figure_bytes(radius_fig(obj, opt, schedule, lr_max))
-
-
 def path_fig(obj, param: str, high: float):
     """Eigenvalues of J against γ or σ, with the value where they turn real marked."""
     values, eig, real, _ = eigen_path(obj, param, high)
@@ -294,8 +287,3 @@ def path_fig(obj, param: str, high: float):
         ax.axvline(real, color=OKABE_ITO[4], linestyle="-.", label=f"real from {param} = {real:.4g}")
         legend_outside(ax, ncol=5)
     return fig
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def path_png(obj, param: str, high: float) -> bytes:
-    return figure_bytes(path_fig(obj, param, high))

@@ -54,6 +54,12 @@ def show_figure(png: bytes, make: Callable[[], Figure], name: str, summary: str,
     """
     st.image(png, width="stretch")  # the width it is given: no blank half page at 1920 px, no overflow on a phone
     st.caption(summary)
+    downloads(make, name, data)
+
+
+def downloads(make: Callable[[], Figure], name: str, data: dict[str, Callable]) -> None:
+    """PNG and SVG of the matplotlib figure `make` draws, and the data files, each made when its button is clicked
+    (so a figure the browser draws costs no matplotlib until someone downloads it)."""
     columns = st.columns(2 + len(data))
     columns[0].download_button(
         "PNG: figure",

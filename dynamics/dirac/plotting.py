@@ -134,6 +134,12 @@ def status_legend(target, runs=(), flows: bool = False) -> None:
     legend_outside(target, handles, ncol=4)
 
 
+def eigen_reach(*eigenvalues) -> float:
+    """Half-width of the eigenvalue plot: the unit circle and every eigenvalue with a 15 % margin."""
+    points = [np.asarray(z) for z in eigenvalues if z is not None]
+    return max([1.2] + [1.15 * float(np.max(np.abs(z))) for z in points if z.size])
+
+
 def eigen_axes(ax, continuous=None, discrete=None) -> None:
     """Eigenvalues in the complex plane: continuous time (stable: Re < 0) and the discrete update operator
     (stable: inside the unit circle)."""
@@ -163,8 +169,7 @@ def eigen_axes(ax, continuous=None, discrete=None) -> None:
         )
     if continuous is None and discrete is None:
         ax.text(0, 0.35, "undefined: the objective is not\ndifferentiable at the equilibrium", ha="center", fontsize=9)
-    points = [np.asarray(z) for z in (continuous, discrete) if z is not None]
-    reach = max([1.2] + [1.15 * float(np.max(np.abs(z))) for z in points if z.size])
+    reach = eigen_reach(continuous, discrete)
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
     ax.set_aspect("equal", adjustable="box")

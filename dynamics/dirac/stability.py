@@ -146,8 +146,14 @@ def closed_form(loss: str, reg: str = "none") -> dict:
     """Closed-form Jacobian at (0, 0) and its eigenvalues (sympy, in γ, σ, g₀) with LaTeX strings.
 
     For generic parameter values; `jacobian` is None where the objective is non-smooth at (0, 0) or the
-    noise average has no closed form (then `sides` lists the one-sided Jacobians where known).
+    noise average has no closed form (then `sides` lists the one-sided Jacobians where known). Derived once per
+    (loss, reg) in a process (sympy's simplify costs milliseconds per call); each call gets its own dict.
     """
+    return dict(_closed_form(loss, reg))
+
+
+@functools.cache
+def _closed_form(loss: str, reg: str) -> dict:
     found = sides(loss, reg)
     smooth = len(found) == 1 and found[0].value is not None and all(sp.simplify(e) == 0 for e in found[0].value)
     J = found[0].jacobian if smooth else None

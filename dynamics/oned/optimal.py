@@ -91,6 +91,22 @@ def line_logit(a: float, b: float):
     return lambda x: a * np.asarray(x, dtype=float) + b
 
 
+def logistic_through(points, a: float, d_min: float = 0.01) -> tuple[float, float]:
+    """(a, b) of the D(x) = σ(a·x + b) through the given points (x, D): through two, a = (t₂ − t₁)/(x₂ − x₁) and
+    b = t₁ − a·x₁ with t = logit D; through one, the slope `a` is kept and b = t − a·x. D is clipped to
+    [d_min, 1 − d_min] (σ never reaches 0 or 1); two points at the same x count as the last one."""
+    (x1, d1), *rest = [(float(x), min(max(float(d), d_min), 1 - d_min)) for x, d in points]
+    t1 = math.log(d1 / (1 - d1))
+    if rest:
+        x2, d2 = rest[-1]
+        t2 = math.log(d2 / (1 - d2))
+        if x2 != x1:
+            a = (t2 - t1) / (x2 - x1)
+        else:
+            x1, t1 = x2, t2
+    return a, t1 - a * x1
+
+
 def d_star_logit(data: Distribution, gen: Distribution):
     """D*'s logit as a callable; 0 where both densities vanish (any value would do: the integrand is 0)."""
     return lambda x: np.nan_to_num(optimal_logit(data.logpdf(x), gen.logpdf(x)), nan=0.0, posinf=np.inf)

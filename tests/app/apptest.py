@@ -42,3 +42,16 @@ def assert_clean(at: AppTest, context: str = "") -> None:
 
 def image_urls(at: AppTest) -> list[str]:
     return [img.proto.imgs[0].url for img in at.get("image")]
+
+
+def figures(at: AppTest) -> list[str]:
+    """Every figure of the main area in order, as what identifies its content: a chart's payload (ui.charts, drawn
+    by the browser) or an image's URL."""
+    out = []
+    for node in at.main:  # the block and all its descendants, in order
+        kind = getattr(node, "type", None)
+        if kind == "bidi_component":
+            out.append(node.proto.json)
+        elif kind == "image":
+            out.append(node.proto.imgs[0].url)
+    return out

@@ -3,7 +3,7 @@
 import pytest
 
 from dynamics.dirac.status import STATUSES
-from tests.app.apptest import assert_clean, image_urls, run_page, shown, texts, warning_text
+from tests.app.apptest import assert_clean, figures, run_page, shown, texts, warning_text
 
 PAGES = ["home", "phase", "stability", "optimal", "saturation", "lipschitz"]
 # Configurations that between them show every control of the Dirac-GAN pages.
@@ -30,7 +30,7 @@ def test_page_loads_at_defaults(name):
     at = run_page(name)
     assert_clean(at, name)
     if name != "home":
-        assert image_urls(at), "no figure shown"
+        assert figures(at), "no figure shown"
         assert at.get("download_button"), "no downloads"
 
 
@@ -65,11 +65,14 @@ def test_every_numeric_widget_at_min_and_max(name, query):
     ],
 )
 def test_parameter_change_changes_the_figure(name, key, value):
+    """The page's main figure changes: the first, except where the control moves a later one (/optimal: a moves
+    the D chart under the densities; /saturation: the levels of λ move the gradient chart, the third)."""
     at = run_page(name)
-    before, captions = image_urls(at), [c.value for c in at.caption]
+    main = {"optimal": 1, "saturation": 2}.get(name, 0)
+    before, captions = figures(at), [c.value for c in at.caption]
     next(s for s in at.slider if s.key == key).set_value(value).run()
     assert_clean(at)
-    assert image_urls(at)[0] != before[0]
+    assert figures(at)[main] != before[main]
     assert [c.value for c in at.caption] != captions  # the text summary follows the figure
 
 
@@ -90,7 +93,7 @@ def test_query_parameters_restore_the_state():
         assert part in link
     query = dict(p.split("=") for p in link.split("?", 1)[1].split("&"))
     again = run_page("phase", **query)
-    assert image_urls(again) == image_urls(at)
+    assert figures(again) == figures(at)
 
 
 def test_changed_widget_is_written_to_the_url():
@@ -304,7 +307,7 @@ def test_hide_all_and_doc_classroom_link():
     at = run_page("phase", reg="r1", hide="all")
     assert_clean(at)
     assert not at.sidebar.slider and not at.sidebar.selectbox
-    assert image_urls(at)
+    assert figures(at)
     at = run_page("stability", loss="gan", reg="r1", gamma="0.3", lock="loss,reg,gamma,optimizer,scheme")
     assert_clean(at)
     assert at.selectbox(key="loss").disabled and at.slider(key="gamma").disabled

@@ -11,10 +11,20 @@ VIEWPORTS = [(1920, 1080), (390, 844)]
 # (page, query): the phase page with its trajectory table (12 random starts) and compare mode with its data table
 VIEWS = [("phase", "?starts=random&n_starts=12"), ("phase", "?mode=compare"), ("optimal", "")]
 
-WIDTHS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stImage"] img')].map(img => {
-  const box = img.closest('[data-testid="stElementContainer"]') || img.parentElement;
-  return [img.getBoundingClientRect().width, box.getBoundingClientRect().width];
-})"""
+# Every figure of the main area: images, and the canvases of browser-drawn charts (ui/charts.js, inside the
+# components' shadow roots), each with the width of the element container that holds it.
+WIDTHS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const figures = [...main.querySelectorAll('[data-testid="stImage"] img')].map(img => [img, img]);
+  for (const host of main.querySelectorAll('*')) {
+    const canvases = host.shadowRoot ? [...host.shadowRoot.querySelectorAll('.gdl-chart canvas')] : [];
+    figures.push(...canvases.map(c => [c, host]));
+  }
+  return figures.map(([figure, outer]) => {
+    const box = outer.closest('[data-testid="stElementContainer"]') || outer.parentElement;
+    return [figure.getBoundingClientRect().width, box.getBoundingClientRect().width];
+  });
+}"""
 TABLES = """() => [...document.querySelectorAll('[data-testid="stMain"] table, [data-testid="stMain"] \
 [data-testid="stDataFrame"]')].map(t => {
   let e = t, scrolls = false;

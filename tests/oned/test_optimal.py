@@ -9,6 +9,7 @@ from dynamics.oned.divergences import js
 from dynamics.oned.optimal import (
     figure1_stages,
     line_logit,
+    logistic_through,
     optimal_discriminator,
     optimal_logit,
     summary,
@@ -133,3 +134,15 @@ def test_figure1_stages():
     np.testing.assert_allclose(b["g_of_z"], gen.quantile(b["z"]))
     # (a) is the starting generator, however far it is from the data: its title claims no convergence
     assert a["caption"] == "D partially trained (half of D*'s logit)"
+
+
+def test_logistic_through_two_points_and_one():
+    """σ(a·x + b) checked with scipy's expit at the points it must pass through."""
+    a, b = logistic_through([(-1.0, 0.2), (3.0, 0.9)], a=5.0)
+    np.testing.assert_allclose(special.expit(a * np.array([-1.0, 3.0]) + b), [0.2, 0.9], rtol=1e-12)
+    a, b = logistic_through([(2.0, 0.75)], a=-2.0)
+    assert a == -2.0 and math.isclose(special.expit(a * 2.0 + b), 0.75, rel_tol=1e-12)
+    a, b = logistic_through([(1.0, 0.5), (1.0, 0.25)], a=3.0)  # same x: the last point, slope kept
+    assert a == 3.0 and math.isclose(special.expit(3.0 + b), 0.25, rel_tol=1e-12)
+    a, b = logistic_through([(0.0, 1.0)], a=0.0)  # D = 1 is clipped to 0.99
+    assert math.isclose(special.expit(b), 0.99, rel_tol=1e-12)
