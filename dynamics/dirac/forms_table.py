@@ -4,7 +4,7 @@ from numpy import abs, equal, greater, greater_equal, less, logical_and, logical
 
 from dynamics.dirac.forms import Form, LogSigmoid, Sigmoid
 
-SOURCE_HASH = '3a45ad8cb39eda1278f5a6692a9593d7d7d0fc3633939c612340f6b391fed1e9'
+SOURCE_HASH = 'c4be53d020bd14154e4a677bfdfc944a8cebd7b87e919d61813c752077350819'
 FORMS = {}
 
 FORMS[('gan', 'none')] = Form(
