@@ -57,8 +57,9 @@ def in_range(value, low: float, high: float, low_open: bool) -> bool:
 class TrainConfig:
     """Every setting of a run. None for lr, lr_g, lr_d, nz and width means the default for the data kind
     (images: lr 2e-4, nz 64, width 32; otherwise lr 1e-3, nz 8, width 128; lr_g and lr_d default to lr);
-    device "auto" becomes "cuda" when a CUDA device is present, else "cpu". After construction every
-    field holds its final value."""
+    device "auto" becomes "cuda" when a CUDA device is present, else "cpu". reuse_fake: G's step reuses the last
+    D step's fake batch instead of fresh noise. batchnorm=False: no BatchNorm in G or D. After construction
+    every field holds its final value."""
 
     data: str = "ring8"
     loss: str = "gan"
@@ -77,6 +78,8 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     conditional: bool = False
+    reuse_fake: bool = False
+    batchnorm: bool = True
     nz: int | None = None
     width: int | None = None
     eval_every: int = 500

@@ -215,6 +215,19 @@ def parse_args(argv):
         default=None,
         help="class-conditional G and D (Mirza & Osindero); with loss-sensitive: CLS-GAN (Qi)",
     )
+    p.add_argument(
+        "--reuse-fake",
+        action="store_true",
+        default=None,
+        help="G's step reuses D's last fake batch instead of fresh noise (Qi's Algorithm 1 draws fresh)",
+    )
+    p.add_argument(
+        "--no-batchnorm",
+        dest="batchnorm",
+        action="store_false",
+        default=None,
+        help="no BatchNorm in G or D (image data)",
+    )
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
     p.add_argument("--ckpt-every", type=int, help="rounds between checkpoints (default 500)")
     p.add_argument("--amp", action="store_true", default=None, help="bf16 autocast (CUDA)")

@@ -45,3 +45,11 @@ def test_dcgan_init():
     D = nets.DCGANDiscriminator(32, 1, width=64).apply(nets.init_weights)
     w = D.body[2].weight
     assert w.std().item() == pytest.approx(0.02, rel=0.05) and abs(w.mean().item()) < 1e-3
+
+
+def test_ls_gan_loss_function_is_softplus_of_the_scores():
+    torch.manual_seed(0)
+    body = nets.MLPDiscriminator(2, width=8)
+    x = torch.randn(20, 2)
+    L = nets.NonNegative(body)(x)
+    assert (L >= 0).all() and torch.allclose(L, torch.log1p(torch.exp(body(x))))
