@@ -53,6 +53,48 @@ class MLPDiscriminator(nn.Module):
         return out.squeeze(1) if self.n_out == 1 else out
 
 
+class Maxout(nn.Module):
+    """Linear to n_out·k values, then the max of each group of k (Goodfellow 2013): max_j (W_j x + b_j)."""
+
+    def __init__(self, n_in, n_out, k=5):
+        super().__init__()
+        self.k, self.linear = k, nn.Linear(n_in, n_out * k)
+
+    def forward(self, x):
+        return self.linear(x).unflatten(1, (-1, self.k)).amax(2)
+
+
+class ToyGenerator(nn.Module):
+    """PacGAN's 2-D generator (Lin 2018): z → 4 × [Linear(width) + BatchNorm + ReLU] → Linear to R^dim."""
+
+    def __init__(self, dim, nz=2, width=400, depth=4):
+        super().__init__()
+        self.nz, self.n_classes, layers, n = nz, 0, [], nz
+        for _ in range(depth):
+            layers += [nn.Linear(n, width), nn.BatchNorm1d(width), nn.ReLU()]
+            n = width
+        self.net = nn.Sequential(*layers, nn.Linear(n, dim))
+
+    def forward(self, z, y=None):
+        return self.net(z)
+
+
+class ToyDiscriminator(nn.Module):
+    """PacGAN's 2-D discriminator: 3 × Maxout(width, 5 pieces) → Linear to a score; `pack` samples are
+    concatenated into one input of pack·dim values (PacGAN packing), so n samples give n / pack scores."""
+
+    def __init__(self, dim, width=200, depth=3, pack=1):
+        super().__init__()
+        self.pack, layers, n = pack, [], dim * pack
+        for _ in range(depth):
+            layers.append(Maxout(n, width))
+            n = width
+        self.net = nn.Sequential(*layers, nn.Linear(n, 1))
+
+    def forward(self, x, y=None):
+        return self.net(x.reshape(x.shape[0] // self.pack, -1)).squeeze(1)
+
+
 def _start(size):
     """Spatial size the conv stacks start/end at: 7 for 28 pixels, 4 for powers of two (8, 16, 32)."""
     if size == 28:

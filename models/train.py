@@ -201,12 +201,12 @@ def parse_args(argv):
     p.add_argument("--clip", help="WGAN weight clipping c: D's weights clamped to [−c, c] after each D step")
     p.add_argument("--target", help="wgan-gp target gradient norm g₀ (default 1)")
     p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β = 0.5, 0.999)")
-    p.add_argument("--lr", help="both learning rates (default 2e-4 for images, 1e-3 otherwise)")
+    p.add_argument("--lr", help="both learning rates (default 2e-4 images, 1e-4 ring8/grid25, 1e-3 otherwise)")
     p.add_argument("--lr-g", help="generator learning rate")
     p.add_argument("--lr-d", help="discriminator learning rate")
     p.add_argument("--d-steps", type=int, help="discriminator steps per generator step (default 1)")
-    p.add_argument("--steps", type=int, help="rounds to train (total, also when resuming; default 2000)")
-    p.add_argument("--batch", type=int, help="batch size (default 64)")
+    p.add_argument("--steps", type=int, help="rounds to train (total, also when resuming; default 2000, toys 20000)")
+    p.add_argument("--batch", type=int, help="batch size (default 64, ring8/grid25 100)")
     p.add_argument("--seed", type=int, help="seed of every random stream (default 0)")
     p.add_argument("--device", help="auto (CUDA when present), cpu or cuda")
     p.add_argument(
@@ -215,6 +215,7 @@ def parse_args(argv):
         default=None,
         help="class-conditional G and D (Mirza & Osindero); with loss-sensitive: CLS-GAN (Qi)",
     )
+<<<<<<< HEAD
     p.add_argument(
         "--reuse-fake",
         action="store_true",
@@ -228,6 +229,9 @@ def parse_args(argv):
         default=None,
         help="no BatchNorm in G or D (image data)",
     )
+=======
+    p.add_argument("--pack", type=int, help="PacGAN packing: D sees m samples concatenated (default 1)")
+>>>>>>> toys
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
     p.add_argument("--ckpt-every", type=int, help="rounds between checkpoints (default 500)")
     p.add_argument("--amp", action="store_true", default=None, help="bf16 autocast (CUDA)")

@@ -11,8 +11,11 @@ from models.config import FIELDS, TORCH_OPTIMIZERS, TrainConfig
 
 
 def test_defaults_depend_on_the_data_kind():
-    toy, image = TrainConfig(), TrainConfig(data="digits")
-    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-3, 1e-3, 1e-3, 8, 128)
+    toy, image, oned = TrainConfig(), TrainConfig(data="digits"), TrainConfig(data="normal(0, 1)")
+    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-4, 1e-4, 1e-4, 8, 400)
+    assert (toy.batch, toy.steps) == (100, 20000)
+    assert (oned.lr, oned.width, oned.batch, oned.steps) == (1e-3, 128, 64, 2000)
+    assert (image.batch, image.steps) == (64, 2000)
     assert (image.lr, image.lr_g, image.lr_d, image.nz, image.width) == (2e-4, 2e-4, 2e-4, 64, 32)
     assert toy.device == ("cuda" if torch.cuda.is_available() else "cpu")
     split = TrainConfig(lr=0.01, lr_d=0.02)
@@ -21,7 +24,7 @@ def test_defaults_depend_on_the_data_kind():
 
 def test_from_mapping_takes_given_values_and_treats_none_as_not_given():
     cfg = TrainConfig.from_mapping({"loss": "hinge", "steps": 7, "lr": None, "gamma": 3})
-    assert (cfg.loss, cfg.steps, cfg.lr, cfg.gamma) == ("hinge", 7, 1e-3, 3.0)
+    assert (cfg.loss, cfg.steps, cfg.lr, cfg.gamma) == ("hinge", 7, 1e-4, 3.0)
     assert isinstance(cfg.gamma, float)
 
 
@@ -59,6 +62,10 @@ def test_a_config_is_frozen():
         ({"device": "cpu", "amp": True}, "--amp (bf16 autocast) is a CUDA option"),
         ({"channels_last": True}, "--channels-last applies to image data only"),
         ({"sigmaa": 1.0}, "unknown training option 'sigmaa'"),
+        ({"pack": 0}, "--pack must be at least 1, got 0"),
+        ({"pack": 3}, "--batch 100 must be a multiple of --pack 3"),
+        ({"pack": 2, "data": "digits"}, "--pack applies to unconditional ring8/grid25"),
+        ({"pack": 2, "loss": "loss-sensitive"}, "--pack applies to unconditional ring8/grid25"),
     ],
 )
 def test_bad_values_raise_input_error_naming_the_option(overrides, message):
