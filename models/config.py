@@ -23,6 +23,7 @@ from dynamics.dirac.objectives import LOSSES, REGULARIZERS, REGULARIZERS_BY_NAME
 from models.data import IMAGES, TOYS
 
 TORCH_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "extragradient")
+NETS = ("mlp", "pacgan", "dcgan")  # dcgan: image data; pacgan: unconditional ring8/grid25 (their default)
 
 # Float options: (low, high, low end open); a value must be finite and in [low, high] or (low, high].
 FLOAT_RANGES = {
@@ -60,20 +61,14 @@ def in_range(value, low: float, high: float, low_open: bool) -> bool:
 
 @dataclass(frozen=True)
 class TrainConfig:
-<<<<<<< HEAD
-    """Every setting of a run. None for lr, lr_g, lr_d, nz and width means the default for the data kind
-    (images: lr 2e-4, nz 64, width 32; otherwise lr 1e-3, nz 8, width 128; lr_g and lr_d default to lr);
-    device "auto" becomes "cuda" when a CUDA device is present, else "cpu". reuse_fake: G's step reuses the last
-    D step's fake batch instead of fresh noise. batchnorm=False: no BatchNorm in G or D. After construction
-    every field holds its final value."""
-=======
     """Every setting of a run. None for lr, lr_g, lr_d, nz, width, batch and steps means the default for the
     data kind (images: lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS; otherwise
     lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g and lr_d default to lr); pack m > 1 feeds the
-    discriminator m samples concatenated (PacGAN, 2-D toys only);
-    device "auto" becomes "cuda" when a CUDA device is present, else "cpu". After construction every
-    field holds its final value."""
->>>>>>> toys
+    discriminator m samples concatenated (PacGAN, 2-D toys only). net None: "dcgan" for images, "pacgan" for
+    unconditional ring8/grid25 (whose other defaults are then TOY_DEFAULTS), else "mlp"; reuse_fake: G's step
+    reuses the last D step's fake batch instead of fresh noise; batchnorm=False: no BatchNorm in G or D. Device
+    "auto" becomes "cuda" when a CUDA device is present, else "cpu". After construction every field holds its
+    final value."""
 
     data: str = "ring8"
     loss: str = "gan"
@@ -102,6 +97,7 @@ class TrainConfig:
     channels_last: bool = False
     compile: bool = False
     pack: int = 1
+    net: str | None = None
 
     @classmethod
     def from_mapping(cls, overrides: Mapping) -> TrainConfig:
@@ -127,9 +123,11 @@ class TrainConfig:
         return self.data in IMAGES
 
     def __post_init__(self):
-        base = TOY_DEFAULTS if self.data in TOYS else {**DEFAULTS, "lr": 2e-4, "width": 32} if self.image else DEFAULTS
+        net = self.net or ("dcgan" if self.image else "pacgan" if self.data in TOYS and not self.conditional else "mlp")
+        base = TOY_DEFAULTS if net == "pacgan" else {**DEFAULTS, "lr": 2e-4, "width": 32} if self.image else DEFAULTS
         lr = self.lr if self.lr is not None else base["lr"]
         filled = {
+            "net": net,
             "batch": self.batch if self.batch is not None else base["batch"],
             "steps": self.steps if self.steps is not None else base["steps"],
             "lr": lr,
@@ -157,7 +155,7 @@ class TrainConfig:
                 raise InputError(
                     f"{flag(name)} must be a finite number in {float_range(low, high, low_open)}, got {value!r}"
                 )
-        for name, choices in (("loss", LOSSES), ("reg", REGULARIZERS), ("optimizer", TORCH_OPTIMIZERS)):
+        for name, choices in (("loss", LOSSES), ("reg", REGULARIZERS), ("optimizer", TORCH_OPTIMIZERS), ("net", NETS)):
             if getattr(self, name) not in choices:
                 raise InputError(f"{flag(name)} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
         if self.optimizer == "extragradient" and self.d_steps != 1:
@@ -167,8 +165,14 @@ class TrainConfig:
                 raise InputError(f"{flag(name)} must be at least 1, got {getattr(self, name)}")
         if self.batch < 2:
             raise InputError("--batch must be at least 2 (batch norm needs two samples)")
+        if (self.net == "dcgan") != self.image:
+            raise InputError(f"--net dcgan is the image nets and images need it; {self.data} got --net {self.net}")
+        if self.net == "pacgan" and (self.data not in TOYS or self.conditional):
+            raise InputError("--net pacgan applies to unconditional ring8/grid25 runs")
         if self.pack > 1 and (self.data not in TOYS or self.conditional or self.loss == "loss-sensitive"):
             raise InputError("--pack applies to unconditional ring8/grid25 runs without loss-sensitive (pairs)")
+        if self.pack > 1 and self.net != "pacgan":
+            raise InputError("--pack needs PacGAN's discriminator: --net pacgan")
         if self.batch % self.pack:
             raise InputError(f"--batch {self.batch} must be a multiple of --pack {self.pack}")
         if self.regularizer.noisy and self.sigma <= 0:

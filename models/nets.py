@@ -65,13 +65,14 @@ class Maxout(nn.Module):
 
 
 class ToyGenerator(nn.Module):
-    """PacGAN's 2-D generator (Lin 2018): z → 4 × [Linear(width) + BatchNorm + ReLU] → Linear to R^dim."""
+    """PacGAN's 2-D generator (Lin 2018): z → 4 × [Linear(width) + BatchNorm + ReLU] → Linear to R^dim;
+    batchnorm=False leaves the BN layers out."""
 
-    def __init__(self, dim, nz=2, width=400, depth=4):
+    def __init__(self, dim, nz=2, width=400, depth=4, batchnorm=True):
         super().__init__()
         self.nz, self.n_classes, layers, n = nz, 0, [], nz
         for _ in range(depth):
-            layers += [nn.Linear(n, width), nn.BatchNorm1d(width), nn.ReLU()]
+            layers += [nn.Linear(n, width), nn.BatchNorm1d(width) if batchnorm else nn.Identity(), nn.ReLU()]
             n = width
         self.net = nn.Sequential(*layers, nn.Linear(n, dim))
 

@@ -26,7 +26,7 @@ from dynamics.cli import Parser, finite_float, print_json, run_main
 from dynamics.contracts import InputError
 from dynamics.dirac.objectives import LOSSES, REGULARIZERS
 from models import checkpoint
-from models.config import FLOAT_RANGES, TORCH_OPTIMIZERS, TrainConfig, flag
+from models.config import FLOAT_RANGES, NETS, TORCH_OPTIMIZERS, TrainConfig, flag
 from models.data import load
 from models.evaluate import evaluate
 from models.progress import Bar
@@ -215,7 +215,6 @@ def parse_args(argv):
         default=None,
         help="class-conditional G and D (Mirza & Osindero); with loss-sensitive: CLS-GAN (Qi)",
     )
-<<<<<<< HEAD
     p.add_argument(
         "--reuse-fake",
         action="store_true",
@@ -227,11 +226,14 @@ def parse_args(argv):
         dest="batchnorm",
         action="store_false",
         default=None,
-        help="no BatchNorm in G or D (image data)",
+        help="no BatchNorm in G or D (image data and the ring8/grid25 generator)",
     )
-=======
+    p.add_argument(
+        "--net",
+        choices=NETS,
+        help="networks: dcgan (images), pacgan (PacGAN's, default for ring8/grid25), mlp (small MLPs, other data)",
+    )
     p.add_argument("--pack", type=int, help="PacGAN packing: D sees m samples concatenated (default 1)")
->>>>>>> toys
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
     p.add_argument("--ckpt-every", type=int, help="rounds between checkpoints (default 500)")
     p.add_argument("--amp", action="store_true", default=None, help="bf16 autocast (CUDA)")

@@ -48,8 +48,8 @@ def build(cfg: TrainConfig, data):
             D = nets.DCGANDiscriminator(size, ch, k, cfg.width, norm)
         G.apply(nets.init_weights)
         D.apply(nets.init_weights)
-    elif data.kind == "2d" and not cfg.conditional:
-        G = nets.ToyGenerator(data.shape[0], cfg.nz, cfg.width)
+    elif cfg.net == "pacgan":
+        G = nets.ToyGenerator(data.shape[0], cfg.nz, cfg.width, batchnorm=cfg.batchnorm)
         D = nets.ToyDiscriminator(data.shape[0], cfg.width // 2, pack=cfg.pack)
     else:
         dim = data.shape[0]

@@ -18,6 +18,9 @@ def test_defaults_depend_on_the_data_kind():
     assert (image.batch, image.steps) == (64, 2000)
     assert (image.lr, image.lr_g, image.lr_d, image.nz, image.width) == (2e-4, 2e-4, 2e-4, 64, 32)
     assert toy.device == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert (toy.net, image.net, oned.net, TrainConfig(conditional=True).net) == ("pacgan", "dcgan", "mlp", "mlp")
+    small = TrainConfig(net="mlp")  # the /mixtures page's nets: the small defaults, not PacGAN's protocol
+    assert (small.lr, small.width, small.batch, small.steps) == (1e-3, 128, 64, 2000)
     split = TrainConfig(lr=0.01, lr_d=0.02)
     assert (split.lr_g, split.lr_d) == (0.01, 0.02)
 
@@ -66,6 +69,10 @@ def test_a_config_is_frozen():
         ({"pack": 3}, "--batch 100 must be a multiple of --pack 3"),
         ({"pack": 2, "data": "digits"}, "--pack applies to unconditional ring8/grid25"),
         ({"pack": 2, "loss": "loss-sensitive"}, "--pack applies to unconditional ring8/grid25"),
+        ({"pack": 2, "net": "mlp"}, "--pack needs PacGAN's discriminator: --net pacgan"),
+        ({"net": "resnet"}, "--net must be one of mlp, pacgan, dcgan, got 'resnet'"),
+        ({"net": "pacgan", "data": "normal(0, 1)"}, "--net pacgan applies to unconditional ring8/grid25 runs"),
+        ({"net": "mlp", "data": "digits"}, "images need it; digits got --net mlp"),
     ],
 )
 def test_bad_values_raise_input_error_naming_the_option(overrides, message):

@@ -211,7 +211,7 @@ def test_ls_gan_gradients_match_finite_differences():
     def f_d():
         return disc_objective("loss-sensitive", D, real, fake.detach())
 
-    p = D.body.net[0].weight
+    p = D.body.net[0].linear.weight
     (auto,) = torch.autograd.grad(f_d(), p)
     (auto_g,) = torch.autograd.grad(gen_loss("loss-sensitive", D(fake)), fake)
     eps = 1e-6

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from dynamics.contracts import InputError
+from models import nets
 from models.config import TORCH_OPTIMIZERS, TrainConfig
 from models.data import load
 from models.trainer import LOG_FIELDS, Trainer, build, make_optimizer
@@ -78,3 +79,12 @@ def test_no_batchnorm_leaves_every_batchnorm_out():
     assert torch.nn.BatchNorm2d not in kinds
     with_bn = build(TrainConfig(data="digits", width=8, device="cpu"), load("digits"))
     assert torch.nn.BatchNorm2d in {type(m) for net in with_bn for m in net.modules()}
+    toy = build(TrainConfig(data="ring8", batchnorm=False, width=8, device="cpu"), load("ring8"))
+    assert torch.nn.BatchNorm1d not in {type(m) for net in toy for m in net.modules()}
+
+
+def test_net_picks_pacgans_nets_or_the_small_mlps_for_the_toys():
+    G, D = build(TrainConfig(data="ring8", width=8, device="cpu"), load("ring8"))
+    assert (type(G), type(D)) == (nets.ToyGenerator, nets.ToyDiscriminator)
+    G, D = build(TrainConfig(data="ring8", net="mlp", width=8, device="cpu"), load("ring8"))
+    assert (type(G), type(D)) == (nets.MLPGenerator, nets.MLPDiscriminator)
