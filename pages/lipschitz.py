@@ -5,7 +5,7 @@ import streamlit as st
 from dynamics.oned.lipschitz import compare
 from dynamics.oned.plotting import lipschitz_figure
 from dynamics.oned.specs import parse
-from ui import controls, densities, exercises, export, training
+from ui import controls, densities, exercises, export, gradients
 
 NAMES = {
     "wgan": "WGAN critic",
@@ -85,24 +85,37 @@ st.markdown(
 st.caption("Entries: mean |−∂x loss| over p_g (the speed at which generated points are pushed).")
 
 
-st.subheader("Torch experiment: k discriminator steps per generator step (k = 1, 3, 5)")
+st.subheader("Torch experiments: the generator's gradient on real networks")
 st.markdown(
-    "Qi (2017) argues that the LS-GAN keeps a generator gradient however well its loss function is trained. "
-    "A check with real networks (DCGAN on 8×8 digits, 300 rounds, Adam 2e-4): train the discriminator k = 1, 3 "
-    "or 5 times per generator step and read the generator's gradient norm over the last 100 rounds."
+    "Saved runs of `python -m models.experiments vanishing --json` and `d-steps --json` (DCGAN on 8×8 digits, "
+    "one seed; the commands and what they show are in docs/README_torch.md). **Vanishing gradient** (Arjovsky & "
+    "Bottou 2017, Fig. 2): a briefly trained generator is frozen and a fresh discriminator of each loss is trained "
+    "on; the classic GAN's D approaches D*, where log(1 − D(G(z))) is flat. **k steps** (Qi 2017): the loss "
+    "function is trained every iteration and the generator every k-th."
 )
-if st.button("Run the experiment (about 20 s on 2 CPU cores)", key="_kgrad") or st.session_state.get("_kgrad_done"):
-    with st.spinner("training 9 small runs…"):
-        rows = training.d_steps_experiment()
-    st.session_state["_kgrad_done"] = True
-    st.markdown(
-        "| loss | k | median ‖∇_G‖ | min ‖∇_G‖ |\n|---|---:|---:|---:|\n"
-        + "\n".join(f"| {r['loss']} | {r['k']} | {r['median']:.3g} | {r['min']:.3g} |" for r in rows)
-    )
-    st.caption(
-        "In runs this short no generator gradient vanishes for any loss: the discriminator is not trained close "
-        "enough to D* for the saturating effect; the LS-GAN's gradient grows fastest with k."
-    )
+curves, runs = gradients.load_vanishing(), gradients.load_d_steps()
+
+
+@st.cache_data(show_spinner=False)
+def saved_png(name: str) -> bytes:
+    make = gradients.vanishing_figure if name == "vanishing" else gradients.d_steps_figure
+    return export.figure_bytes(make(curves if name == "vanishing" else runs))
+
+
+export.show_figure(
+    saved_png("vanishing"),
+    lambda: gradients.vanishing_figure(curves),
+    "vanishing",
+    gradients.vanishing_sentence(curves),
+    {"vanishing.json": lambda: (gradients.SAVED / "vanishing.json").read_text()},
+)
+export.show_figure(
+    saved_png("d_steps"),
+    lambda: gradients.d_steps_figure(runs),
+    "d_steps",
+    gradients.d_steps_sentence(runs),
+    {"d_steps.json": lambda: (gradients.SAVED / "d_steps.json").read_text()},
+)
 
 
 def ls_gradient() -> float:

@@ -32,7 +32,6 @@ import math
 import threading
 import time
 
-import numpy as np
 import streamlit as st
 import torch
 
@@ -224,24 +223,6 @@ def training_controls(defaults: dict) -> dict:
     if cfg["optimizer"] == "extragradient":
         cfg["d_steps"] = 1
     return cfg
-
-
-@st.cache_data(show_spinner=False)
-def d_steps_experiment(data: str = "digits", ks=(1, 3, 5), losses=("gan", "nsgan", "loss-sensitive"), steps=300):
-    """Median and minimum generator gradient norm over the last third of `steps` rounds, for k discriminator
-    steps per round (the check of docs/README_torch.md, on the Trainer directly: no run directory)."""
-    d = load(data)
-    rows = []
-    for loss in losses:
-        for k in ks:
-            # the Trainer seeds and draws from torch's global stream: under STREAM_LOCK, on a copy (live sessions
-            # wait for each of these runs, about 2 s)
-            with STREAM_LOCK, torch.random.fork_rng(devices=[]):
-                torch.set_num_threads(1)
-                trainer = Trainer(TrainConfig(data=data, loss=loss, d_steps=k, steps=steps, device="cpu"), d)
-                norms = [trainer.round()[3] for _ in range(steps)][-steps // 3 :]
-            rows.append({"loss": loss, "k": k, "median": float(np.median(norms)), "min": float(np.min(norms))})
-    return rows
 
 
 @st.cache_data(show_spinner=False)
