@@ -84,9 +84,13 @@ def main(argv=None):
     if a.json:
         print_json(result)
     elif a.experiment == "vanishing":
-        for loss, c in result["losses"].items():
-            g = c["grad_norm"]
-            print(f"{loss:15s} ‖∇G‖ {g[0]:.3g} → {g[-1]:.3g} after {c['iterations'][-1]} D steps ({g[-1] / g[0]:.2g}×)")
+        for loss, c in result["losses"].items():  # from the first D step recorded after the untrained D of step 0
+            its, g = c["iterations"][1:] or c["iterations"], c["grad_norm"][1:] or c["grad_norm"]
+            top = max(range(len(g)), key=g.__getitem__)
+            print(
+                f"{loss:15s} ‖∇G‖ {g[0]:.3g} at D step {its[0]}, peak {g[top]:.3g} at {its[top]}, "
+                f"{g[-1]:.3g} at {its[-1]} ({g[-1] / g[top]:.2g}× the peak)"
+            )
     else:
         for r in result["runs"]:
             g = r["grad_norm"]

@@ -17,6 +17,19 @@ def test_vanishing_json_schema(capsys):
         assert curve["iterations"] == [0, 2, 4] and len(curve["grad_norm"]) == 3
 
 
+def test_vanishing_text_reads_from_the_first_trained_step_and_names_the_peak(capsys):
+    argv = ["vanishing", "--steps", "2", "--iterations", "6", "--every", "2", "--losses", "gan"]
+    assert main([*argv, "--json"]) == 0
+    g = json.loads(capsys.readouterr().out)["losses"]["gan"]["grad_norm"][1:]
+    assert main(argv) == 0
+    top = max(g)
+    peak_at = 2 * (g.index(top) + 1)
+    assert capsys.readouterr().out == (
+        f"gan             ‖∇G‖ {g[0]:.3g} at D step 2, peak {top:.3g} at {peak_at}, {g[-1]:.3g} at 6 "
+        f"({g[-1] / top:.2g}× the peak)\n"
+    )
+
+
 def test_d_steps_json_schema(capsys):
     argv = ["d-steps", "--data", "ring8", "--steps", "4", "--every", "2", "--ks", "1,2", "--losses", "nsgan", "--json"]
     assert main(argv) == 0
