@@ -5,7 +5,7 @@ import streamlit as st
 from dynamics.oned.lipschitz import compare
 from dynamics.oned.plotting import lipschitz_figure
 from dynamics.oned.specs import parse
-from ui import controls, densities, exercises, export, gradients
+from ui import controls, densities, exercises, export, gradients, lsgan
 
 NAMES = {
     "wgan": "WGAN critic",
@@ -84,6 +84,25 @@ st.markdown(
 )
 st.caption("Entries: mean |−∂x loss| over p_g (the speed at which generated points are pushed).")
 
+
+st.subheader("What the LS-GAN assumes, and where it puts its effort")
+st.markdown(lsgan.ASSUMPTION)
+st.markdown(lsgan.STATISTICS)
+st.markdown(
+    f"**Allocation on demand.** Two generators against the same {samples} real samples of {lsgan.DATA}: a near "
+    f"fake {lsgan.NEAR} and a far fake {lsgan.FAR}, each with the least optimal loss function of Qi's linear "
+    "program (κ and λ from the sidebar)."
+)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def allocations(kappa: float, lam: float, samples: int, seed: int):
+    return lsgan.allocations(kappa, lam, samples, seed)
+
+
+rows = allocations(kappa, lam, samples, seed)
+st.markdown(lsgan.allocation_table(rows))
+st.caption(lsgan.allocation_sentence(rows))
 
 st.subheader("Torch experiments: the generator's gradient on real networks")
 st.markdown(
