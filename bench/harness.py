@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+from deploy.serve import free_port, process, replica_cmd, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -42,55 +39,23 @@ PROBE = """() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def streamlit_server(script: str = "app.py", timeout: float = 60.0, env: dict | None = None):
     """`streamlit run` on a free loopback port; yields the base URL and stops the server (by its pid) after."""
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        script,
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+    env = {**os.environ, **(env or {})}
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
+        with process(replica_cmd(script, port), log, env) as proc:
             try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
+                wait_healthy(url, proc, timeout)
+            except RuntimeError as err:
                 log.seek(0)
-                raise RuntimeError(f"streamlit did not start: {log.read().decode(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-        yield url
+                tail = log.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"streamlit did not start ({err}): {tail}") from None
+            yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         log.close()
 
 

@@ -1,13 +1,9 @@
 """Page 8: image GANs — small runs trained live on the CPU, and runs from their directories side by side."""
 
-import numpy as np
 import streamlit as st
-from matplotlib.figure import Figure
 
-from dynamics.palette import OKABE_ITO
 from models.data import IMAGES
-from models.samples import image_grid
-from ui import controls, exercises, export, runs, training
+from ui import controls, exercises, export, live_figures, runs, training
 
 KEY = "images"
 controls.start_page("images")
@@ -22,28 +18,10 @@ tab_live, tab_runs = st.tabs(["Train here", "Runs from a directory"])
 
 with st.sidebar:
     data = controls.select("data", "Data (live run)", IMAGES, "digits")
-    cfg = training.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64})
+    cfg = training.training_controls({"lr": 2e-4, "steps": 2000, "batch": 64}, batch="batch_images")
     conditional = controls.toggle("conditional", "conditional on the class (Mirza & Osindero 2014)")
-    rounds = controls.slider("tick", "rounds per update while playing", 1, 200, 50)
+    rounds = training.limited("tick", "rounds per update while playing", 50, "tick_images")
 cfg["data"], cfg["conditional"] = data, conditional
-
-
-def grid_fig(s) -> Figure:
-    _, x, _ = s.latest
-    fig = Figure(figsize=(9, 4))
-    fig.subplots_adjust(left=0.02, right=0.93, bottom=0.12, top=0.9, wspace=0.3)
-    ax, curve = fig.subplots(1, 2, width_ratios=[1, 1.3])
-    if s.cfg.conditional:  # evaluation labels are i mod 10: with 10 columns, column k shows class k
-        ax.imshow(image_grid(x[:100], nrow=10), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"round {s.trainer.step}: column k = class k", fontsize=10)
-    else:
-        ax.imshow(image_grid(x[:64]), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"round {s.trainer.step}", fontsize=10)
-    ax.axis("off")
-    training.metric_history(
-        curve, s, "fd", "FD (lower is better)", "coverage", "class coverage", ("upper right", "center right")
-    )
-    return fig
 
 
 def draw(s) -> None:
@@ -51,7 +29,7 @@ def draw(s) -> None:
     training.show_run(
         s,
         "images-live",
-        lambda: grid_fig(s),
+        lambda: live_figures.image_figure(s),
         f"Round {s.trainer.step} of {s.cfg.steps}: FD = {m['fd']:.4g}, class coverage {m['coverage']:.2f} "
         f"(classifier test accuracy {m['classifier_accuracy']:.3f}).",
     )
@@ -62,25 +40,6 @@ with tab_live:
     if s is not None:
         training.buttons(KEY, s, rounds)
         training.run_live(KEY, s, draw, rounds)
-
-
-def runs_fig(chosen) -> Figure:
-    fig = Figure(figsize=(10, 3.6))
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.3)
-    loss_ax, norm_ax, fd_ax = fig.subplots(1, 3)
-    for (name, r), color in zip(chosen.items(), OKABE_ITO, strict=False):
-        log = r["log"]
-        if log:
-            loss_ax.plot(log["step"], log["g_loss"], color=color, lw=1, label=name)
-            norm_ax.semilogy(log["step"], np.maximum(log["g_grad_norm"], 1e-12), color=color, lw=1, label=name)
-        fds = [(m["step"], m["fd"]) for m in r["metrics"] if "fd" in m]
-        if fds:
-            fd_ax.plot(*zip(*fds, strict=True), "-o", ms=3, color=color, label=name)
-    for ax, title in ((loss_ax, "generator loss"), (norm_ax, "generator gradient norm"), (fd_ax, "Fréchet distance")):
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("round")
-    fd_ax.legend(fontsize=7)
-    return fig
 
 
 DEFAULT = {"data": "digits", "loss": "gan", "reg": "none", "optimizer": "adam", "lr": 2e-4}
@@ -141,18 +100,13 @@ with tab_runs:
                 column.markdown(f"**{name}**  \n{c['data']}, {c['loss']} + {c['reg']}, {c['optimizer']}")
                 if r["picture"] is not None:
                     column.image(str(r["picture"]), caption=r["picture"].stem)
-                last = r["metrics"][-1] if r["metrics"] else {}
-                column.caption(", ".join(f"{k} {v:.4g}" for k, v in last.items() if isinstance(v, float)))
+                column.caption(runs.metrics_text(r))
             export.show_figure(
-                export.figure_bytes(runs_fig(chosen)),
-                lambda: runs_fig(chosen),
+                export.figure_bytes(runs.compare_figure(chosen)),
+                lambda: runs.compare_figure(chosen),
                 "runs-compare",
-                "; ".join(
-                    f"{n}: last FD {r['metrics'][-1].get('fd', float('nan')):.4g}"
-                    for n, r in chosen.items()
-                    if r["metrics"]
-                ),
-                {"runs-compare.json": lambda: export.to_json({n: r["metrics"] for n, r in chosen.items()})},
+                "Last metrics: " + "; ".join(f"{n}: {runs.metrics_text(r)}" for n, r in chosen.items()) + ".",
+                {"runs-compare-metrics.json": lambda: export.to_json({n: r["metrics"] for n, r in chosen.items()})},
             )
             conditional = [n for n, r in chosen.items() if r["config"].get("conditional")]
             if conditional:

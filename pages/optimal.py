@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dynamics.numbers import num
 from dynamics.oned.divergences import js
 from dynamics.oned.optimal import figure1_stages, line_logit, mixture_path, summary, value
 from dynamics.oned.plotting import figure1, mixture_path_figure, optimal_figure
@@ -33,23 +34,22 @@ def numbers(data_spec: str, gen_spec: str, a: float, b: float):
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def dstar_png(data_spec: str, gen_spec: str, a: float, b: float) -> bytes:
-    return export.figure_bytes(optimal_figure(numbers(data_spec, gen_spec, a, b)[0], line_logit(a, b)), dpi=100)
+    return export.figure_bytes(optimal_figure(numbers(data_spec, gen_spec, a, b)[0], line_logit(a, b)))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def figure1_png(data_spec: str, gen_spec: str) -> bytes:
-    return export.figure_bytes(figure1(figure1_stages(parse(data_spec), parse(gen_spec))), dpi=100)
+    return export.figure_bytes(figure1(figure1_stages(parse(data_spec), parse(gen_spec))))
 
 
 d_spec, g_spec = str(data), str(gen)
 res, v, v_err = numbers(d_spec, g_spec, a, b)
-kl = lambda x: "+∞" if x == float("inf") else f"{x:.4g}"  # noqa: E731
 summary_text = (
-    f"JS = {res['js']:.6g} nats (log 2 = 0.693147 is its maximum), KL(data‖g) = {kl(res['kl_data_gen'])}, "
-    f"KL(g‖data) = {kl(res['kl_gen_data'])}, TV = {res['tv']:.4g}, W1 = {res['w1']:.4g}. "
-    f"C(G) = V(G, D*) = {res['c_g']:.6g}; −log 4 + 2·JS = {res['c_g_identity']:.6g}. "
-    f"Your D = σ({a:g}·x + {b:g}) reaches V(G, D) = {v:.6g}, "
-    f"{res['c_g'] - v:.4g} below C(G)."
+    f"JS = {num(res['js'], 6)} nats (log 2 = 0.693147 is its maximum), KL(data‖g) = {num(res['kl_data_gen'])}, "
+    f"KL(g‖data) = {num(res['kl_gen_data'])}, TV = {num(res['tv'])}, W1 = {num(res['w1'])}. "
+    f"C(G) = V(G, D*) = {num(res['c_g'], 6)}; −log 4 + 2·JS = {num(res['c_g_identity'], 6)}. "
+    f"Your D = σ({a:g}·x + {b:g}) reaches V(G, D) = {num(v, 6)}, "
+    f"{num(res['c_g'] - v)} below C(G)."
     + (" D* is undefined where both densities vanish (shaded)." if res["d_star_undefined"] else "")
 )
 columns = ["x", "p_data", "p_g", "d_star"]
@@ -59,17 +59,19 @@ export.show_figure(
     "optimal-discriminator",
     summary_text,
     {
-        "optimal-discriminator.csv": lambda: export.to_csv(columns, zip(*(res[c] for c in columns), strict=True)),
-        "optimal-discriminator.json": lambda: export.to_json(
+        "optimal-discriminator-curves.csv": lambda: export.to_csv(
+            columns, zip(*(res[c] for c in columns), strict=True)
+        ),
+        "optimal-discriminator-numbers.json": lambda: export.to_json(
             {k: val for k, val in res.items() if k not in columns}
             | {"your_d": {"a": a, "b": b, "V": v, "error": v_err}}
         ),
     },
 )
 c1, c2, c3 = st.columns(3)
-c1.metric("C(G) = V(G, D*)", f"{res['c_g']:.5f}")
-c2.metric("−log 4 + 2·JS", f"{res['c_g_identity']:.5f}")
-c3.metric("V(G, your D)", f"{v:.5f}", f"{v - res['c_g']:.4f} vs D*")
+c1.metric("C(G) = V(G, D*)", num(res["c_g"], 6))
+c2.metric("−log 4 + 2·JS", num(res["c_g_identity"], 6))
+c3.metric("V(G, your D)", num(v, 6), f"{num(v - res['c_g'])} vs D*")
 st.caption(f"Numbers by {res['method']}.")
 
 st.subheader("Proposition 2: p_g moves towards p_data while D stays optimal")
@@ -97,7 +99,7 @@ export.show_figure(
     lambda: mixture_path_figure(path),
     "proposition2",
     path.sentence(),
-    {"proposition2.json": lambda: export.to_json(path.__dict__)},
+    {"proposition2-path.json": lambda: export.to_json(path.__dict__)},
 )
 
 if show_fig1:
@@ -112,7 +114,7 @@ if show_fig1:
         lambda: figure1(figure1_stages(data, gen)),
         "goodfellow-figure1",
         "Stages (a)–(d): p_data dotted, p_g solid, D dashed; the lines below map z to x = G(z).",
-        {"goodfellow-figure1.json": lambda: export.to_json(figure1_stages(data, gen))},
+        {"goodfellow-figure1-stages.json": lambda: export.to_json(figure1_stages(data, gen))},
     )
 
 exercises.show(

@@ -40,6 +40,7 @@ with st.sidebar:
     objs = dirac.compare_controls(show=mode == "compare")
     schedule, opt = dirac.update_controls()
     starts, grid_n = dirac.start_controls()
+    schedule = dirac.capped(schedule, opt, [obj] if mode == "single" else objs or [], starts)
     single_curves = mode == "single" and not grid_n  # the flow is drawn on the single view's trajectories
     show_flow = bool(controls.toggle("flow", "overlay the continuous-time flow (h → 0)", show=single_curves))
 
@@ -79,7 +80,7 @@ if mode == "single":
     view = fit_window(run, WINDOW, grid_n)
     left, right = st.columns([5, 4])
     with left:  # the main figure first: its image is sent before the rest of the page is computed
-        data = {f"phase-{obj.name}.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
+        data = {f"phase-{obj.name}-analysis.json": lambda: export.to_json({**a.to_json(), "window": view.to_json()})}
         if run.path is not None:
             data[f"phase-{obj.name}-paths.csv"] = lambda: path_csv(run)
         export.show_figure(
@@ -98,7 +99,7 @@ if mode == "single":
             f"eigenvalues-{obj.name}",
             eigen_caption(cont, disc),
             {
-                f"eigenvalues-{obj.name}.json": lambda: export.to_json(
+                f"eigenvalues-{obj.name}-eigenvalues.json": lambda: export.to_json(
                     {"continuous": pairs(cont), "discrete": pairs(disc)}
                 )
             },
@@ -152,7 +153,7 @@ else:
         "phase-compare",
         "\n\n".join(summary(a, v) for a, v in zip(analyses, views, strict=True)),
         {
-            "phase-compare.json": lambda: export.to_json(
+            "phase-compare-analyses.json": lambda: export.to_json(
                 {"compare": [{**a.to_json(), "window": v.to_json()} for a, v in zip(analyses, views, strict=True)]}
             )
         },
@@ -162,7 +163,7 @@ else:
             {
                 "objective": o.title,
                 "continuous time": a.verdict.continuous,
-                "spectral radius": a.update.spectral_radius,
+                "spectral radius": report.radius_text(a, 5),
                 "discrete": a.verdict.local,
                 **a.counts(),
             }

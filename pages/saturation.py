@@ -45,7 +45,7 @@ def result(data_spec: str, gen_spec: str, family: str, levels: int) -> dict:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def png(data_spec: str, gen_spec: str, family: str, levels: int) -> bytes:
-    return export.figure_bytes(saturation_figure(result(data_spec, gen_spec, family, levels)), dpi=100)
+    return export.figure_bytes(saturation_figure(result(data_spec, gen_spec, family, levels)))
 
 
 res = result(str(data), str(gen), family, levels)

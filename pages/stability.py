@@ -41,7 +41,7 @@ with left:
         f"h_D = {up.lr_d:g}) eigenvalues: {complex_list(d, 4)}; spectral radius "
         + ("undefined" if rho is None else f"{rho:.5f}")
         + f" → {a.verdict.local}.",
-        {f"eigenvalues-{obj.name}.json": lambda: export.to_json(a.to_json())},
+        {f"eigenvalues-{obj.name}-analysis.json": lambda: export.to_json(a.to_json())},
     )
     if a.jacobian is None:
         st.warning(
@@ -77,7 +77,11 @@ with right:
         lambda: dirac.radius_fig(obj, opt, schedule, lr_max),
         f"radius-{obj.name}",
         summary,
-        {f"radius-{obj.name}.csv": lambda: export.to_csv(["lr_g", "spectral_radius"], zip(lrs, radius, strict=True))},
+        {
+            f"radius-{obj.name}-curve.csv": lambda: export.to_csv(
+                ["lr_g", "spectral_radius"], zip(lrs, radius, strict=True)
+            )
+        },
     )
 
 st.subheader("Eigenvalue paths")
@@ -119,7 +123,7 @@ else:
         lambda: dirac.path_fig(obj, param, sweep_max),
         f"eigenpaths-{obj.name}-{param}",
         summary,
-        {f"eigenpaths-{obj.name}-{param}.csv": lambda: export.to_csv(header, rows)},
+        {f"eigenpaths-{obj.name}-{param}-eigenvalues.csv": lambda: export.to_csv(header, rows)},
     )
 
 exercises.show(

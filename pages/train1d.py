@@ -1,13 +1,8 @@
 """Page 5: a small neural GAN trained live on a 1-D density — Goodfellow et al. (2014) Figure 1 as it trains."""
 
-import numpy as np
 import streamlit as st
-from matplotlib.figure import Figure
 
-from dynamics.oned.distributions import kde
-from dynamics.oned.optimal import optimal_discriminator
-from dynamics.oned.plotting import DATA, DISC, GEN
-from ui import controls, densities, exercises, training
+from ui import controls, densities, exercises, live_figures, training
 
 KEY = "train1d"
 controls.start_page("train1d")
@@ -21,7 +16,7 @@ st.markdown(
 with st.sidebar:
     data = densities.density("bimodal")
     cfg = training.training_controls({"steps": 3000})
-    rounds = controls.slider("tick", "rounds per update while playing", 10, 500, 100, 10)
+    rounds = training.limited("tick", "rounds per update while playing", 100, "tick_1d")
 cfg["data"] = str(data)
 s = training.session(KEY, cfg)
 if s is None:
@@ -29,41 +24,12 @@ if s is None:
 training.buttons(KEY, s, rounds)
 
 
-def figure(s) -> Figure:
-    m, x, curve = s.latest
-    grid, d = curve
-    samples = x.ravel()
-    p = s.data.density.pdf(grid)
-    pg = kde(samples).pdf(grid) if np.isfinite(samples).all() and samples.std() > 0 else np.zeros_like(grid)
-    d_star, _ = optimal_discriminator(p, pg)
-    fig = Figure(figsize=(8, 6))
-    fig.subplots_adjust(left=0.09, right=0.91, bottom=0.08, top=0.95, hspace=0.35)
-    top, bottom = fig.subplots(2, 1, height_ratios=[3, 2])
-    top.plot(grid, p, **DATA)
-    top.plot(grid, pg, **GEN)
-    top.set_ylabel("density")
-    twin = top.twinx()
-    twin.plot(grid, 1 / (1 + np.exp(np.clip(d, -50, 50))), **DISC, label="D(x) = P(real | x)")
-    twin.plot(grid, d_star, color="#D55E00", linestyle="-.", label="D*(x)")
-    twin.set_ylim(-0.02, 1.02)
-    twin.set_ylabel("D(x)")
-    top.legend(loc="upper left", fontsize=8)
-    twin.legend(loc="upper right", fontsize=8)
-    top.set_title(f"round {s.trainer.step}: JS = {m['js']:.4f}, W1 = {m['w1']:.4f}", fontsize=10)
-    steps = [r["step"] for r in s.metrics]
-    bottom.plot(steps, [r["js"] for r in s.metrics], marker="o", ms=3, color="#0072B2", label="JS (nats)")
-    bottom.axhline(np.log(2), color="0.6", linestyle=":", label="log 2")
-    bottom.set_xlabel("round")
-    bottom.legend(fontsize=8)
-    return fig
-
-
 def draw(s) -> None:
     m = s.latest[0]
     training.show_run(
         s,
         "train1d",
-        lambda: figure(s),
+        lambda: live_figures.density_figure(s),
         f"Round {s.trainer.step} of {s.cfg.steps}: JS(p_data ‖ p_g) = {m['js']:.4f} nats, W1 = {m['w1']:.4f}"
         + (f", mean |D − D*| = {m['d_vs_dstar']:.4f}" if "d_vs_dstar" in m else "")
         + ".",

@@ -206,17 +206,21 @@ def select(
     )
 
 
-def multiselect(key: str, label: str, options, default: list, help: str | None = None, where=st, show=True):
-    """A multiselect bound to the URL as a comma-separated list. A '+' typed into a link (gan+r1) arrives as a
-    space under form encoding, so a name that is only an option with '+' for its spaces is read as that option."""
+def multiselect(
+    key: str, label: str, options, default: list, help: str | None = None, where=st, show=True, most: int | None = None
+):
+    """A multiselect bound to the URL as a comma-separated list of at most `most` options. A '+' typed into a link
+    (gan+r1) arrives as a space under form encoding, so a name that is only an option with '+' for its spaces is
+    read as that option."""
     options = list(options)
+    most = most or len(options)
 
     def canonical(name: str) -> str:
         return name if name in options else name.replace(" ", "+")
 
     def parse(text: str):
         chosen = [canonical(s.strip()) for s in text.split(",") if s.strip()]
-        if not chosen or any(s not in options for s in chosen):
+        if not chosen or len(chosen) > most or any(s not in options for s in chosen):
             raise ValueError(text)
         return chosen
 
@@ -224,8 +228,8 @@ def multiselect(key: str, label: str, options, default: list, help: str | None =
         key,
         list(default),
         parse,
-        "a comma-separated list of " + ", ".join(options),
-        lambda disabled: where.multiselect(label, options, key=key, help=help, disabled=disabled),
+        (f"at most {most} of " if most < len(options) else "") + "a comma-separated list of " + ", ".join(options),
+        lambda disabled: where.multiselect(label, options, key=key, help=help, disabled=disabled, max_selections=most),
         label,
         show,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import streamlit as st
 from matplotlib.figure import Figure
@@ -20,10 +22,23 @@ from dynamics.dirac.plotting import (
     radius_figure,
     status_legend,
 )
-from dynamics.dirac.ranges import BETA, CLIP, D_STEPS, G_STEPS, LR, OBJECTIVE, ROUNDS, START_GRID, Range
+from dynamics.dirac.ranges import (
+    BETA,
+    CLIP,
+    COMPARE,
+    D_STEPS,
+    G_STEPS,
+    LR,
+    OBJECTIVE,
+    ROUNDS,
+    SHARED,
+    START_GRID,
+    Range,
+    affordable_rounds,
+)
 from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
-from dynamics.palette import OKABE_ITO
+from dynamics.palette import OKABE_ITO, legend_outside
 from ui import controls
 from ui.export import figure_bytes
 
@@ -55,8 +70,8 @@ def ranged(rng: Range, label: str, where=st, key: str | None = None, box: bool =
     s = rng.slider
     default = s.off if rng.default is None else rng.default
     if box:
-        return controls.number(key or rng.name, label, s.low, s.high, default, where=where, show=show)
-    value = controls.slider(key or rng.name, label, s.low, s.high, default, s.step, where=where, show=show)
+        return controls.number(key or rng.name, label, s.low, s.high, default, help=s.note, where=where, show=show)
+    value = controls.slider(key or rng.name, label, s.low, s.high, default, s.step, help=s.note, where=where, show=show)
     return None if value == s.off else value
 
 
@@ -94,7 +109,17 @@ def objective_controls(where=st, show: bool = True):
 def compare_controls(where=st, show: bool = True):
     """Several objectives (default: Mescheder et al. 2018, Fig. 3) sharing one set of parameters (None when not
     shown: the controls are declared)."""
-    names = controls.multiselect("compare", "Objectives side by side", ALL_NAMES, FIGURE3, where=where, show=show)
+    cap = COMPARE.slider
+    names = controls.multiselect(
+        "compare",
+        "Objectives side by side",
+        ALL_NAMES,
+        FIGURE3,
+        help=cap.note,
+        where=where,
+        show=show,
+        most=int(cap.high),
+    )
     used = set().union(*(used_names(*parse_name(n)) for n in names)) if names else set()
     params = param_controls(used, where, show)
     return [make_objective(*parse_name(n), **params) for n in names] if show else None
@@ -137,6 +162,23 @@ def start_controls(where=st):
     return grid_starts(grid, WINDOW), grid
 
 
+def capped(schedule: Schedule, opt: Optimizer, objs, starts, where=st.sidebar) -> Schedule:
+    """The schedule with its rounds lowered, and a warning under the controls saying so, where the simulation of
+    these objectives from these starts would pass the app's work budget (dynamics.dirac.ranges.affordable_rounds)."""
+    steps = schedule.g_steps + schedule.d_steps if schedule.scheme == "alt" else 1
+    evals = 2 if opt.name == "extragradient" else 1
+    regs = [o.reg for o in objs]
+    rounds = affordable_rounds(schedule.rounds, regs, len(starts), steps, evals)
+    if rounds >= schedule.rounds:
+        return schedule
+    where.warning(
+        f"Rounds capped at {rounds} (of {schedule.rounds}) for {len(starts)} start(s) × {steps} step(s) per round"
+        + (f" × {len(objs)} objectives" if len(objs) > 1 else "")
+        + f": {SHARED}. Fewer starts, steps per round or objectives leave room for more rounds."
+    )
+    return dataclasses.replace(schedule, rounds=rounds)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def analysis(obj, schedule, opt, starts, record: bool = True) -> Analysis:
     """`dynamics.dirac.analysis.analyze`, cached."""
@@ -154,18 +196,18 @@ def flows_for(obj, schedule, starts, grid_n):
 def phase_fig(obj, run, grid_n=None, flows=()):
     """The phase portrait alone, with a fixed layout: about half the drawing time of a constrained two-panel
     figure, which keeps slider moves under the 300 ms target (bench/RESULTS_app.md)."""
-    fig = Figure(figsize=(5.6, 5.2))
-    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.1, top=0.93)
+    fig = Figure(figsize=(5.6, 5.8))
+    fig.subplots_adjust(left=0.13, right=0.97, bottom=0.19, top=0.94)
     ax = fig.subplots()
     phase_axes(ax, obj, run, WINDOW, grid_n, flows)
-    status_legend(ax, [run], flows=bool(flows))
+    status_legend(fig, [run], flows=bool(flows))
     return fig
 
 
 def eigen_fig(cont, disc):
     """Continuous-time and update-operator eigenvalues with the unit circle."""
-    fig = Figure(figsize=(4.6, 4.6))
-    fig.subplots_adjust(left=0.16, right=0.97, bottom=0.11, top=0.93)
+    fig = Figure(figsize=(4.6, 5.1))
+    fig.subplots_adjust(left=0.16, right=0.97, bottom=0.2, top=0.94)
     eigen_axes(fig.subplots(), cont, disc)
     return fig
 
@@ -243,7 +285,7 @@ def radius_fig(obj, opt, schedule, lr_max: float):
     ax.axvline(schedule.lr_g, color=OKABE_ITO[3], linestyle=":", label=f"current h = {schedule.lr_g:g}")
     if h_star is not None and h_star <= lr_max:
         ax.axvline(h_star, color=OKABE_ITO[4], linestyle="-.", label=f"stops converging: h = {h_star:.4g}")
-    ax.legend(fontsize=8)
+    legend_outside(ax)
     return fig
 
 
@@ -259,7 +301,7 @@ def path_fig(obj, param: str, high: float):
     if real is not None and real <= high:
         ax = fig.axes[0]
         ax.axvline(real, color=OKABE_ITO[4], linestyle="-.", label=f"real from {param} = {real:.4g}")
-        ax.legend(fontsize=8)
+        legend_outside(ax, ncol=5)
     return fig
 
 

@@ -4,6 +4,7 @@ numbers come from the core (dynamics.oned.lipschitz.allocation)."""
 
 from __future__ import annotations
 
+from dynamics.numbers import num
 from dynamics.oned.lipschitz import Allocation, allocation
 from dynamics.oned.specs import parse
 
@@ -27,6 +28,11 @@ STATISTICS = (
 )
 
 
+def lp(x: float) -> str:
+    """A value of the linear program to 3 digits; within HiGHS's feasibility tolerance (1e-7) of 0 it is 0."""
+    return num(x, 3, tol=1e-7)
+
+
 def allocations(kappa: float, lam: float, samples: int, seed: int) -> list[Allocation]:
     """The near and the far generator against the same real samples."""
     return allocation(parse(DATA), [parse(NEAR), parse(FAR)], samples, kappa, lam, seed)
@@ -36,7 +42,7 @@ def allocation_table(rows: list[Allocation]) -> str:
     """A Markdown table: generator, mean margin, push, unmet hinge."""
     head = "| generator | mean margin E Δ(x, z) | push E L(z) − E L(x) | hinge left |\n|---|---:|---:|---:|\n"
     pairs = zip(("near fake", "far fake"), rows, strict=True)
-    lines = [f"| {n}: {r.gen} | {r.margin:.3g} | {r.push:.3g} | {r.unmet:.3g} |" for n, r in pairs]
+    lines = [f"| {n}: {r.gen} | {lp(r.margin)} | {lp(r.push)} | {lp(r.unmet)} |" for n, r in pairs]
     return head + "\n".join(lines)
 
 
@@ -53,6 +59,6 @@ def allocation_sentence(rows: list[Allocation]) -> str:
     )
     return (
         f"The far fake's pairs have a margin {far.margin / near.margin:.1f}× the near fake's "
-        f"({far.margin:.3g} against {near.margin:.3g}), and the least optimal loss function rises "
-        f"{far.push:.3g} above the real samples on it against {near.push:.3g} on the near one{ratio}: {verdict}"
+        f"({lp(far.margin)} against {lp(near.margin)}), and the least optimal loss function rises "
+        f"{lp(far.push)} above the real samples on it against {lp(near.push)} on the near one{ratio}: {verdict}"
     )

@@ -15,8 +15,32 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from matplotlib.figure import Figure
+
+from dynamics.numbers import num
+from dynamics.palette import OKABE_ITO
 
 ENV = "GDL_RUNS"
+# What a run measures (models.evaluate): images FD, class coverage and the classifier's accuracy; 2-D mixtures
+# modes, high-quality fraction and reverse KL; 1-D densities JS and W1. NAMES are their words in text, PLOTTED the
+# panel titles of those drawn over training; a run gets the panels of the metrics its metrics.jsonl holds.
+NAMES = {
+    "fd": "FD",
+    "coverage": "class coverage",
+    "classifier_accuracy": "classifier accuracy",
+    "modes": "modes captured",
+    "high_quality": "high-quality fraction",
+    "reverse_kl": "reverse KL",
+    "js": "JS",
+    "w1": "W1",
+}
+PLOTTED = {
+    "fd": "Fréchet distance (lower is better)",
+    "modes": "modes captured",
+    "high_quality": "high-quality fraction",
+    "js": "JS to p_data (nats)",
+    "w1": "W1 to p_data",
+}
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -96,3 +120,46 @@ def per_class(path: Path, label: int, n: int = 16, seed: int = 0) -> np.ndarray:
     with torch.no_grad():
         x = G(z, torch.full((n,), label, dtype=torch.long))
     return image_grid(x.numpy(), nrow=int(np.sqrt(n)))
+
+
+def measured(run: dict) -> dict[str, float]:
+    """The last value of each metric the run measured (finite numbers only, in the order of NAMES)."""
+    last = run["metrics"][-1] if run["metrics"] else {}
+    values = {k: float(last[k]) for k in NAMES if isinstance(last.get(k), (int, float)) and np.isfinite(last[k])}
+    return values
+
+
+def metrics_text(run: dict) -> str:
+    """'FD 12.3, class coverage 1': the run's last metrics, only those it has ('no metrics yet' otherwise)."""
+    return ", ".join(f"{NAMES[k]} {num(v)}" for k, v in measured(run).items()) or "no metrics yet"
+
+
+def compare_figure(chosen: dict[str, dict]) -> Figure:
+    """Generator loss and gradient norm of each chosen run, then one panel per metric that some run measured
+    (PLOTTED), each run drawn only where it has the metric; one legend of the runs above the panels."""
+    metrics = [k for k in PLOTTED if any(k in measured(r) for r in chosen.values())]
+    n = 2 + len(metrics)
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig = Figure(figsize=(3.4 * cols, 2.9 * rows + 0.5), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    loss_ax, norm_ax, *metric_axes = axes[:n]
+    for (name, r), color, style in zip(chosen.items(), OKABE_ITO, ("-", "--", "-.", ":") * 2, strict=False):
+        log = r["log"]
+        if log:
+            loss_ax.plot(log["step"], log["g_loss"], color=color, ls=style, lw=1, label=name)
+            norm_ax.semilogy(log["step"], np.maximum(log["g_grad_norm"], 1e-12), color=color, ls=style, lw=1)
+        for ax, key in zip(metric_axes, metrics, strict=True):
+            points = [(m["step"], m[key]) for m in r["metrics"] if key in m]
+            if points:
+                ax.plot(*zip(*points, strict=True), marker="o", ms=3, color=color, ls=style, label=name)
+    titles = ["generator loss", "generator gradient norm"] + [PLOTTED[k] for k in metrics]
+    for ax, title in zip(axes[:n], titles, strict=True):
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("round")
+    lines = {line.get_label(): line for ax in (loss_ax, *metric_axes) for line in ax.get_lines()}
+    if lines:
+        fig.legend(lines.values(), lines.keys(), loc="outside upper center", ncol=min(len(lines), 4), fontsize=8)
+    return fig

@@ -23,7 +23,9 @@ and the training (and a Session's construction, which seeds the stream) happen u
 `STREAM_LOCK`, taken after the session's own lock. So a run with a given seed is reproducible whatever other
 sessions do, at the same moment or not, and an exercise's answer (a fresh run) is the seed's. The price: the
 training of different sessions takes turns (evaluation and drawing do not); a tick's time budget starts once it
-holds the stream lock.
+holds the stream lock. The turns are first come, first served (`FairLock`), so every playing run advances however
+many play at once, each by at most BUDGET seconds a turn; a page whose run waited for others says the server is
+busy and how many runs wait.
 """
 
 from __future__ import annotations
@@ -31,12 +33,13 @@ from __future__ import annotations
 import math
 import threading
 import time
+from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 import torch
 
 from dynamics.contracts import InputError
-from dynamics.palette import OKABE_ITO
 from models.config import TORCH_OPTIMIZERS, TrainConfig
 from models.data import DataError, load
 from models.evaluate import evaluate
@@ -45,7 +48,38 @@ from ui import controls, export
 
 TICK = 0.5  # seconds between fragment reruns while playing
 BUDGET = 0.25  # seconds of training per tick
-STREAM_LOCK = threading.Lock()  # torch's global random stream (and thread setting), shared by every session
+
+
+class FairLock:
+    """A first-come, first-served lock: threads get it in the order they asked (threading.Lock promises no order,
+    so one busy session could take it again and again while others starve). `waiting` counts the threads in line
+    behind the holder; there is at most one per session, as a session trains in one thread at a time."""
+
+    def __init__(self):
+        self._cond = threading.Condition(threading.Lock())
+        self._issued = 0  # tickets handed out
+        self._serving = 0  # the ticket that holds the lock
+
+    def __enter__(self):
+        with self._cond:
+            ticket = self._issued
+            self._issued += 1
+            self._cond.wait_for(lambda: self._serving == ticket)
+
+    def __exit__(self, *exc):
+        with self._cond:
+            self._serving += 1
+            self._cond.notify_all()
+
+    def locked(self) -> bool:
+        return self._issued > self._serving
+
+    @property
+    def waiting(self) -> int:
+        return max(0, self._issued - self._serving - 1)
+
+
+STREAM_LOCK = FairLock()  # torch's global random stream (and thread setting), shared by every session
 
 
 class Session:
@@ -67,6 +101,7 @@ class Session:
         self.latest = None  # (metrics, samples, 1-D D curve)
         self.playing = False
         self.error: str | None = None
+        self.waited = 0.0  # seconds the last advance waited for other sessions' training
         self.measure()
 
     def measure(self) -> None:
@@ -85,7 +120,9 @@ class Session:
         if not self.lock.acquire(blocking=wait):
             return None
         try:
+            t0 = time.perf_counter()
             with STREAM_LOCK, torch.random.fork_rng(devices=[]):
+                self.waited = time.perf_counter() - t0
                 torch.set_rng_state(self.torch_rng)
                 done = self._rounds(rounds, budget)
                 self.torch_rng = torch.get_rng_state()
@@ -149,31 +186,26 @@ def buttons(key: str, s: Session, step_rounds: int) -> None:
         st.rerun()
 
 
-def metric_history(
-    ax, s: Session, metric: str, label: str, fraction: str, fraction_label: str, legends=("upper left", "lower right")
-):
-    """A run's metric over rounds (solid, circles) with a fraction in [0, 1] on a twin axis (dashed, squares)."""
-    steps = [r["step"] for r in s.metrics]
-    ax.plot(steps, [r[metric] for r in s.metrics], "-o", ms=3, color=OKABE_ITO[0], label=label)
-    ax.set_xlabel("round")
-    ax.set_ylabel(label)
-    twin = ax.twinx()
-    twin.plot(steps, [r[fraction] for r in s.metrics], "--s", ms=3, color=OKABE_ITO[2], label=fraction_label)
-    twin.set_ylim(-0.02, 1.02)
-    twin.set_ylabel(fraction_label)
-    ax.legend(loc=legends[0], fontsize=8)
-    twin.legend(loc=legends[1], fontsize=8)
-
-
 def show_run(s: Session, name: str, make, summary: str) -> None:
     """A live run's figure and summary, with its metrics and its per-round log as CSV downloads (made on click, in
     another thread: under the session's lock, like the figure)."""
     data = {
         f"{name}-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
-        f"{name}-log.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
+        f"{name}-losses-per-round.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
     }
     make = s.locked(make)
     export.show_figure(export.figure_bytes(make()), make, name, summary, {k: s.locked(f) for k, f in data.items()})
+
+
+def busy_note(waited: float, waiting: int) -> str | None:
+    """A line for a playing run that had to wait its turn (more than one tick's training budget), else None."""
+    if waited <= BUDGET:
+        return None
+    others = f"{waiting} other {'runs wait' if waiting != 1 else 'run waits'}" if waiting else "other runs trained"
+    return (
+        f"The server is busy: this run waited {waited:.1f} s for its turn ({others}); every playing run trains "
+        f"in turn, {BUDGET:g} s at a time, so all of them advance."
+    )
 
 
 def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
@@ -192,13 +224,54 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
             st.progress(min(1.0, s.trainer.step / s.cfg.steps), text=f"round {s.trainer.step} of {s.cfg.steps}")
             if s.error:
                 st.error(s.error)
+            if s.playing and (note := busy_note(s.waited, STREAM_LOCK.waiting)):
+                st.caption(note)
             draw(s)
 
     live()
 
 
-def training_controls(defaults: dict) -> dict:
-    """Loss, regularizer, optimizer and schedule of a torch run, bound to the URL like every control."""
+@dataclass(frozen=True)
+class Limit:
+    """A training control's slider: [low, high] in steps of `step`; `cap` says why high is lower than the torch
+    backend allows (shown next to the control)."""
+
+    low: float
+    high: float
+    step: float
+    cap: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        return None if self.cap is None else f"max {self.high:g}: {self.cap}"
+
+
+SHARED = "keeps a shared server responsive (bench/bench_limits.py)"
+# The one table of the training pages' slider ranges; `tick_*` is "rounds per update while playing", also the
+# rounds of one Step, per page.
+LIMITS = {
+    "lr": Limit(1e-4, 1e-2, 1e-4),
+    "d_steps": Limit(1, 10, 1),
+    "batch": Limit(8, 512, 8),
+    "batch_images": Limit(8, 256, 8, SHARED),
+    "steps": Limit(100, 20000, 100),
+    # one Step at the largest batch and discriminator steps: ≈ 33 / 40 / 86 ms a round (bench_limits, 2 cores)
+    "tick_1d": Limit(10, 150, 10, SHARED),
+    "tick_2d": Limit(10, 150, 10, SHARED),
+    "tick_images": Limit(1, 50, 1, SHARED),
+}
+
+
+def limited(key: str, label: str, default, limit: str | None = None, **kw):
+    """The slider of a training control, over its range in LIMITS (`limit` names the row when it is not the key),
+    with the cap, if any, as its help text."""
+    lim = LIMITS[limit or key]
+    return controls.slider(key, label, lim.low, lim.high, default, lim.step, help=lim.help, **kw)
+
+
+def training_controls(defaults: dict, batch: str = "batch") -> dict:
+    """Loss, regularizer, optimizer and schedule of a torch run, bound to the URL like every control; `batch` names
+    the LIMITS row of the batch size."""
     from dynamics.dirac.objectives import LOSSES, REGULARIZERS
     from ui import dirac
 
@@ -214,15 +287,32 @@ def training_controls(defaults: dict) -> dict:
         if key in used:
             cfg[key] = value
     cfg["optimizer"] = controls.select("optimizer", "Optimizer", TORCH_OPTIMIZERS, defaults.get("optimizer", "adam"))
-    lr = defaults.get("lr", 1e-3)
-    cfg["lr"] = controls.slider("lr", "learning rate", 1e-4, 1e-2, lr, 1e-4, format="%.4f")
-    cfg["d_steps"] = controls.slider("d_steps", "discriminator steps per round", 1, 10, 1)
-    cfg["batch"] = controls.slider("batch", "batch size", 8, 512, defaults.get("batch", 64), 8)
-    cfg["steps"] = controls.slider("steps", "rounds in the run", 100, 20000, defaults.get("steps", 3000), 100)
+    cfg["lr"] = limited("lr", "learning rate", defaults.get("lr", 1e-3), format="%.4f")
+    cfg["d_steps"] = limited("d_steps", "discriminator steps per round", 1)
+    cfg["batch"] = limited("batch", "batch size", defaults.get("batch", 64), batch)
+    cfg["steps"] = limited("steps", "rounds in the run", defaults.get("steps", 3000))
     cfg["seed"] = controls.number("seed", "random seed", 0, 9999, 0)
     if cfg["optimizer"] == "extragradient":
         cfg["d_steps"] = 1
     return cfg
+
+
+KSTEPS = tuple((loss, k) for loss in ("gan", "nsgan", "loss-sensitive") for k in (1, 3, 5))  # the runs, in order
+
+
+@st.cache_data(show_spinner=False)
+def k_steps_run(loss: str, k: int, data: str = "digits", steps: int = 300) -> dict:
+    """One run of the k-steps experiment (the check of docs/README_torch.md, on the Trainer directly: no run
+    directory): the median and minimum generator gradient norm over the last third of `steps` rounds with k
+    discriminator steps per round, and the seconds it took. The Trainer seeds and draws from torch's global stream,
+    so the run holds STREAM_LOCK (on a copy of the stream): live sessions wait for it, a few seconds."""
+    t0 = time.perf_counter()
+    with STREAM_LOCK, torch.random.fork_rng(devices=[]):
+        torch.set_num_threads(1)
+        trainer = Trainer(TrainConfig(data=data, loss=loss, d_steps=k, steps=steps, device="cpu"), load(data))
+        norms = [trainer.round()[3] for _ in range(steps)][-steps // 3 :]
+    median, least = float(np.median(norms)), float(np.min(norms))
+    return {"loss": loss, "k": k, "median": median, "min": least, "seconds": time.perf_counter() - t0}
 
 
 @st.cache_data(show_spinner=False)

@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from dynamics.dirac.field import Objective
 from dynamics.dirac.status import STATUS, STATUSES
 from dynamics.dirac.trajectories import Run
-from dynamics.palette import OKABE_ITO
+from dynamics.palette import OKABE_ITO, legend_outside
 
 STATUS_STYLE = {s.name: {"color": s.color, "linestyle": s.linestyle, "marker": s.marker} for s in STATUS}
 WINDOW = (-2.0, 2.0, -2.0, 2.0)  # (θ_min, θ_max, ψ_min, ψ_max): the default plot window of the CLI and the app
@@ -123,14 +123,15 @@ def phase_axes(
     return view
 
 
-def status_legend(ax, runs=(), flows: bool = False) -> None:
-    """The statuses that occur in `runs` (in the order of STATUSES), the equilibrium and the flow if drawn."""
+def status_legend(target, runs=(), flows: bool = False) -> None:
+    """The statuses that occur in `runs` (in the order of STATUSES), the equilibrium and the flow if drawn; under
+    the axes or the figure `target`, never over a trajectory."""
     present = {s for run in runs if run is not None for s in run.status}
     handles = [Line2D([], [], label=s, **STATUS_STYLE[s]) for s in STATUSES if s in present]
     handles.append(Line2D([], [], color="black", marker="*", linestyle="none", ms=10, label="equilibrium"))
     if flows:
         handles.append(Line2D([], [], color="black", linestyle="-.", label="continuous flow (h → 0)"))
-    ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.85)
+    legend_outside(target, handles, ncol=4)
 
 
 def eigen_axes(ax, continuous=None, discrete=None) -> None:
@@ -170,7 +171,7 @@ def eigen_axes(ax, continuous=None, discrete=None) -> None:
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
     ax.set_title("Eigenvalues at the equilibrium", fontsize=10)
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.85)
+    legend_outside(ax, ncol=2)
 
 
 def phase_figure(
@@ -200,7 +201,7 @@ def compare_figure(panels, window=WINDOW, columns: int = 3, grid_n: int | None =
         phase_axes(ax, obj, run, window, grid_n, title=f"{obj.title}\n{subtitle}")
     for ax in axes[len(panels) :]:
         ax.set_visible(False)
-    status_legend(axes[0], [run for _, run, _ in panels])
+    status_legend(fig, [run for _, run, _ in panels])
     return fig
 
 
@@ -217,7 +218,7 @@ def radius_figure(lrs, radius, title: str = "") -> Figure:
     ax.set_xlabel("learning rate h")
     ax.set_ylabel("spectral radius ρ")
     ax.set_title(title, fontsize=10)
-    ax.legend()
+    legend_outside(ax)
     return fig
 
 
@@ -232,5 +233,5 @@ def eigenvalue_path_figure(values, eigenvalues, param: str, title: str = "") -> 
     ax.set_xlabel(param)
     ax.set_ylabel("eigenvalue")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    legend_outside(ax, ncol=4)
     return fig

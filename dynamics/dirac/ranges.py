@@ -7,7 +7,9 @@ narrower span than the core accepts; the table below is the one place that says 
 
 The slider spans are those the pages have always shown; for rounds and grid sizes they also bound the work
 of one slider move (the 300 ms target of bench/RESULTS_app.md). The URL accepts only what the slider shows
-(ui.controls); the CLI reaches the whole range.
+(ui.controls); the CLI reaches the whole range. A slider whose top is lowered for a shared server says so
+(`Slider.cap`, shown as the control's help), and the work budget at the end bounds what rounds × steps × starts
+× objectives may cost together (bench/bench_limits.py measures every page at its limits).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import numbers
 from dataclasses import dataclass
 
 from dynamics.contracts import InputError, bounds, interval
+
+SHARED = "keeps a shared server responsive"
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,12 @@ class Slider:
     high: float
     step: float
     off: float | None = None
+    cap: str | None = None  # what holds the top down on a shared server; shown as the control's help
+
+    @property
+    def note(self) -> str | None:
+        """The cap as the control's help text shows it: 'max 40: keeps a shared server responsive …'."""
+        return None if self.cap is None else f"max {self.high:g}: {self.cap}"
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,14 @@ CLIP = Range("clip", 0.0, 1e6, None, low_open=True, slider=Slider(0.0, 3.0, 0.05
 LR = Range("lr", 0.0, 100.0, 0.1, low_open=True, slider=Slider(0.01, 2.0, 0.01))  # lr_g and lr_d alike
 G_STEPS = Range("g_steps", 1, 100, 1, integer=True, slider=Slider(1, 10, 1))
 D_STEPS = Range("d_steps", 1, 100, 1, integer=True, slider=Slider(1, 10, 1))
-ROUNDS = Range("rounds", 1, 100_000, 500, integer=True, slider=Slider(10, 2000, 10))  # CLI --steps, URL steps
+ROUNDS = Range(  # CLI --steps, URL steps; the app runs fewer where the work budget below would be passed
+    "rounds",
+    1,
+    100_000,
+    500,
+    integer=True,
+    slider=Slider(10, 2000, 10, cap="fewer run for many starts, steps or objectives"),
+)
 BETA = {  # momentum β (negative: Gidel et al. 2019) and Adam's β₁; optimizers without β keep 0 in [0, 1)
     "momentum": Range("beta", -1.0, 1.0, 0.9, high_open=True, slider=Slider(0.0, 0.99, 0.01)),
     "adam": Range("beta", 0.0, 1.0, 0.5, high_open=True, slider=Slider(0.0, 0.99, 0.01)),
@@ -93,4 +110,32 @@ BETA = {  # momentum β (negative: Gidel et al. 2019) and Adam's β₁; optimize
 # n×n starting points (a basin map); the CLI draws none unless asked (--start-grid), the app's default is 16.
 START_GRID = Range("start_grid", 2, 256, 16, integer=True, slider=Slider(4, 40, 1))
 
+# objectives side by side in the app's compare mode, of the 7 losses × 5 regularizers (the CLI takes any number)
+COMPARE = Range("compare", 1, 35, 6, integer=True, slider=Slider(1, 12, 1, cap=SHARED))
+
 OBJECTIVE = {r.name: r for r in (GAMMA, SIGMA, TARGET, CLIP)}  # make_objective's parameters
+
+
+# ---------- the app's work budget: what one page answer may cost on a shared server ----------
+#
+# A phase portrait's simulation costs about  calls × (a + n·b)  seconds, where calls = rounds × steps per round ×
+# field evaluations per step (2 for extragradient) and n is the number of starting points; a and b, per regularizer,
+# were measured on the project's 2-core server (bench/RESULTS.md, "Pages at their limits"). Instance noise (a
+# quadrature per evaluation) and consensus (the field's own gradient) cost far more than the others.
+CALL_COST = {"instance-noise": (80e-6, 2.9e-6), "consensus": (37e-6, 2.1e-6)}
+SMOOTH_COST = (14e-6, 0.02e-6)  # every other regularizer
+BUDGET_S = 4.0  # seconds of simulation per answer: the page, its figure and other sessions need the rest of 10 s
+
+
+def seconds_per_round(regs, n_starts: int, steps_per_round: int, evals_per_step: int) -> float:
+    """The estimated simulation time of one round for objectives with these regularizers (summed: compare mode)."""
+    calls = steps_per_round * evals_per_step
+    return sum(calls * (a + n_starts * b) for a, b in (CALL_COST.get(reg, SMOOTH_COST) for reg in regs))
+
+
+def affordable_rounds(rounds: int, regs, n_starts: int, steps_per_round: int, evals_per_step: int) -> int:
+    """`rounds`, or fewer (at least ROUNDS.slider.low) where their estimated time would pass BUDGET_S."""
+    per_round = seconds_per_round(regs, n_starts, steps_per_round, evals_per_step)
+    if per_round * rounds <= BUDGET_S:
+        return rounds
+    return int(max(ROUNDS.slider.low, BUDGET_S // per_round))

@@ -6,16 +6,25 @@ import math
 from typing import TYPE_CHECKING
 
 from dynamics.dirac.analysis import Analysis, TrajectoryRow
+from dynamics.numbers import cnums
 
 if TYPE_CHECKING:
     from dynamics.dirac.plotting import View
 
 
 def complex_list(z, digits: int = 6) -> str:
-    """Complex numbers as 'a+bi, c+di' ('undefined' for None or none at all)."""
-    if z is None or len(z) == 0:
-        return "undefined"
-    return ", ".join(f"{c.real:+.{digits}g}{c.imag:+.{digits}g}i" for c in z)
+    """Complex numbers as 'a+bi, c+di', a part within rounding error of 0 left out ('undefined' for None or none
+    at all): dynamics.numbers.cnums."""
+    return cnums(z, digits)
+
+
+def radius_text(a: Analysis, digits: int = 6) -> str:
+    """The update operator's spectral radius, or why it has none: the objective is not differentiable at (0, 0),
+    or the optimizer (Adam) is not linear there."""
+    rho = a.update.spectral_radius
+    if rho is not None:
+        return f"{rho:.{digits}f}"
+    return "undefined (non-smooth at (0, 0))" if a.jacobian is None else "undefined (Adam: no linearization)"
 
 
 def status_counts(a: Analysis, bold: bool = False) -> str:
@@ -95,7 +104,7 @@ def describe(a: Analysis, detail: bool = True, rows: int = 10) -> list[str]:
     lines.append(f"update: {up.optimizer}, {up.scheme}, lr_g={up.lr_g:g}, lr_d={up.lr_d:g}{alt}")
     if detail:
         lines.append(f"  operator eigenvalues: {complex_list(up.eigenvalues)}")
-    radius = "undefined" if up.spectral_radius is None else f"{up.spectral_radius:.6f}"
+    radius = radius_text(a)
     rate = local_rate(up.spectral_radius, a.verdict.discrete)
     lines += [
         f"  spectral radius: {radius}" + (f" ({rate})" if rate else ""),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dynamics.numbers import num
 from dynamics.oned.distributions import Distribution, Mixture, Transport
 from dynamics.oned.divergences import (
     divergences_from_arrays,
@@ -118,10 +119,10 @@ class MixturePath:
         """The path in words with its numbers: where C starts and ends, convexity, the first and last drop."""
         c = self.criterion
         return (
-            f"C falls from {c[0]:.6g} at t = 0 to {c[-1]:.6g} = −log 4 at t = 1; "
+            f"C falls from {num(c[0], 6)} at t = 0 to {num(c[-1], 6)} = −log 4 at t = 1; "
             f"{'convex' if self.convex else 'NOT convex'} (second differences ≥ 0) and "
             f"{'decreasing' if self.decreasing else 'NOT decreasing'}: the first step of the path lowers C by "
-            f"{c[0] - c[1]:.4g}, the last by {c[-2] - c[-1]:.4g}."
+            f"{num(c[0] - c[1])}, the last by {num(c[-2] - c[-1])}."
         )
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from dynamics.palette import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION
+from dynamics.numbers import num
+from dynamics.palette import BLACK, BLUE, GREEN, ORANGE, PURPLE, SKY, VERMILLION, legend_outside
 
 DATA = {"color": BLACK, "linestyle": ":", "linewidth": 2.0, "label": "p_data"}
 GEN = {"color": GREEN, "linestyle": "-", "linewidth": 1.8, "label": "p_g"}
@@ -40,11 +41,15 @@ def optimal_figure(res: dict, line_logit=None) -> Figure:
     bottom.set_xlabel("x")
     for ax in (top, bottom):
         _shade_undefined(ax, res["d_star_undefined"])
-        ax.legend(loc="upper right", fontsize=8)
+    handles = {}
+    for ax in (top, bottom):
+        handles |= dict(zip(*ax.get_legend_handles_labels()[::-1], strict=True))
+    legend_outside(fig, list(handles.values()), ncol=len(handles), labels=list(handles))
     top.set_title(
-        f"JS = {res['js']:.4g} nats,  C(G) = {res['c_g']:.6g}  (−log 4 + 2·JS = {res['c_g_identity']:.6g})\n"
-        f"KL(data‖g) = {res['kl_data_gen']:.4g},  KL(g‖data) = {res['kl_gen_data']:.4g},  "
-        f"TV = {res['tv']:.4g},  W1 = {res['w1']:.4g}",
+        f"JS = {num(res['js'])} nats,  C(G) = {num(res['c_g'], 6)}  "
+        f"(−log 4 + 2·JS = {num(res['c_g_identity'], 6)})\n"
+        f"KL(data‖g) = {num(res['kl_data_gen'])},  KL(g‖data) = {num(res['kl_gen_data'])},  "
+        f"TV = {num(res['tv'])},  W1 = {num(res['w1'])}",
         fontsize=9,
     )
     return fig
@@ -92,7 +97,8 @@ def figure1(stages: list[dict]) -> Figure:
         ax.set_ylim(-0.48, 1.08)
         ax.set_yticks([0, 0.5, 1])
         ax.set_xlabel("x")
-    axes[0].legend(loc="upper left", fontsize=7)
+    handles, labels = axes[0].get_legend_handles_labels()
+    legend_outside(fig, handles, labels=labels)
     return fig
 
 
@@ -107,12 +113,12 @@ def saturation_figure(res: dict) -> Figure:
     ax1.plot(c["d"], c["loss_ns"], **ns, label="non-saturating: −log D")
     ax1.set_xlabel("D(G(z))")
     ax1.set_ylabel("generator loss (minimized)")
-    ax1.legend(fontsize=8)
+    legend_outside(ax1, ncol=1)
     ax2.plot(c["d"], np.abs(c["dloss_dlogit_sat"]), **sat, label="saturating: |−D|")
     ax2.plot(c["d"], np.abs(c["dloss_dlogit_ns"]), **ns, label="non-saturating: |−(1 − D)|")
     ax2.set_xlabel("D(G(z))")
     ax2.set_ylabel("|d loss / d logit|")
-    ax2.legend(fontsize=8)
+    legend_outside(ax2, ncol=1)
     marks = max(1, len(g["lambda"]) // 10)
     ax3.plot(g["lambda"], g["grad_sat"], **{**sat, "markevery": marks}, label="saturating")
     ax3.plot(g["lambda"], g["grad_ns"], **{**ns, "markevery": marks}, label="non-saturating")
@@ -124,7 +130,7 @@ def saturation_figure(res: dict) -> Figure:
     ax3b.set_ylim(0, 1)
     h1, l1 = ax3.get_legend_handles_labels()
     h2, l2 = ax3b.get_legend_handles_labels()
-    ax3.legend(h1 + h2, l1 + l2, fontsize=8, loc="upper left")
+    legend_outside(ax3, h1 + h2, ncol=2, labels=l1 + l2)
     fig.suptitle(f"data {res['data']},  generator {res['gen']}", fontsize=9)
     return fig
 
@@ -139,7 +145,7 @@ def lipschitz_figure(res: dict) -> Figure:
     top.plot(res["x_data"], np.zeros_like(res["x_data"]), "|", color=BLACK, markersize=12, label="real samples")
     top.plot(res["x_gen"], np.zeros_like(res["x_gen"]), "x", color=GREEN, markersize=6, label="generated samples")
     top.set_ylabel("density")
-    top.legend(fontsize=8, loc="upper right")
+    legend_outside(top, side="right")
     top.set_title(f"W1 = {res['w1']:.4g},  LS-GAN κ = {res['kappa']:g}, λ = {res['lam']:g}", fontsize=9)
     mid.plot(x, res["wgan_critic"], color=BLUE, linestyle="--", label="WGAN critic f (Kantorovich potential)")
     mid.plot(x, res["lsgan_lower"], color=VERMILLION, linestyle="-", label="LS-GAN lower bound L_lower")
@@ -147,7 +153,7 @@ def lipschitz_figure(res: dict) -> Figure:
     mid.plot(res["x_data"], res["l_data"], "o", color=BLACK, markersize=4, label="l* at real samples")
     mid.plot(res["x_gen"], res["l_gen"], "s", color=GREEN, markersize=4, label="l* at generated samples")
     mid.set_ylabel("critic / loss value")
-    mid.legend(fontsize=7, loc="best")
+    legend_outside(mid, side="right")
     v = res["velocity"]
     styles = [
         ("wgan", "WGAN: f'(x)", BLUE, "--"),
@@ -173,5 +179,5 @@ def lipschitz_figure(res: dict) -> Figure:
     bottom.set_ylabel("generator velocity −∂x loss")
     bottom.set_title("GAN curves drawn only where p_g lives: that is where generated points are", fontsize=8)
     bottom.set_xlabel("x")
-    bottom.legend(fontsize=7, loc="best")
+    legend_outside(bottom, side="right")
     return fig

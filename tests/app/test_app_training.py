@@ -79,7 +79,7 @@ def test_images_page_reads_run_directories(trained_run, monkeypatch):
     at = run_page("images")
     assert_clean(at)
     assert at.multiselect(key="_runs").value == ["digits-cgan"]
-    assert any("digits-cgan: last FD" in c.value for c in at.caption)
+    assert any("digits-cgan: FD " in c.value for c in at.caption)
     images = len(at.get("image"))
     at.slider(key="_cond_class").set_value(7).run()
     assert_clean(at)

@@ -4,6 +4,7 @@ The fixtures (server, playwright, browser, page) are in conftest.py; there, why 
 Screenshots of each page go to test-artifacts/.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -172,19 +173,20 @@ def test_play_trains_live_and_pause_stops(page, server, name):
 
 @pytest.mark.parametrize("name", ["phase", "stability", "optimal"])
 def test_downloads_of_the_first_figure(playwright, server, name):
-    """PNG, SVG and the first data file of the page's first figure, in a fresh browser profile with one tab per
-    download (Chromium holds back further files from a site that has already downloaded several). Each file is
-    made on the server when its button is clicked (the PNG and SVG redraw the figure): the test waits for the
-    button and then for the download event, with room for a loaded machine, and never for a fixed time.
+    """PNG, SVG and the first data file (labelled 'CSV: …' or 'JSON: …') of the page's first figure, in a fresh
+    browser profile with one tab per download (Chromium holds back further files from a site that has already
+    downloaded several). Each file is made on the server when its button is clicked (the PNG and SVG redraw the
+    figure): the test waits for the button and then for the download event, with room for a loaded machine, and
+    never for a fixed time.
 
-    Streamlit lists a file made on click in no session, so the second clean-up of orphaned files after it (one
-    runs whenever a script run ends or a session closes, in any session) deletes it; the browser's fetch then gets
-    a 404 and no download ever starts (the flaky timeout). The buttons therefore do not rerun the app
-    (ui.export: on_click="ignore"), and the tabs stay open until the end, so no session closes in between."""
+    Streamlit lists a file made on click in no session, so the second clean-up of orphaned files after it (one runs
+    whenever a script run ends or a session closes, in any session) deletes it; the browser's fetch then gets a 404
+    and no download ever starts (the flaky timeout). The buttons therefore do not rerun the app (ui.export:
+    on_click="ignore"), and the tabs stay open until the end, so no session closes in between."""
     checks = {
         "PNG": lambda data, filename: data.startswith(b"\x89PNG") and filename.endswith(".png"),
         "SVG": lambda data, filename: b"<svg" in data[:2000] and filename.endswith(".svg"),
-        "data": lambda data, filename: len(data) > 0 and filename.endswith((".csv", ".json")),
+        re.compile(r"^(CSV|JSON): "): lambda data, filename: len(data) > 0 and filename.endswith((".csv", ".json")),
     }
     with chromium(playwright) as context:
         for label, check in checks.items():

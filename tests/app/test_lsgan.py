@@ -22,6 +22,8 @@ def test_allocation_sentence_reads_its_numbers_and_verdict_from_the_rows():
     table = lsgan.allocation_table([near, far])
     assert "| near fake: uniform(0.5, 1.5) | 0.5 | 0.25 | 0.1 |" in table
     assert "| far fake: uniform(3, 4) | 3 | 2 | 0 |" in table
+    tiny = lsgan.allocation_table([near, Allocation("uniform(3, 4)", 3.0, 2.0, 9.99e-10)])
+    assert "| far fake: uniform(3, 4) | 3 | 2 | 0 |" in tiny  # HiGHS's 1e-9 residue prints 0
 
 
 def test_lipschitz_page_teaches_the_assumption_statistics_and_allocation_with_two_generators():
@@ -33,7 +35,8 @@ def test_lipschitz_page_teaches_the_assumption_statistics_and_allocation_with_tw
     near, far = lsgan.allocations(2.0, 1.0, 12, 3)  # the core, tested by hand in tests/oned/test_lipschitz.py
     assert (near.gen, far.gen) == (lsgan.NEAR, lsgan.FAR)
     assert far.push > 2 * near.push  # with κ = 2 the far fake's loss rises by about its larger margin
-    assert f"| far fake: uniform(3, 4) | {far.margin:.3g} | {far.push:.3g} | {far.unmet:.3g} |" in shown
+    unmet = "0" if far.unmet < 1e-7 else f"{far.unmet:.3g}"
+    assert f"| far fake: uniform(3, 4) | {far.margin:.3g} | {far.push:.3g} | {unmet} |" in shown
     assert f"rises {far.push:.3g} above the real samples on it against {near.push:.3g}" in shown
 
 

@@ -4,6 +4,7 @@ resolves outside it (a symlink, `..`) is listed or read."""
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ui import runs
@@ -70,3 +71,48 @@ def test_read_refuses_a_run_or_a_file_that_resolves_outside(tmp_path):
     (run / "metrics.jsonl").symlink_to("/etc/hostname")
     with pytest.raises(runs.OutsideRoot):
         runs.read(run, base)
+
+
+def synthetic_run(metrics: list[dict], steps: int = 20) -> dict:
+    """What runs.read returns for a run: its log (generator loss, gradient norm) and metric rows."""
+    step = np.arange(1, steps + 1, dtype=float)
+    log = {"step": step, "g_loss": 1 / step, "g_grad_norm": np.exp(-step / 5)}
+    return {"config": {"data": "x"}, "log": log, "metrics": metrics, "picture": None}
+
+
+IMAGE = synthetic_run([{"step": 10, "fd": 40.0, "coverage": 0.9}, {"step": 20, "fd": 20.0, "coverage": 1.0}])
+MIXTURE = synthetic_run([{"step": 20, "modes": 7, "high_quality": 0.8, "reverse_kl": 0.01}])
+
+
+def test_a_run_shows_only_the_metrics_it_has():
+    assert runs.metrics_text(IMAGE) == "FD 20, class coverage 1"
+    assert runs.metrics_text(MIXTURE) == "modes captured 7, high-quality fraction 0.8, reverse KL 0.01"
+    assert "nan" not in runs.metrics_text(synthetic_run([{"step": 1, "js": float("nan"), "w1": 0.5}]))
+    assert runs.metrics_text(synthetic_run([])) == "no metrics yet"
+
+
+def panels(fig) -> dict[str, int]:
+    """Panel title → number of lines drawn in it, for the visible panels."""
+    return {ax.get_title(): len(ax.get_lines()) for ax in fig.axes if ax.get_visible()}
+
+
+def test_the_comparison_draws_a_panel_per_metric_some_run_has():
+    only_2d = panels(runs.compare_figure({"ring8": MIXTURE}))
+    assert only_2d == {
+        "generator loss": 1,
+        "generator gradient norm": 1,
+        "modes captured": 1,
+        "high-quality fraction": 1,
+    }
+    both = panels(runs.compare_figure({"digits": IMAGE, "ring8": MIXTURE}))
+    assert both["Fréchet distance (lower is better)"] == 1  # the image run only: no empty or nan curve
+    assert both["modes captured"] == 1 and both["generator loss"] == 2
+
+
+def test_the_comparison_legend_names_every_run_outside_the_panels():
+    fig = runs.compare_figure({"digits": IMAGE, "ring8": MIXTURE})
+    fig.canvas.draw()
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["digits", "ring8"]
+    box = legend.get_window_extent()
+    assert not any(box.overlaps(ax.get_window_extent()) for ax in fig.axes if ax.get_visible())

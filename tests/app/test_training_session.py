@@ -103,3 +103,53 @@ def test_sessions_training_at_the_same_moment_keep_their_seeded_runs():
         t.join()
     for s in pair:
         assert s.log == alone.log
+
+
+def test_the_stream_lock_serves_first_come_first_served_and_counts_who_waits():
+    lock = training.FairLock()
+    order, threads = [], []
+
+    def take(i):
+        with lock:
+            order.append(i)
+
+    with lock:
+        assert lock.locked() and lock.waiting == 0
+        for i in range(5):
+            threads.append(threading.Thread(target=take, args=(i,)))
+            threads[-1].start()
+            while lock.waiting < i + 1:  # this thread is in line before the next one asks
+                time.sleep(0.001)
+        assert lock.waiting == 5
+    for t in threads:
+        t.join()
+    assert order == [0, 1, 2, 3, 4]
+    assert not lock.locked() and lock.waiting == 0
+
+
+def test_a_run_that_waited_longer_than_a_tick_says_the_server_is_busy():
+    assert training.busy_note(training.BUDGET, 3) is None  # waiting up to one turn is normal
+    assert training.busy_note(1.26, 3) == (
+        "The server is busy: this run waited 1.3 s for its turn (3 other runs wait); every playing run trains "
+        f"in turn, {training.BUDGET:g} s at a time, so all of them advance."
+    )
+    assert "(1 other run waits)" in training.busy_note(2.0, 1)
+
+
+def test_advance_records_how_long_it_waited_for_another_sessions_training(monkeypatch):
+    s = stub_session(monkeypatch)
+    held, release = threading.Event(), threading.Event()
+
+    def other_session():
+        with training.STREAM_LOCK:
+            held.set()
+            release.wait()
+
+    t = threading.Thread(target=other_session)
+    t.start()
+    held.wait()
+    timer = threading.Timer(0.3, release.set)
+    timer.start()
+    s.advance(1)
+    t.join()
+    assert s.waited >= 0.3 and s.trainer.step == 1

@@ -104,3 +104,29 @@ def test_radius_figure_says_undefined_instead_of_an_empty_zoom():
     ax = radius_figure(np.linspace(0.04, 4, 100), np.full(100, np.nan)).axes[0]
     assert ax.get_xlim() == (0.0, 4.0)
     assert any("undefined" in t.get_text() for t in ax.texts)
+
+
+LEGIBLE = [("gan", "none", [(1.0, 1.0)]), ("gan", "r1", [(1.0, 1.0), (-1.0, 0.5)]), ("wgan", "none", [(1.5, 1.5)])]
+
+
+@pytest.mark.parametrize(("loss", "reg", "starts"), LEGIBLE)
+def test_no_legend_hides_a_trajectory_the_unit_circle_or_a_curve(loss, reg, starts):
+    """The status legend used to sit over the trajectories (upper right) and the eigenvalue legend over the unit
+    circle (lower left): every legend of the Dirac figures now lies outside the data, and inside the figure."""
+    from tests.legibility import problems
+    from ui import dirac
+
+    obj, schedule, opt = make_objective(loss, reg), Schedule(), Optimizer()
+    a = analyze(obj, schedule, opt, np.array(starts))
+    figures = {
+        "phase page": dirac.phase_fig(obj, a.run),
+        "eigenvalues": dirac.eigen_fig(a.eigenvalues, a.update.eigenvalues),
+        "radius": dirac.radius_fig(obj, opt, schedule, 4.0),
+        "CLI": phase_figure(obj, a.run, a.eigenvalues, a.update.eigenvalues),
+        "compare": compare_figure([(obj, a.run, "x"), (make_objective("wgan"), a.run, "y")]),
+    }
+    if reg != "none":
+        figures["eigenvalue paths"] = dirac.path_fig(obj, "gamma", 3.0)
+    for name, fig in figures.items():
+        assert problems(fig) == [], name
+        assert fig.legends or any(ax.get_legend() for ax in fig.axes), name
