@@ -21,6 +21,10 @@ def test_defaults_depend_on_the_data_kind():
     assert (toy.net, image.net, oned.net, TrainConfig(conditional=True).net) == ("pacgan", "dcgan", "mlp", "mlp")
     small = TrainConfig(net="mlp")  # the /mixtures page's nets: the small defaults, not PacGAN's protocol
     assert (small.lr, small.width, small.batch, small.steps) == (1e-3, 128, 64, 2000)
+    ls = TrainConfig(data="digits", loss="loss-sensitive")  # L learns 10× faster on images (issue 12 item 1)
+    assert (ls.lr, ls.lr_g, ls.lr_d) == (2e-4, 2e-4, pytest.approx(2e-3))
+    assert TrainConfig(data="digits", loss="loss-sensitive", lr=1e-3, lr_d=5e-4).lr_d == 5e-4
+    assert TrainConfig(loss="loss-sensitive").lr_d == 1e-4  # ring8: lr_d = lr
     split = TrainConfig(lr=0.01, lr_d=0.02)
     assert (split.lr_g, split.lr_d) == (0.01, 0.02)
 
