@@ -40,8 +40,8 @@ FLOAT_RANGES = {
 # D 3×200 maxout (width / 2), Adam 1e-4 (β₁ = 0.5), batch 100.
 TOY_DEFAULTS = {"lr": 1e-4, "width": 400, "batch": 100, "steps": 20000}
 DEFAULTS = {"lr": 1e-3, "width": 128, "batch": 64, "steps": 2000}
-# The LS-GAN's loss function on images learns 10× faster than its generator (two time scales, our choice, not
-# Qi's): on digits at 1,000 rounds FD 983, 870, 849 (seeds 0-2) with lr_d = lr, 75, 96, 90 with lr_d = 10·lr.
+# The unconditional LS-GAN's loss function on images learns 10× faster than its generator (two time scales, our
+# choice, not Qi's): on digits at 1,000 rounds FD 983, 870, 849 (seeds 0-2) with lr_d = lr, 75, 96, 90 at 10·lr.
 LS_LR_D = 10.0
 
 
@@ -67,7 +67,7 @@ class TrainConfig:
     """Every setting of a run. None for lr, lr_g, lr_d, nz, width, batch and steps means the default for the
     data kind (images: lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS; otherwise
     lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g defaults to lr, lr_d too, except LS_LR_D·lr for the
-    LS-GAN on images); pack m > 1 feeds the
+    unconditional LS-GAN on images); pack m > 1 feeds the
     discriminator m samples concatenated (PacGAN, 2-D toys only). net None: "dcgan" for images, "pacgan" for
     unconditional ring8/grid25 (whose other defaults are then TOY_DEFAULTS), else "mlp"; reuse_fake: G's step
     reuses the last D step's fake batch instead of fresh noise; batchnorm=False: no BatchNorm in G or D. Device
@@ -138,7 +138,7 @@ class TrainConfig:
             "lr_g": self.lr_g if self.lr_g is not None else lr,
             "lr_d": self.lr_d
             if self.lr_d is not None
-            else lr * (LS_LR_D if self.loss == "loss-sensitive" and self.image else 1),
+            else lr * (LS_LR_D if self.loss == "loss-sensitive" and self.image and not self.conditional else 1),
             "nz": self.nz if self.nz is not None else (64 if self.image else 8),
             "width": self.width if self.width is not None else base["width"],
         }
