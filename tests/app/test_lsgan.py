@@ -4,6 +4,8 @@ WGAN-GP target 0, and Goodfellow et al.'s Proposition 2 along a mixture path."""
 
 import math
 
+import pytest
+
 from dynamics.oned.lipschitz import Allocation
 from tests.app.apptest import assert_clean, run_page, texts
 from ui import lsgan
@@ -40,12 +42,15 @@ def test_lipschitz_page_teaches_the_assumption_statistics_and_allocation_with_tw
     assert f"rises {far.push:.3g} above the real samples on it against {near.push:.3g}" in shown
 
 
-def test_phase_page_names_the_wasserstein_divergence_at_target_0_only():
-    at = run_page("phase", loss="wgan-gp", target="0", gamma="1")
+@pytest.mark.parametrize("name", ["phase", "stability"])
+def test_dirac_pages_name_the_wasserstein_divergence_at_target_0_only(name):
+    at = run_page(name, loss="wgan-gp", target="0", gamma="1")
     assert_clean(at)
     info = " ".join(i.value for i in at.info)
     assert "Wasserstein divergence" in info and "p = 2, k = γ/2 case" in info
-    at = run_page("phase", loss="wgan-gp", target="1")
+    shown = texts(at)  # WGAN + R1's eigenvalues at γ = 1, −γ/2 ± i·√(1 − γ²/4) = −0.5 ± 0.866i, as the note says
+    assert "-0.5+0.866" in shown.replace("−", "-") and "-0.5-0.866" in shown.replace("−", "-")
+    at = run_page(name, loss="wgan-gp", target="1")
     assert not any("Wasserstein divergence" in i.value for i in at.info)
 
 
