@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-from dynamics.palette import OKABE_ITO
+from dynamics.palette import OKABE_ITO, legend_outside
 from models.gradients import DStepsRun, GradCurve
 
 SAVED = Path(__file__).resolve().parents[1] / "models" / "saved"
@@ -90,23 +91,22 @@ def d_steps_sentence(runs: list[DStepsRun]) -> str:
 
 def vanishing_figure(curves: list[GradCurve]) -> Figure:
     """‖∇_θ L_G‖ on a log scale against discriminator iterations, one line per loss (Arjovsky & Bottou, Fig. 2)."""
-    fig = Figure(figsize=(7, 4))
+    fig = Figure(figsize=(8, 4), layout="constrained")
     ax = fig.subplots()
     for i, c in enumerate(curves):
         ax.plot(c.iterations, c.grad_norm, color=OKABE_ITO[i % len(OKABE_ITO)], label=TITLES.get(c.loss, c.loss))
     ax.set_yscale("log")
     ax.set_xlabel("discriminator iterations with G frozen")
     ax.set_ylabel("generator gradient norm ‖∇θ L_G‖")
-    ax.legend(fontsize=8)
+    legend_outside(ax, side="right")
     ax.set_title("Vanishing gradient: G frozen, D trained on", fontsize=10)
-    fig.tight_layout()
     return fig
 
 
 def d_steps_figure(runs: list[DStepsRun]) -> Figure:
     """‖∇_θ L_G‖ on a log scale over rounds, one panel per loss, one line per k (Qi 2017's figure)."""
     losses = list(dict.fromkeys(r.loss for r in runs))
-    fig = Figure(figsize=(5 * len(losses), 4))
+    fig = Figure(figsize=(5 * len(losses), 4.4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(losses), sharey=True))
     ks = sorted({r.k for r in runs})
     for ax, loss in zip(axes, losses, strict=True):
@@ -115,7 +115,7 @@ def d_steps_figure(runs: list[DStepsRun]) -> Figure:
         ax.set_yscale("log")
         ax.set_xlabel("round (k discriminator steps, 1 generator step)")
         ax.set_title(TITLES.get(loss, loss), fontsize=10)
-        ax.legend(fontsize=8)
     axes[0].set_ylabel("generator gradient norm ‖∇θ L_G‖")
-    fig.tight_layout()
+    handles = [Line2D([], [], color=OKABE_ITO[i % len(OKABE_ITO)], label=f"k = {k}") for i, k in enumerate(ks)]
+    legend_outside(fig, handles, ncol=len(ks))
     return fig

@@ -66,7 +66,7 @@ def mixture_path_figure(path) -> Figure:
     ax.axhline(-np.log(4), color=BLACK, linestyle=":", linewidth=1.2, label="−log 4")
     ax.set_xlabel("t   (p_t = (1 − t)·p_g + t·p_data)")
     ax.set_ylabel("C")
-    ax.legend(fontsize=8)
+    legend_outside(ax, ncol=3)
     return fig
 
 

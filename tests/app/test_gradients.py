@@ -8,6 +8,7 @@ import pytest
 
 from models.gradients import GradCurve
 from tests.app.apptest import assert_clean, run_page
+from tests.legibility import problems
 from ui import gradients
 
 
@@ -66,3 +67,8 @@ def test_lipschitz_page_shows_both_saved_figures_with_their_numbers(saved):
         assert f"{late:.3g} (k = {r['k']})" in d_steps
         assert f"{r['fd']:.0f}" in d_steps
     assert len(at.get("image")) >= 3  # the critics figure and the two saved experiments
+
+
+def test_saved_figures_keep_their_legends_off_the_curves():
+    assert problems(gradients.vanishing_figure(gradients.load_vanishing())) == []
+    assert problems(gradients.d_steps_figure(gradients.load_d_steps())) == []
