@@ -47,6 +47,10 @@ def evaluate(G, D, data, cfg, device, cache_dir):
     else:
         net, stats = metrics.classifier(data, cache_dir)
         out = metrics.image_metrics(net, stats, x, y, data.n_classes)
+        if y is not None:
+            out["within_class_diversity"] = metrics.within_class_diversity(
+                x, y, data.x_test, data.y_test, data.n_classes
+            )
         if cfg.conditional and cfg.loss == "loss-sensitive":
             D.eval()
             pred = torch.cat(

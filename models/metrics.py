@@ -16,6 +16,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from scipy import linalg
+from scipy.spatial.distance import pdist
 from torch import nn
 
 from dynamics.contracts import InputError
@@ -172,3 +173,14 @@ def image_metrics(net, stats, images, labels=None, n_classes=10):
     if labels is not None:
         out["label_accuracy"] = float((pred == labels.cpu()).float().mean())
     return out
+
+
+def within_class_diversity(gen, gen_labels, real, real_labels, n_classes=10):
+    """Mean pairwise Euclidean distance of samples of one class, averaged over the classes, generated ÷ real
+    (1: as varied as the data; near 0: one image per class). Classes with fewer than two samples are skipped."""
+
+    def spread(x, y):
+        x, y = np.asarray(x, float).reshape(len(x), -1), np.asarray(y)
+        return np.mean([pdist(x[y == k]).mean() for k in range(n_classes) if (y == k).sum() >= 2])
+
+    return float(spread(gen, gen_labels) / spread(real, real_labels))

@@ -1,6 +1,7 @@
 """Networks: MLPs for 1-D/2-D data, DCGAN-class conv nets (Radford 2015) for 8/16/28/32-pixel images,
 class-conditional versions (Mirza & Osindero 2014: the one-hot label is concatenated to G's input and to D's
-input), and the CLS-GAN loss function (Qi 2017) whose class of minimal loss is its classification.
+input), the LS-GAN loss function L ≥ 0 and the CLS-GAN one (Qi 2017) whose class of minimal loss is its
+classification.
 
 Every discriminator returns scores of shape (n,); conditional ones take (x, y) with integer labels y.
 """
@@ -52,6 +53,49 @@ class MLPDiscriminator(nn.Module):
         return out.squeeze(1) if self.n_out == 1 else out
 
 
+class Maxout(nn.Module):
+    """Linear to n_out·k values, then the max of each group of k (Goodfellow 2013): max_j (W_j x + b_j)."""
+
+    def __init__(self, n_in, n_out, k=5):
+        super().__init__()
+        self.k, self.linear = k, nn.Linear(n_in, n_out * k)
+
+    def forward(self, x):
+        return self.linear(x).unflatten(1, (-1, self.k)).amax(2)
+
+
+class ToyGenerator(nn.Module):
+    """PacGAN's 2-D generator (Lin 2018): z → 4 × [Linear(width) + BatchNorm + ReLU] → Linear to R^dim;
+    batchnorm=False leaves the BN layers out."""
+
+    def __init__(self, dim, nz=2, width=400, depth=4, batchnorm=True):
+        super().__init__()
+        self.nz, self.n_classes, layers, n = nz, 0, [], nz
+        for _ in range(depth):
+            layers += [nn.Linear(n, width), nn.BatchNorm1d(width) if batchnorm else nn.Identity(), nn.ReLU()]
+            n = width
+        self.net = nn.Sequential(*layers, nn.Linear(n, dim))
+
+    def forward(self, z, y=None):
+        return self.net(z)
+
+
+class ToyDiscriminator(nn.Module):
+    """PacGAN's 2-D discriminator: 3 × Maxout(width, 5 pieces) → Linear to a score; `pack` samples are
+    concatenated into one input of pack·dim values (PacGAN packing), so n samples give n / pack scores."""
+
+    def __init__(self, dim, width=200, depth=3, pack=1):
+        super().__init__()
+        self.pack, layers, n = pack, [], dim * pack
+        for _ in range(depth):
+            layers.append(Maxout(n, width))
+            n = width
+        self.net = nn.Sequential(*layers, nn.Linear(n, 1))
+
+    def forward(self, x, y=None):
+        return self.net(x.reshape(x.shape[0] // self.pack, -1)).squeeze(1)
+
+
 def _start(size):
     """Spatial size the conv stacks start/end at: 7 for 28 pixels, 4 for powers of two (8, 16, 32)."""
     if size == 28:
@@ -66,9 +110,10 @@ def _norm(kind, ch):
 
 
 class DCGANGenerator(nn.Module):
-    """z → Linear to (width·2^(L−1), s, s) → L × [ConvTranspose(4, stride 2) + BN + ReLU] → tanh image."""
+    """z → Linear to (width·2^(L−1), s, s) → L × [ConvTranspose(4, stride 2) + BN + ReLU] → tanh image;
+    batchnorm=False leaves the BN layers out (Qi 2017's LS-GAN-without-BatchNorm experiment)."""
 
-    def __init__(self, size=32, channels=1, nz=64, n_classes=0, width=64):
+    def __init__(self, size=32, channels=1, nz=64, n_classes=0, width=64, batchnorm=True):
         super().__init__()
         self.nz, self.n_classes, s = nz, n_classes, _start(size)
         blocks = round(math.log2(size // s))
@@ -76,14 +121,15 @@ class DCGANGenerator(nn.Module):
         self.head = nn.Sequential(
             nn.Linear(nz + n_classes, ch * s * s),
             nn.Unflatten(1, (ch, s, s)),
-            nn.BatchNorm2d(ch),
+            nn.BatchNorm2d(ch) if batchnorm else nn.Identity(),
             nn.ReLU(True),
         )
         layers = []
         for i in range(blocks):
             out = channels if i == blocks - 1 else ch // 2
-            layers.append(nn.ConvTranspose2d(ch, out, 4, 2, 1, bias=i == blocks - 1))
-            layers += [nn.Tanh()] if i == blocks - 1 else [nn.BatchNorm2d(out), nn.ReLU(True)]
+            last = i == blocks - 1
+            layers.append(nn.ConvTranspose2d(ch, out, 4, 2, 1, bias=last or not batchnorm))
+            layers += [nn.Tanh()] if last else [nn.BatchNorm2d(out) if batchnorm else nn.Identity(), nn.ReLU(True)]
             ch = out
         self.body = nn.Sequential(*layers)
 
@@ -115,6 +161,18 @@ class DCGANDiscriminator(nn.Module):
             x = torch.cat([x, planes.to(x.dtype)], 1)
         out = self.body(x)
         return out.squeeze(1) if self.n_out == 1 else out
+
+
+class NonNegative(nn.Module):
+    """The LS-GAN loss function L(x) = softplus(a(x)) ≥ 0 (Qi 2017 asks L ≥ 0; his code uses ReLU, whose flat
+    half can leave L at 0 with no gradient). `body` maps x (and y) to scores a(x) of shape (n,)."""
+
+    def __init__(self, body):
+        super().__init__()
+        self.body = body
+
+    def forward(self, x, y=None):
+        return F.softplus(self.body(x) if y is None else self.body(x, y))
 
 
 class CLSDiscriminator(nn.Module):

@@ -26,7 +26,7 @@ from dynamics.cli import Parser, finite_float, print_json, run_main
 from dynamics.contracts import InputError
 from dynamics.dirac.objectives import LOSSES, REGULARIZERS
 from models import checkpoint
-from models.config import FLOAT_RANGES, TORCH_OPTIMIZERS, TrainConfig, flag
+from models.config import FLOAT_RANGES, NETS, TORCH_OPTIMIZERS, TrainConfig, flag
 from models.data import load
 from models.evaluate import evaluate
 from models.progress import Bar
@@ -201,12 +201,14 @@ def parse_args(argv):
     p.add_argument("--clip", help="WGAN weight clipping c: D's weights clamped to [−c, c] after each D step")
     p.add_argument("--target", help="wgan-gp target gradient norm g₀ (default 1)")
     p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β = 0.5, 0.999)")
-    p.add_argument("--lr", help="both learning rates (default 2e-4 for images, 1e-3 otherwise)")
+    p.add_argument("--lr", help="both learning rates (default 2e-4 images, 1e-4 ring8/grid25, 1e-3 otherwise)")
     p.add_argument("--lr-g", help="generator learning rate")
-    p.add_argument("--lr-d", help="discriminator learning rate")
+    p.add_argument(
+        "--lr-d", help="discriminator learning rate (default --lr; unconditional loss-sensitive on images 10 × --lr)"
+    )
     p.add_argument("--d-steps", type=int, help="discriminator steps per generator step (default 1)")
-    p.add_argument("--steps", type=int, help="rounds to train (total, also when resuming; default 2000)")
-    p.add_argument("--batch", type=int, help="batch size (default 64)")
+    p.add_argument("--steps", type=int, help="rounds to train (total, also when resuming; default 2000, toys 20000)")
+    p.add_argument("--batch", type=int, help="batch size (default 64, ring8/grid25 100)")
     p.add_argument("--seed", type=int, help="seed of every random stream (default 0)")
     p.add_argument("--device", help="auto (CUDA when present), cpu or cuda")
     p.add_argument(
@@ -215,6 +217,25 @@ def parse_args(argv):
         default=None,
         help="class-conditional G and D (Mirza & Osindero); with loss-sensitive: CLS-GAN (Qi)",
     )
+    p.add_argument(
+        "--reuse-fake",
+        action="store_true",
+        default=None,
+        help="G's step reuses D's last fake batch instead of fresh noise (Qi's Algorithm 1 draws fresh)",
+    )
+    p.add_argument(
+        "--no-batchnorm",
+        dest="batchnorm",
+        action="store_false",
+        default=None,
+        help="no BatchNorm in G or D (image data and the ring8/grid25 generator)",
+    )
+    p.add_argument(
+        "--net",
+        choices=NETS,
+        help="networks: dcgan (images), pacgan (PacGAN's, default for ring8/grid25), mlp (small MLPs, other data)",
+    )
+    p.add_argument("--pack", type=int, help="PacGAN packing: D sees m samples concatenated (default 1)")
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
     p.add_argument("--ckpt-every", type=int, help="rounds between checkpoints (default 500)")
     p.add_argument("--amp", action="store_true", default=None, help="bf16 autocast (CUDA)")

@@ -30,22 +30,27 @@ class NonFiniteError(RuntimeError):
 
 
 def build(cfg: TrainConfig, data):
-    """Generator and discriminator for the data kind; conditional + loss-sensitive gives the CLS-GAN."""
+    """Generator and discriminator for the data kind. loss-sensitive makes D the loss function L ≥ 0 of the
+    LS-GAN (nets.NonNegative); conditional + loss-sensitive gives the CLS-GAN (nets.CLSDiscriminator)."""
     k = data.n_classes if cfg.conditional else 0
     if cfg.conditional and data.n_classes == 0:
         raise InputError(f"--conditional needs labelled data; {cfg.data} has no classes")
-    cls = cfg.conditional and cfg.loss == "loss-sensitive"
+    ls = cfg.loss == "loss-sensitive"
+    cls = cfg.conditional and ls
     if data.kind == "image":
         size, ch = data.shape[1], data.shape[0]
         gradient_penalty = LOSSES_BY_NAME[cfg.loss].penalty is not None or cfg.regularizer.penalty is not None
-        norm = "layer" if gradient_penalty else "batch"
-        G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width)
+        norm = "layer" if gradient_penalty else ("batch" if cfg.batchnorm else "none")
+        G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width, cfg.batchnorm)
         if cls:
             D = nets.CLSDiscriminator(nets.DCGANDiscriminator(size, ch, 0, cfg.width, norm, n_out=k))
         else:
             D = nets.DCGANDiscriminator(size, ch, k, cfg.width, norm)
         G.apply(nets.init_weights)
         D.apply(nets.init_weights)
+    elif cfg.net == "pacgan":
+        G = nets.ToyGenerator(data.shape[0], cfg.nz, cfg.width, batchnorm=cfg.batchnorm)
+        D = nets.ToyDiscriminator(data.shape[0], cfg.width // 2, pack=cfg.pack)
     else:
         dim = data.shape[0]
         G = nets.MLPGenerator(dim, cfg.nz, k, cfg.width)
@@ -54,7 +59,7 @@ def build(cfg: TrainConfig, data):
             if cls
             else (nets.MLPDiscriminator(dim, k, cfg.width))
         )
-    return G, D
+    return G, (nets.NonNegative(D) if ls and not cls else D)
 
 
 def make_optimizer(name, params, lr):
@@ -157,14 +162,17 @@ class Trainer:
         return obj_d.detach(), norm, fake, y
 
     def g_update(self, fake, y):
-        """One generator step on the last D step's fake batch (as in DCGAN: one G forward per round);
-        consensus needs real data and the field at the current point, so it draws a fresh batch."""
+        """One generator step on fresh noise (Qi 2017, Algorithm 1), with the last D step's labels; with
+        cfg.reuse_fake on the last D step's fake batch (as in DCGAN: one G forward per round). Consensus needs
+        real data and the field at the current point, so it draws a fresh batch."""
         c = self.cfg
         with self.autocast():
             if c.regularizer.transform:  # consensus: the field at the current point, both players
                 real, y, z = self.batch()
                 _, loss_g = self.objectives(real, y, self.g_fn(z, y))
             else:
+                if not c.reuse_fake:
+                    fake = self.g_fn(torch.randn(c.batch, c.nz, device=self.device), y)
                 if c.regularizer.noisy:
                     fake = fake + c.sigma * torch.randn_like(fake)
                 loss_g = gen_loss(c.loss, self.d_fn(fake) if y is None else self.d_fn(fake, y))

@@ -5,7 +5,7 @@ import streamlit as st
 from dynamics.oned.lipschitz import compare
 from dynamics.oned.plotting import lipschitz_figure
 from dynamics.oned.specs import parse
-from ui import charts, controls, densities, exercises, export, training, xychart
+from ui import charts, controls, densities, exercises, export, gradients, lsgan, training, xychart
 
 NAMES = {
     "wgan": "WGAN critic",
@@ -86,11 +86,55 @@ st.markdown(
 st.caption("Entries: mean |−∂x loss| over p_g (the speed at which generated points are pushed).")
 
 
-st.subheader("Torch experiment: k discriminator steps per generator step (k = 1, 3, 5)")
+st.subheader("What the LS-GAN assumes, and where it puts its effort")
+st.markdown(lsgan.ASSUMPTION)
+st.markdown(lsgan.STATISTICS)
 st.markdown(
-    "Qi (2017) argues that the LS-GAN keeps a generator gradient however well its loss function is trained. "
-    "A check with real networks (DCGAN on 8×8 digits, 300 rounds, Adam 2e-4): train the discriminator k = 1, 3 "
-    "or 5 times per generator step and read the generator's gradient norm over the last 100 rounds."
+    f"**Allocation on demand.** Two generators against the same {samples} real samples of {lsgan.DATA}: a near "
+    f"fake {lsgan.NEAR} and a far fake {lsgan.FAR}, each with the least optimal loss function of Qi's linear "
+    "program (κ and λ from the sidebar)."
+)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def allocations(kappa: float, lam: float, samples: int, seed: int):
+    return lsgan.allocations(kappa, lam, samples, seed)
+
+
+rows = allocations(kappa, lam, samples, seed)
+st.markdown(lsgan.allocation_table(rows))
+st.caption(lsgan.allocation_sentence(rows))
+
+st.subheader("Torch experiments: the generator's gradient on real networks")
+st.markdown(
+    "Saved runs of `python -m models.experiments vanishing --json` and `d-steps --json` (DCGAN on 8×8 digits, "
+    "one seed; the commands and what they show are in docs/README_torch.md). **Vanishing gradient** (Arjovsky & "
+    "Bottou 2017, Fig. 2): a briefly trained generator is frozen and a fresh discriminator of each loss is trained "
+    "on; the classic GAN's D approaches D*, where log(1 − D(G(z))) is flat. **k steps** (Qi 2017): the loss "
+    "function is trained every iteration and the generator every k-th."
+)
+curves, runs = gradients.load_vanishing(), gradients.load_d_steps()
+
+
+@st.cache_data(show_spinner=False)
+def saved_png(name: str) -> bytes:
+    make = gradients.vanishing_figure if name == "vanishing" else gradients.d_steps_figure
+    return export.figure_bytes(make(curves if name == "vanishing" else runs))
+
+
+export.show_figure(
+    saved_png("vanishing"),
+    lambda: gradients.vanishing_figure(curves),
+    "vanishing",
+    gradients.vanishing_sentence(curves),
+    {"vanishing-curves.json": lambda: (gradients.SAVED / "vanishing.json").read_text()},
+)
+export.show_figure(
+    saved_png("d_steps"),
+    lambda: gradients.d_steps_figure(runs),
+    "d_steps",
+    gradients.d_steps_sentence(runs),
+    {"d_steps-runs.json": lambda: (gradients.SAVED / "d_steps.json").read_text()},
 )
 if st.button("Run the experiment (9 runs, one after the other)", key="_kgrad"):
     st.session_state["_kgrad_rows"] = []

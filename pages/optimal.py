@@ -4,8 +4,8 @@ import streamlit as st
 
 from dynamics.numbers import num
 from dynamics.oned.divergences import js
-from dynamics.oned.optimal import figure1_stages, line_logit, logistic_through, summary, value
-from dynamics.oned.plotting import figure1, optimal_figure
+from dynamics.oned.optimal import figure1_stages, line_logit, logistic_through, mixture_path, summary, value
+from dynamics.oned.plotting import figure1, mixture_path_figure, optimal_figure
 from dynamics.oned.specs import parse
 from ui import charts, controls, densities, exercises, export, xychart
 
@@ -86,6 +86,34 @@ c1.metric("C(G) = V(G, D*)", num(res["c_g"], 6))
 c2.metric("−log 4 + 2·JS", num(res["c_g_identity"], 6))
 c3.metric("V(G, your D)", num(v, 6), f"{num(v - res['c_g'])} vs D*")
 st.caption(f"Numbers by {res['method']}.")
+
+st.subheader("Proposition 2: p_g moves towards p_data while D stays optimal")
+st.markdown(
+    "Goodfellow et al. (2014, Prop. 2): if D reaches D\\*_G after every step and p_g takes small steps that lower "
+    "C, then p_g converges to p_data. The reason: for a fixed D, V(p_g, D) is linear in p_g, so "
+    "C(p_g) = sup_D V(p_g, D) is **convex** in p_g, with its one minimum −log 4 at p_g = p_data. Below, p_g "
+    "moves along the straight path p_t = (1 − t)·p_g + t·p_data and D is re-optimized (D\\*_t) at every t."
+)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def path_of(data_spec: str, gen_spec: str):
+    return mixture_path(parse(data_spec), parse(gen_spec))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def path_png(data_spec: str, gen_spec: str) -> bytes:
+    return export.figure_bytes(mixture_path_figure(path_of(data_spec, gen_spec)))
+
+
+path = path_of(d_spec, g_spec)
+export.show_figure(
+    path_png(d_spec, g_spec),
+    lambda: mixture_path_figure(path),
+    "proposition2",
+    path.sentence(),
+    {"proposition2-path.json": lambda: export.to_json(path.__dict__)},
+)
 
 if show_fig1:
     st.subheader("Goodfellow et al. (2014), Figure 1")

@@ -151,6 +151,8 @@ if mode == "single":
             st.markdown(f"- where {report.side_line(side)}")
     if a.note:
         st.caption(a.note)
+    if obj.loss == "wgan-gp" and obj.params.get("target") == 0:
+        st.info(dirac.WASSERSTEIN_DIVERGENCE)
 else:
     if not objs:
         st.info("Pick at least one objective to compare.")

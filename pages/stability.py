@@ -51,6 +51,8 @@ with left:
         )
     elif opt.name == "adam":
         st.info("Adam's update is not differentiable at v = 0, so it has no update operator to analyse.")
+    if obj.loss == "wgan-gp" and obj.params.get("target") == 0:
+        st.info(dirac.WASSERSTEIN_DIVERGENCE)
 
 with right:
     st.subheader("Spectral radius against the learning rate")

@@ -47,6 +47,15 @@ SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
 ALL_NAMES = [loss if reg == "none" else f"{loss}+{reg}" for loss in LOSSES for reg in REGULARIZERS]
 
 
+WASSERSTEIN_DIVERGENCE = (
+    "**Wasserstein divergence.** With target g₀ = 0 the WGAN-GP penalty becomes γ/2·E‖∇ₓD(x̂)‖²: it no longer "
+    "pulls the critic's slope to 1, it only keeps the critic flat. Wu et al. (2018) call the objective "
+    "E D(real) − E D(fake) with a penalty k·E‖∇ₓD‖ᵖ the Wasserstein divergence (W-div) and show it is a "
+    "divergence with no Lipschitz constraint; g₀ = 0 is its p = 2, k = γ/2 case. In the Dirac-GAN the penalty is "
+    "γ/2·ψ², the same as R1's, so the field and eigenvalues above are those of WGAN + R1."
+)
+
+
 def loss_title(name: str) -> str:
     return LOSSES_BY_NAME[name].title
 

@@ -23,6 +23,8 @@ saturating log(1 − D) and the non-saturating −log D give zero pathwise gradi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import optimize, sparse
 
@@ -52,9 +54,8 @@ def center(f, x, p_data, p_g):
     return f - np.trapezoid(weight * f, x) / np.trapezoid(weight, x)
 
 
-def lsgan_values(x_data, x_gen, kappa: float = 1.0, lam: float = 1.0):
-    """Solve Qi's linear program for l* = L(y_k) on the real samples then the generated ones (HiGHS)."""
-    xd, xg = np.asarray(x_data, dtype=float).ravel(), np.asarray(x_gen, dtype=float).ravel()
+def _lsgan_program(xd, xg, kappa: float, lam: float):
+    """Qi's linear program in the variables (l_1..l_{n+m}, ξ_ij): cost, inequality rows and bounds."""
     n, m = len(xd), len(xg)
     y = np.concatenate([xd, xg])
     k = n + m
@@ -81,10 +82,60 @@ def lsgan_values(x_data, x_gen, kappa: float = 1.0, lam: float = 1.0):
     )
     a_ub = sparse.vstack([hinge, up, -up]).tocsr()
     b_ub = np.concatenate([-np.abs(xd[ii] - xg[jj]), gaps, gaps])
+    return y, cost, a_ub, b_ub
+
+
+def _solve(cost, a_ub, b_ub):
     res = optimize.linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     if res.status != 0:
         raise RuntimeError(f"LS-GAN linear program failed: {res.message}")
+    return res
+
+
+def lsgan_values(x_data, x_gen, kappa: float = 1.0, lam: float = 1.0, least: bool = False):
+    """Solve Qi's linear program for l* = L(y_k) on the real samples then the generated ones (HiGHS).
+
+    The program leaves a generated sample's loss free wherever its hinges are already 0; least=True picks, among
+    the optimal solutions, the one with the least total loss on the generated samples (a second program with
+    the first's optimum as a bound), so the values are unique."""
+    xd, xg = np.asarray(x_data, dtype=float).ravel(), np.asarray(x_gen, dtype=float).ravel()
+    k = len(xd) + len(xg)
+    y, cost, a_ub, b_ub = _lsgan_program(xd, xg, kappa, lam)
+    res = _solve(cost, a_ub, b_ub)
+    if least:
+        fake = np.zeros_like(cost)
+        fake[len(xd) : k] = 1.0
+        bound = res.fun + 1e-9 * max(1.0, abs(res.fun))
+        second = _solve(fake, sparse.vstack([a_ub, cost[None, :]]).tocsr(), np.append(b_ub, bound))
+        return y, second.x[:k], float(res.fun)
     return y, res.x[:k], float(res.fun)
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """How much the optimal LS-GAN loss separates one generator's samples from the real ones (Qi's "allocation
+    on demand"): margin = mean Δ(x_i, z_j) = |x_i − z_j| over all pairs; push = mean L(z_j) − mean L(x_i) for
+    the least optimal loss (lsgan_values(least=True)), the loss the generator still has to remove; unmet = the
+    mean hinge (Δ + L(x_i) − L(z_j))₊ the κ-Lipschitz loss cannot close."""
+
+    gen: str
+    margin: float
+    push: float
+    unmet: float
+
+
+def allocation(data: Distribution, gens, samples: int = 20, kappa: float = 1.0, lam: float = 1.0, seed: int = 0):
+    """An Allocation per generator in `gens`, each against the same real samples (drawn first with `seed`)."""
+    out = []
+    for gen in gens:
+        rng = np.random.default_rng(seed)
+        xd, xg = data.sample(samples, rng), gen.sample(samples, rng)
+        _, l, _ = lsgan_values(xd, xg, kappa, lam, least=True)
+        ld, lg = l[:samples], l[samples:]
+        delta = np.abs(xd[:, None] - xg[None, :])
+        unmet = np.maximum(delta + ld[:, None] - lg[None, :], 0.0)
+        out.append(Allocation(str(gen), float(delta.mean()), float(lg.mean() - ld.mean()), float(unmet.mean())))
+    return out
 
 
 def lsgan_bounds(x, y, l, kappa: float = 1.0):

@@ -13,10 +13,12 @@ log(1 − D) = −softplus(t) stay exact where D rounds to 0 or 1. D*'s logit is
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from dynamics.oned.distributions import Distribution, Transport
+from dynamics.numbers import num
+from dynamics.oned.distributions import Distribution, Mixture, Transport
 from dynamics.oned.divergences import (
     divergences_from_arrays,
     grid_arrays,
@@ -115,6 +117,49 @@ def d_star_logit(data: Distribution, gen: Distribution):
 def virtual_criterion(data: Distribution, gen: Distribution) -> tuple[float, float]:
     """C(G) = V(G, D*) by quadrature, straight from the definition of V; (value, error)."""
     return value(data, gen, d_star_logit(data, gen))
+
+
+@dataclass(frozen=True)
+class MixturePath:
+    """Goodfellow et al. 2014, Prop. 2 along one path: p_t = (1 − t)·p_g + t·p_data, D = D*_{p_t} at every t,
+    criterion[i] = C(p_t) = V(p_t, D*_t) at t[i] (with its quadrature error); convex and decreasing are judged
+    on the second and first differences, beyond the quadrature error."""
+
+    t: list[float]
+    criterion: list[float]
+    error: float
+    convex: bool
+    decreasing: bool
+
+    def sentence(self) -> str:
+        """The path in words with its numbers: where C starts and ends, convexity, the first and last drop."""
+        c = self.criterion
+        return (
+            f"C falls from {num(c[0], 6)} at t = 0 to {num(c[-1], 6)} = −log 4 at t = 1; "
+            f"{'convex' if self.convex else 'NOT convex'} (second differences ≥ 0) and "
+            f"{'decreasing' if self.decreasing else 'NOT decreasing'}: the first step of the path lowers C by "
+            f"{num(c[0] - c[1])}, the last by {num(c[-2] - c[-1])}."
+        )
+
+
+def mixture_path(data: Distribution, gen: Distribution, n: int = 11) -> MixturePath:
+    """C along the straight path from p_g to p_data. V(p_g, D) is linear in p_g for a fixed D, so C = sup_D V is
+    convex in p_g with its minimum −log 4 at p_data: along the path C is convex in t and falls to −log 4."""
+    ts = np.linspace(0.0, 1.0, n)
+    values, errors = [], []
+    for t in ts:
+        p_t = gen if t == 0 else data if t == 1 else Mixture([1 - t, t], [gen, data])
+        v, err = virtual_criterion(data, p_t)
+        values.append(v)
+        errors.append(err)
+    c, tol = np.asarray(values), 4 * max(errors) + 1e-12
+    return MixturePath(
+        [float(t) for t in ts],
+        [float(v) for v in c],
+        float(max(errors)),
+        bool(np.all(np.diff(c, 2) >= -tol)),
+        bool(np.all(np.diff(c) <= tol)),
+    )
 
 
 def undefined_intervals(x, defined) -> list[list[float]]:

@@ -55,6 +55,21 @@ def optimal_figure(res: dict, line_logit=None) -> Figure:
     return fig
 
 
+def mixture_path_figure(path) -> Figure:
+    """C(p_t) along p_t = (1 − t)·p_g + t·p_data (Goodfellow et al. 2014, Prop. 2), its chord (convexity: the
+    curve stays below it) and the minimum −log 4."""
+    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    ax = fig.subplots()
+    t, c = np.asarray(path.t), np.asarray(path.criterion)
+    ax.plot(t, c, color=BLUE, marker="o", markersize=4, label="C(p_t) = V(p_t, D*_t)")
+    ax.plot([t[0], t[-1]], [c[0], c[-1]], color=ORANGE, linestyle="--", linewidth=1.2, label="chord")
+    ax.axhline(-np.log(4), color=BLACK, linestyle=":", linewidth=1.2, label="−log 4")
+    ax.set_xlabel("t   (p_t = (1 − t)·p_g + t·p_data)")
+    ax.set_ylabel("C")
+    legend_outside(ax, ncol=3)
+    return fig
+
+
 def figure1(stages: list[dict]) -> Figure:
     """Goodfellow et al. 2014 Fig. 1: p_data (dotted), p_g (solid), D (dashed), the map x = G(z); (a)–(d)."""
     fig = Figure(figsize=(13, 3.6), layout="constrained")

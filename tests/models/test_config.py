@@ -11,17 +11,28 @@ from models.config import FIELDS, TORCH_OPTIMIZERS, TrainConfig
 
 
 def test_defaults_depend_on_the_data_kind():
-    toy, image = TrainConfig(), TrainConfig(data="digits")
-    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-3, 1e-3, 1e-3, 8, 128)
+    toy, image, oned = TrainConfig(), TrainConfig(data="digits"), TrainConfig(data="normal(0, 1)")
+    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-4, 1e-4, 1e-4, 8, 400)
+    assert (toy.batch, toy.steps) == (100, 20000)
+    assert (oned.lr, oned.width, oned.batch, oned.steps) == (1e-3, 128, 64, 2000)
+    assert (image.batch, image.steps) == (64, 2000)
     assert (image.lr, image.lr_g, image.lr_d, image.nz, image.width) == (2e-4, 2e-4, 2e-4, 64, 32)
     assert toy.device == ("cuda" if torch.cuda.is_available() else "cpu")
+    assert (toy.net, image.net, oned.net, TrainConfig(conditional=True).net) == ("pacgan", "dcgan", "mlp", "mlp")
+    small = TrainConfig(net="mlp")  # the /mixtures page's nets: the small defaults, not PacGAN's protocol
+    assert (small.lr, small.width, small.batch, small.steps) == (1e-3, 128, 64, 2000)
+    ls = TrainConfig(data="digits", loss="loss-sensitive")  # L learns 10× faster on images (issue 12 item 1)
+    assert (ls.lr, ls.lr_g, ls.lr_d) == (2e-4, 2e-4, pytest.approx(2e-3))
+    assert TrainConfig(data="digits", loss="loss-sensitive", lr=1e-3, lr_d=5e-4).lr_d == 5e-4
+    assert TrainConfig(loss="loss-sensitive").lr_d == 1e-4  # ring8: lr_d = lr
+    assert TrainConfig(data="digits", loss="loss-sensitive", conditional=True).lr_d == 2e-4  # CLS-GAN: not measured
     split = TrainConfig(lr=0.01, lr_d=0.02)
     assert (split.lr_g, split.lr_d) == (0.01, 0.02)
 
 
 def test_from_mapping_takes_given_values_and_treats_none_as_not_given():
     cfg = TrainConfig.from_mapping({"loss": "hinge", "steps": 7, "lr": None, "gamma": 3})
-    assert (cfg.loss, cfg.steps, cfg.lr, cfg.gamma) == ("hinge", 7, 1e-3, 3.0)
+    assert (cfg.loss, cfg.steps, cfg.lr, cfg.gamma) == ("hinge", 7, 1e-4, 3.0)
     assert isinstance(cfg.gamma, float)
 
 
@@ -59,6 +70,14 @@ def test_a_config_is_frozen():
         ({"device": "cpu", "amp": True}, "--amp (bf16 autocast) is a CUDA option"),
         ({"channels_last": True}, "--channels-last applies to image data only"),
         ({"sigmaa": 1.0}, "unknown training option 'sigmaa'"),
+        ({"pack": 0}, "--pack must be at least 1, got 0"),
+        ({"pack": 3}, "--batch 100 must be a multiple of --pack 3"),
+        ({"pack": 2, "data": "digits"}, "--pack applies to unconditional ring8/grid25"),
+        ({"pack": 2, "loss": "loss-sensitive"}, "--pack applies to unconditional ring8/grid25"),
+        ({"pack": 2, "net": "mlp"}, "--pack needs PacGAN's discriminator: --net pacgan"),
+        ({"net": "resnet"}, "--net must be one of mlp, pacgan, dcgan, got 'resnet'"),
+        ({"net": "pacgan", "data": "normal(0, 1)"}, "--net pacgan applies to unconditional ring8/grid25 runs"),
+        ({"net": "mlp", "data": "digits"}, "images need it; digits got --net mlp"),
     ],
 )
 def test_bad_values_raise_input_error_naming_the_option(overrides, message):

@@ -85,3 +85,17 @@ def test_an_old_format_or_planted_classifier_cache_is_trained_again_and_replaced
     assert np.array_equal(stats2["mu"], stats["mu"]) and stats2["accuracy"] == stats["accuracy"]
     assert all(torch.equal(a, b) for a, b in zip(net.state_dict().values(), net2.state_dict().values(), strict=True))
     assert torch.load(path, weights_only=True)["stats"]["cov"].dtype == torch.float64
+
+
+def test_within_class_diversity_against_hand_computed_distances():
+    """Class 0: points 0 and (3, 4) → mean distance 5; class 1: 0, (1, 0), (0, 1) → (1 + 1 + √2)/3.
+    Generated: class 0 at distance 1, class 1 collapsed to one point (0)."""
+    from models.metrics import within_class_diversity
+
+    real = np.array([[0, 0], [3, 4], [0, 0], [1, 0], [0, 1]], float)
+    real_y = np.array([0, 0, 1, 1, 1])
+    gen = np.array([[0, 0], [0, 1], [2, 2], [2, 2]], float)
+    gen_y = np.array([0, 0, 1, 1])
+    expected = (1 + 0) / 2 / ((5 + (2 + np.sqrt(2)) / 3) / 2)
+    assert within_class_diversity(gen, gen_y, real, real_y, 2) == pytest.approx(expected, rel=1e-12)
+    assert within_class_diversity(real, real_y, real, real_y, 2) == 1.0

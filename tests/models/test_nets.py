@@ -45,3 +45,36 @@ def test_dcgan_init():
     D = nets.DCGANDiscriminator(32, 1, width=64).apply(nets.init_weights)
     w = D.body[2].weight
     assert w.std().item() == pytest.approx(0.02, rel=0.05) and abs(w.mean().item()) < 1e-3
+
+
+def test_ls_gan_loss_function_is_softplus_of_the_scores():
+    torch.manual_seed(0)
+    body = nets.MLPDiscriminator(2, width=8)
+    x = torch.randn(20, 2)
+    L = nets.NonNegative(body)(x)
+    assert (L >= 0).all() and torch.allclose(L, torch.log1p(torch.exp(body(x))))
+
+
+def test_packed_discriminator_scores_m_samples_concatenated():
+    torch.manual_seed(0)
+    packed = nets.ToyDiscriminator(2, width=16, pack=3)
+    x = torch.randn(12, 2)
+    scores = packed(x)
+    assert scores.shape == (4,)
+    by_hand = torch.cat([packed.net(torch.cat([x[3 * i], x[3 * i + 1], x[3 * i + 2]])[None])[0] for i in range(4)])
+    torch.testing.assert_close(scores, by_hand)
+
+
+def test_pack_one_is_the_unpacked_discriminator():
+    torch.manual_seed(0)
+    d = nets.ToyDiscriminator(2, width=16)
+    x = torch.randn(5, 2)
+    torch.testing.assert_close(d(x), d.net(x).squeeze(1))
+
+
+def test_maxout_is_the_max_over_pieces():
+    torch.manual_seed(0)
+    m = nets.Maxout(3, 2, k=4)
+    x = torch.randn(6, 3)
+    pieces = (x @ m.linear.weight.T + m.linear.bias).reshape(6, 2, 4)
+    torch.testing.assert_close(m(x), pieces.max(2).values)

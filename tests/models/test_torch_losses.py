@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from models.losses import LOSSES, disc_objective, gen_loss
+from models.config import TrainConfig
+from models.data import load
+from models.losses import LOSSES, disc_objective, gen_loss, pair_distance
 from models.regularizers import REGULARIZERS, objectives
+from models.trainer import build
 
 PARAMS = {"gamma": 0.7, "sigma": 0.4, "target": 1.0}
 
@@ -160,3 +163,70 @@ def test_gradient_penalty_is_taken_at_the_registry_samples(reg, at):
     plain, _ = objectives("wgan", "none", D, real, fake)
     penalized, _ = objectives("wgan", reg, D, real, fake, gamma=0.7)
     assert (plain - penalized).item() == pytest.approx(0.7 / 2 * at**2, abs=1e-12)
+
+
+def ls_critic(shift=0.0):
+    """The LS-GAN loss function of a tiny run, L = softplus(a(x) − shift), in float64."""
+    cfg = TrainConfig(data="ring8", loss="loss-sensitive", width=8, device="cpu")
+    torch.manual_seed(0)
+    _, D = build(cfg, load(cfg.data))
+    D = D.double()
+    with torch.no_grad():
+        D.body.net[-1].bias -= shift
+    return D
+
+
+def test_ls_gan_loss_is_nonnegative_and_its_objective_is_bounded_when_the_scores_shift():
+    """Issue 12: with an unconstrained L, shifting it down by 0, 10, 100 raised the objective −0.75 → 9.25 →
+    99.25. With L ≥ 0 the objective −E L(x) − E(Δ + L(x) − L(G(z)))₊ is ≤ 0 and tends to −E Δ as L → 0."""
+    gen = torch.Generator().manual_seed(1)
+    real, fake = torch.randn(64, 2, generator=gen).double(), torch.randn(64, 2, generator=gen).double()
+    mean_margin = (real - fake).abs().mean().item()
+    objs = []
+    for shift in (0.0, 10.0, 100.0):
+        D = ls_critic(shift)
+        assert (D(real) >= 0).all() and (D(fake) >= 0).all()
+        objs.append(disc_objective("loss-sensitive", D, real, fake).item())
+    assert max(objs) <= 0
+    assert objs[2] == pytest.approx(-mean_margin, rel=1e-12)
+    assert objs[1] == pytest.approx(-mean_margin, abs=1e-3)
+
+
+def test_ls_gan_margin_is_the_mean_absolute_difference_per_pair():
+    real = torch.tensor([[0.0, 1.0, 2.0], [1.0, 1.0, 1.0]])
+    fake = torch.tensor([[1.0, 1.0, 0.0], [-1.0, 1.0, 4.0]])
+    assert pair_distance(real, fake).tolist() == pytest.approx([1.0, 5 / 3], rel=1e-7)
+    # one pair by hand: L(x) = 0.5, L(G(z)) = 0.2, Δ = 1: the objective −0.5 − (1 + 0.5 − 0.2) = −1.8
+    obj = disc_objective("loss-sensitive", None, real[:1], fake[:1], torch.tensor([0.5]), torch.tensor([0.2]))
+    assert obj.item() == pytest.approx(-1.8)
+
+
+def test_ls_gan_gradients_match_finite_differences():
+    """∂/∂θ of the D objective and of G's loss E L(G(z)), by autograd and by central differences."""
+    D = ls_critic()
+    gen = torch.Generator().manual_seed(2)
+    real = torch.randn(16, 2, generator=gen).double()
+    fake = torch.randn(16, 2, generator=gen).double().requires_grad_(True)
+
+    def f_d():
+        return disc_objective("loss-sensitive", D, real, fake.detach())
+
+    p = D.body.net[0].linear.weight
+    (auto,) = torch.autograd.grad(f_d(), p)
+    (auto_g,) = torch.autograd.grad(gen_loss("loss-sensitive", D(fake)), fake)
+    eps = 1e-6
+    with torch.no_grad():
+        for idx in [(0, 0), (3, 1), (7, 0)]:
+            p[idx] += eps
+            up = f_d().item()
+            p[idx] -= 2 * eps
+            down = f_d().item()
+            p[idx] += eps
+            assert auto[idx].item() == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-9)
+        for idx in [(0, 0), (5, 1)]:
+            fake[idx] += eps
+            up = gen_loss("loss-sensitive", D(fake)).item()
+            fake[idx] -= 2 * eps
+            down = gen_loss("loss-sensitive", D(fake)).item()
+            fake[idx] += eps
+            assert auto_g[idx].item() == pytest.approx((up - down) / (2 * eps), rel=1e-5, abs=1e-9)

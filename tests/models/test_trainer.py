@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from dynamics.contracts import InputError
+from models import nets
 from models.config import TORCH_OPTIMIZERS, TrainConfig
 from models.data import load
 from models.trainer import LOG_FIELDS, Trainer, build, make_optimizer
@@ -52,3 +53,38 @@ def test_conditional_needs_labelled_data():
 def test_every_optimizer_name_makes_a_torch_optimizer(name):
     opt = make_optimizer(name, [torch.nn.Parameter(torch.zeros(2))], 0.1)
     assert isinstance(opt, torch.optim.Optimizer) and opt.param_groups[0]["lr"] == 0.1
+
+
+def test_generator_step_draws_fresh_noise_unless_reuse_fake():
+    """Qi's Algorithm 1: G's step samples new z; --reuse-fake keeps D's last fake batch (one G forward less)."""
+    calls = {}
+    for reuse in (False, True):
+        t = trainer(reuse_fake=reuse)
+        n = 0
+
+        def count(*_):
+            nonlocal n
+            n += 1
+
+        t.G.register_forward_hook(count)
+        t.round()
+        calls[reuse] = n
+    assert calls == {False: 2, True: 1}
+
+
+def test_no_batchnorm_leaves_every_batchnorm_out():
+    cfg = TrainConfig(data="digits", batchnorm=False, width=8, device="cpu")
+    G, D = build(cfg, load(cfg.data))
+    kinds = {type(m) for m in [*G.modules(), *D.modules()]}
+    assert torch.nn.BatchNorm2d not in kinds
+    with_bn = build(TrainConfig(data="digits", width=8, device="cpu"), load("digits"))
+    assert torch.nn.BatchNorm2d in {type(m) for net in with_bn for m in net.modules()}
+    toy = build(TrainConfig(data="ring8", batchnorm=False, width=8, device="cpu"), load("ring8"))
+    assert torch.nn.BatchNorm1d not in {type(m) for net in toy for m in net.modules()}
+
+
+def test_net_picks_pacgans_nets_or_the_small_mlps_for_the_toys():
+    G, D = build(TrainConfig(data="ring8", width=8, device="cpu"), load("ring8"))
+    assert (type(G), type(D)) == (nets.ToyGenerator, nets.ToyDiscriminator)
+    G, D = build(TrainConfig(data="ring8", net="mlp", width=8, device="cpu"), load("ring8"))
+    assert (type(G), type(D)) == (nets.MLPGenerator, nets.MLPDiscriminator)

@@ -3,7 +3,7 @@ import pytest
 from scipy import optimize
 
 from dynamics.oned.divergences import w1
-from dynamics.oned.lipschitz import compare, kantorovich_potential, lsgan_bounds, lsgan_values
+from dynamics.oned.lipschitz import allocation, compare, kantorovich_potential, lsgan_bounds, lsgan_values
 from dynamics.oned.specs import parse
 
 
@@ -88,3 +88,43 @@ def test_critic_attains_w1(a, b):
     # the critic lives on the plotted window (0.1 %–99.9 % quantiles, widened), which clips a little tail mass
     assert res["w1_from_critic"] == pytest.approx(w1(data, gen).value, rel=1e-3)
     assert np.all(np.abs(res["velocity"]["wgan"]) <= 1)
+
+
+def test_least_solution_by_hand():
+    """One real point at 0. A fake at 0.5 or 3 (κ = 1): the least optimal loss rises exactly by the margin. A fake
+    at 2 with κ = 0.5: the loss can rise only 0.5·2 = 1, one unit of hinge is left, objective λ·1 = 1."""
+    for z in (0.5, 3.0):
+        _, l, objective = lsgan_values([0.0], [z], least=True)
+        np.testing.assert_allclose(l, [0, z], atol=1e-7)
+        assert objective == pytest.approx(0, abs=1e-9)
+    _, l, objective = lsgan_values([0.0], [2.0], kappa=0.5, least=True)
+    np.testing.assert_allclose(l, [0, 1], atol=1e-7)
+    assert objective == pytest.approx(1, abs=1e-7)
+
+
+@pytest.mark.parametrize("kappa, lam", [(1, 1), (0.5, 2)])
+def test_least_solution_is_optimal_with_the_least_fake_loss(kappa, lam):
+    rng = np.random.default_rng(3)
+    xd, xg = rng.normal(0, 1, 6), rng.normal(2, 0.5, 5)
+    _, plain, objective = lsgan_values(xd, xg, kappa, lam)
+    _, least, least_objective = lsgan_values(xd, xg, kappa, lam, least=True)
+    hinge = np.maximum(np.abs(xd[:, None] - xg[None, :]) + least[:6, None] - least[None, 6:], 0)
+    assert least[:6].mean() + lam * hinge.mean() == pytest.approx(_dense_lp(xd, xg, kappa, lam), abs=1e-7)
+    assert least_objective == pytest.approx(objective, abs=1e-9)
+    assert least[6:].sum() <= plain[6:].sum() + 1e-7
+
+
+def test_allocation_on_demand_far_fake_gets_the_larger_push():
+    """κ = 3 lets the loss close every hinge across the gap of 2 (κ·2 ≥ the largest margin 4), so the least loss
+    is 0 on the real samples and max_i |x_i − z_j| = z_j − min x on a fake: push = mean z − min x exactly, margin
+    = mean z − mean x (every fake lies right of every real point)."""
+    data, near, far = parse("uniform(0, 1)"), parse("uniform(1.5, 2.5)"), parse("uniform(3, 4)")
+    result = allocation(data, [near, far], samples=12, kappa=3.0, seed=5)
+    for gen, a in zip((near, far), result, strict=True):
+        rng = np.random.default_rng(5)
+        xd, xg = data.sample(12, rng), gen.sample(12, rng)
+        assert a.gen == str(gen)
+        assert a.margin == pytest.approx(xg.mean() - xd.mean(), abs=1e-12)
+        assert a.push == pytest.approx(xg.mean() - xd.min(), abs=1e-6)
+        assert a.unmet == pytest.approx(0, abs=1e-6)
+    assert result[1].push - result[0].push == pytest.approx(1.5, abs=1e-6)  # the same noise, shifted by 1.5

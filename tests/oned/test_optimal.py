@@ -10,6 +10,7 @@ from dynamics.oned.optimal import (
     figure1_stages,
     line_logit,
     logistic_through,
+    mixture_path,
     optimal_discriminator,
     optimal_logit,
     summary,
@@ -146,3 +147,30 @@ def test_logistic_through_two_points_and_one():
     assert a == 3.0 and math.isclose(special.expit(3.0 + b), 0.25, rel_tol=1e-12)
     a, b = logistic_through([(0.0, 1.0)], a=0.0)  # D = 1 is clipped to 0.99
     assert math.isclose(special.expit(b), 0.99, rel_tol=1e-12)
+
+
+def js_disjoint_path(t):
+    """JS(p ‖ (1 − t)q + t·p) for p, q of disjoint supports, by hand: on p's support p_t = t·p and m = (1 + t)/2·p,
+    on q's p_t = (1 − t)·q and m = (1 − t)/2·q, so JS = ½[log(2/(1 + t)) + t·log(2t/(1 + t)) + (1 − t)·log 2]."""
+    return 0.5 * (math.log(2 / (1 + t)) + (t * math.log(2 * t / (1 + t)) if t > 0 else 0) + (1 - t) * math.log(2))
+
+
+def test_mixture_path_matches_the_closed_form_on_disjoint_supports():
+    path = mixture_path(parse("uniform(0, 1)"), parse("uniform(3, 4)"), n=11)
+    assert path.t == pytest.approx([i / 10 for i in range(11)])
+    expected = [-math.log(4) + 2 * js_disjoint_path(t) for t in path.t]
+    assert path.criterion == pytest.approx(expected, abs=1e-9)
+    assert path.criterion[0] == pytest.approx(0, abs=1e-12) and path.criterion[-1] == pytest.approx(-math.log(4))
+    assert path.convex and path.decreasing
+    assert path.sentence() == (
+        f"C falls from {expected[0]:.6g} at t = 0 to {expected[-1]:.6g} = −log 4 at t = 1; convex (second "
+        f"differences ≥ 0) and decreasing: the first step of the path lowers C by {expected[0] - expected[1]:.4g}, "
+        f"the last by {expected[-2] - expected[-1]:.4g}."
+    )
+
+
+def test_mixture_path_flags_judge_the_differences():
+    """The flags are computed from the values: a path from p_data to itself is flat (convex, non-increasing)."""
+    path = mixture_path(parse("normal(0, 1)"), parse("normal(0, 1)"), n=5)
+    assert path.criterion == pytest.approx([-math.log(4)] * 5, abs=1e-9)
+    assert path.convex and path.decreasing

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from dynamics.oned.lipschitz import compare
-from dynamics.oned.optimal import figure1_stages, line_logit, summary
-from dynamics.oned.plotting import figure1, lipschitz_figure, optimal_figure, saturation_figure
+from dynamics.oned.optimal import figure1_stages, line_logit, mixture_path, summary
+from dynamics.oned.plotting import figure1, lipschitz_figure, mixture_path_figure, optimal_figure, saturation_figure
 from dynamics.oned.saturation import generator_gradients, loss_curves
 from dynamics.oned.specs import parse
 from tests.legibility import problems
@@ -23,6 +23,7 @@ def test_no_legend_hides_data(data, gen):
         "optimal": optimal_figure(summary(p, q), line_logit(-2, 2)),
         "figure1": figure1(figure1_stages(p, q)),
         "lipschitz": lipschitz_figure(compare(p, q, 20, 1.0, 1.0, seed=0)),
+        "proposition2": mixture_path_figure(mixture_path(p, q, n=5)),
         "saturation": saturation_figure(
             {"data": data, "gen": gen, "param": "shift", "curves": {"d": d, **loss_curves(d)}, "gradients": grads}
         ),
