@@ -97,12 +97,12 @@ def wait_ready(page, figure: bool = False, timeout: float = WAIT_MS) -> None:
 
 
 def figure_src(page) -> str | None:
-    """What the main figure shows: the first image's src, or else the first chart's payload id."""
-    img = page.query_selector('[data-testid="stMain"] [data-testid="stImage"] img')
-    if img:
-        return img.get_attribute("src")
-    chart = page.locator('[data-testid="stMain"] .gdl-chart')
-    return chart.first.get_attribute("data-payload") if chart.count() else None
+    """What the main figure shows: the page's first figure in document order, an image's src or a chart's payload
+    id (a page may hold both, e.g. /stability's charts above its convergence-map image)."""
+    first = page.locator('[data-testid="stMain"] [data-testid="stImage"] img, [data-testid="stMain"] .gdl-chart')
+    if not first.count():
+        return None
+    return first.first.evaluate("e => e.tagName === 'IMG' ? e.getAttribute('src') : e.getAttribute('data-payload')")
 
 
 def slider(page, label: str):

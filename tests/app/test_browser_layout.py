@@ -49,6 +49,12 @@ def test_figures_fill_their_column_and_tables_stay_reachable(playwright, server,
             ".every(i => i.complete && i.naturalWidth > 0)",
             timeout=WAIT_MS,
         )
+        # the charts size their canvases to their column once mounted (a ResizeObserver): wait for that event
+        page.wait_for_function(
+            f"() => {{ const w = ({WIDTHS})(); return w.length > 0 && w.every(([s, c]) => s >= 0.95 * c); }}",
+            timeout=WAIT_MS,
+            polling=100,
+        )
         assert_no_error(page)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=ARTIFACTS / f"layout-{name}{'-compare' if 'compare' in query else ''}-{width}.png")
