@@ -66,7 +66,7 @@ def test_lipschitz_page_shows_both_saved_figures_with_their_numbers(saved):
         late = statistics.median(r["grad_norm"][-(len(r["grad_norm"]) // 3) :])
         assert f"{late:.3g} (k = {r['k']})" in d_steps
         assert f"{r['fd']:.0f}" in d_steps
-    assert len(at.get("image")) >= 3  # the critics figure and the two saved experiments
+    assert len(at.get("image")) >= 2  # the two saved experiments (the critics are a browser-drawn chart)
 
 
 def test_saved_figures_keep_their_legends_off_the_curves():
