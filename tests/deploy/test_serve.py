@@ -82,7 +82,7 @@ def test_a_page_loads_through_the_proxy_and_both_replicas_serve(app_cluster):
     for replica, cookie in cookies.items():
         answered, first, moved = asyncio.run(run(cookie))
         assert answered == replica
-        assert first.errors == [] and moved.errors == [] and moved.media
+        assert first.errors == [] and moved.errors == [] and moved.seconds > 0  # the page ran there, move included
 
 
 @pytest.mark.slow
