@@ -47,8 +47,8 @@ def steer(points) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def figure1_png(data_spec: str, gen_spec: str) -> bytes:
-    return export.figure_bytes(figure1(figure1_stages(parse(data_spec), parse(gen_spec))))
+def figure1_json(data_spec: str, gen_spec: str) -> list[str]:
+    return [c.to_json() for c in xychart.figure1_charts(figure1_stages(parse(data_spec), parse(gen_spec)))]
 
 
 d_spec, g_spec = str(data), str(gen)
@@ -102,13 +102,14 @@ def path_of(data_spec: str, gen_spec: str):
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def path_png(data_spec: str, gen_spec: str) -> bytes:
-    return export.figure_bytes(mixture_path_figure(path_of(data_spec, gen_spec)))
+def path_json(data_spec: str, gen_spec: str) -> str:
+    return xychart.mixture_path_chart(path_of(data_spec, gen_spec)).to_json()
 
 
 path = path_of(d_spec, g_spec)
-export.show_figure(
-    path_png(d_spec, g_spec),
+charts.show_figure(
+    path_json(d_spec, g_spec),
+    "path_chart",
     lambda: mixture_path_figure(path),
     "proposition2",
     path.sentence(),
@@ -122,11 +123,14 @@ if show_fig1:
         "p_data): (a) D partially accurate, (b) D trained to D\\*, (c) G moves towards the data, (d) p_g = p_data "
         "and D = ½ everywhere."
     )
-    export.show_figure(
-        figure1_png(d_spec, g_spec),
+    panels = [*st.columns(2), *st.columns(2)]
+    for i, (col, payload) in enumerate(zip(panels, figure1_json(d_spec, g_spec), strict=True)):
+        with col:
+            charts.show_xy(payload, f"figure1_chart_{i}")
+    st.caption("Stages (a)–(d): p_data dotted, p_g solid, D dashed; the lines below map z to x = G(z).")
+    export.downloads(
         lambda: figure1(figure1_stages(data, gen)),
         "goodfellow-figure1",
-        "Stages (a)–(d): p_data dotted, p_g solid, D dashed; the lines below map z to x = G(z).",
         {"goodfellow-figure1-stages.json": lambda: export.to_json(figure1_stages(data, gen))},
     )
 

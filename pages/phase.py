@@ -159,12 +159,17 @@ else:
         st.stop()
     analyses = [dirac.analysis(o, schedule, opt, starts, record=not grid_n) for o in objs]
     views = [fit_window(a.run, WINDOW, grid_n) for a in analyses]
-    png = dirac.compare_png(objs, schedule, opt, starts, grid_n)
-    export.show_figure(
-        png,
+    payloads = dirac.compare_charts_json(objs, schedule, opt, starts, grid_n)
+    per_row = min(3, len(objs))
+    for row in range(0, len(objs), per_row):
+        for i, col in zip(range(row, min(row + per_row, len(objs))), st.columns(per_row), strict=False):
+            with col:
+                charts.show_phase(payloads[i], key=f"compare_chart_{i}")
+                st.caption(controls.plain(str(analyses[i].verdict)))
+    st.caption("\n\n".join(summary(a, v) for a, v in zip(analyses, views, strict=True)))
+    export.downloads(
         lambda: dirac.compare_fig(objs, schedule, opt, starts, grid_n),
         "phase-compare",
-        "\n\n".join(summary(a, v) for a, v in zip(analyses, views, strict=True)),
         {
             "phase-compare-analyses.json": lambda: export.to_json(
                 {"compare": [{**a.to_json(), "window": v.to_json()} for a, v in zip(analyses, views, strict=True)]}

@@ -41,7 +41,6 @@ from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stabl
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 from dynamics.palette import OKABE_ITO, legend_outside
 from ui import charts, controls
-from ui.export import figure_bytes
 
 SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
 ALL_NAMES = [loss if reg == "none" else f"{loss}+{reg}" for loss in LOSSES for reg in REGULARIZERS]
@@ -232,8 +231,16 @@ def phase_chart_json(obj, schedule, opt, starts, grid_n, show_flow, clickable) -
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def compare_png(objs, schedule, opt, starts, grid_n) -> bytes:
-    return figure_bytes(compare_fig(objs, schedule, opt, starts, grid_n))
+def compare_charts_json(objs, schedule, opt, starts, grid_n) -> list[str]:
+    """One phase chart's payload per objective (not clickable), all in one window: the widest any of them needs,
+    so that the panels compare at one scale (Mescheder et al. 2018, Fig. 3)."""
+    runs = [analysis(obj, schedule, opt, starts, record=not grid_n).run for obj in objs]
+    views = [fit_window(run, WINDOW, grid_n) for run in runs]
+    widest = max(views, key=lambda v: v.window[1] - v.window[0])
+    return [
+        charts.phase_chart(obj, run, widest, schedule.scheme, grid_n, (), False).to_json()
+        for obj, run in zip(objs, runs, strict=True)
+    ]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -333,3 +333,56 @@ def lipschitz_charts(res: dict) -> tuple[XYChart, XYChart, XYChart]:
         readout="x",
     )
     return densities, critic, velocity
+
+
+def mixture_path_chart(path) -> XYChart:
+    """C(p_t) along p_t = (1 − t)·p_g + t·p_data (dynamics.oned.plotting.mixture_path_figure for the browser):
+    the curve, its chord (convex: the curve stays below it) and the minimum −log 4."""
+    t, c = np.asarray(path.t), np.asarray(path.criterion)
+    return XYChart(
+        "Proposition 2 along the path",
+        "t   (p_t = (1 − t)·p_g + t·p_data)",
+        "C",
+        (-0.02, 1.02, *_range(c, include=[-np.log(4)])),
+        (
+            Series("C(p_t) = V(p_t, D*_t)", t, c, BLUE, width=1.8, hover=False),
+            Series("C at t", t, c, BLUE, "points"),
+            Series("chord", t[[0, -1]], c[[0, -1]], ORANGE, dash=dash_pattern("--"), width=1.2, hover=False),
+        ),
+        (Rule("y", -np.log(4), BLACK, "−log 4", dash_pattern(":"), 1.2),),
+        aspect=0.45,
+        hint="Hover over a point for C(p_t).",
+    )
+
+
+def figure1_charts(stages: list[dict]) -> tuple[XYChart, ...]:
+    """Goodfellow et al. 2014, Fig. 1, one chart per stage (a)–(d): p_data and p_g scaled by their common peak, D,
+    and the map from z (lower line) to x = G(z) (upper line) as segments (dynamics.oned.plotting.figure1)."""
+    top = max(max(np.max(s["p_data"]), np.max(s["p_g"])) for s in stages)
+    out = []
+    for s in stages:
+        x = np.asarray(s["x"])
+        lo, hi = float(x[0]), float(x[-1])
+        z_at = lo + np.asarray(s["z"]) * (hi - lo)
+        n = len(z_at)
+        seg_x = np.column_stack([z_at, s["g_of_z"], np.full(n, np.nan)]).ravel()
+        seg_y = np.tile([-0.35, -0.1, np.nan], n)
+        out.append(
+            XYChart(
+                f"{s['label']} {s['caption']}",
+                "x",
+                "",
+                (lo, hi, -0.48, 1.08),
+                (
+                    Series("p_data", x, s["p_data"] / top, BLACK, dash=dash_pattern(":"), width=2.0),
+                    Series("p_g", x, s["p_g"] / top, GREEN, width=1.8),
+                    Series("D(x)", x, s["d"], BLUE, dash=dash_pattern("--"), width=1.8),
+                    Series("z → x = G(z)", seg_x, seg_y, GREEN, width=0.8, hover=False),
+                ),
+                (Rule("y", -0.35, "#666666"), Rule("y", -0.1, "#666666")),
+                legend="lower center",
+                aspect=0.9,
+                readout="x",
+            )
+        )
+    return tuple(out)

@@ -132,3 +132,20 @@ def test_a_locked_or_basin_chart_takes_no_clicks():
     data = payload(at)
     assert data["clickable"] is False and data["trajectories"] == [] and len(data["basins"]["codes"]) == 16
     assert math.isclose(data["window"][0], WINDOW[0])
+
+
+def test_compare_mode_draws_one_chart_per_objective_in_one_window():
+    """Compare mode (Mescheder et al. 2018, Fig. 3 by default): browser-drawn, not clickable, one shared window
+    that holds every drawn run (the unregularized GAN's default run leaves [-2, 2]², the window widens for all)."""
+    at = run_page("phase", mode="compare", compare="gan,gan+r1,wgan-gp")
+    assert_clean(at)
+    charts_ = [json.loads(json.loads(f)) for f in figures(at)]
+    assert [c["kind"] for c in charts_] == ["phase"] * 3
+    assert [c["title"] for c in charts_] == [make_objective(*n).title for n in (("gan",), ("gan", "r1"), ("wgan-gp",))]
+    assert not any(c["clickable"] for c in charts_)
+    (window,) = {tuple(c["window"]) for c in charts_}
+    run = simulate(make_objective("gan"), [[1.0, 1.0]], Schedule(), Optimizer())
+    assert window == fit_window(run, WINDOW).window != tuple(WINDOW)
+    for c in charts_:
+        path = np.stack([c["trajectories"][0]["theta"], c["trajectories"][0]["psi"]], 1)
+        assert np.all(np.abs(path) <= window[1])

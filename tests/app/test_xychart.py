@@ -4,10 +4,13 @@ import math
 
 import numpy as np
 import pytest
+from scipy import integrate, stats
 
 from dynamics.dirac.field import make_objective
 from dynamics.dirac.optimizers import Optimizer
 from dynamics.dirac.trajectories import Schedule
+from dynamics.oned.optimal import figure1_stages, mixture_path
+from dynamics.oned.specs import parse
 from ui import xychart
 
 
@@ -41,10 +44,7 @@ def test_radius_and_path_charts_mark_their_thresholds():
 
 def test_optimal_charts_against_closed_forms():
     """p_data = N(0, 1), p_g = N(2, 0.5): the curves against scipy's pdfs, D* = p/(p + q), and σ(a·x + b)."""
-    from scipy import stats
-
     from dynamics.oned.optimal import summary
-    from dynamics.oned.specs import parse
 
     res = summary(parse("normal(0, 1)"), parse("normal(2, 0.5)"), n=201, exact=False)
     x = res["x"]
@@ -61,7 +61,6 @@ def test_optimal_charts_against_closed_forms():
 
 def test_disjoint_supports_shade_where_d_star_is_undefined():
     from dynamics.oned.optimal import summary
-    from dynamics.oned.specs import parse
 
     res = summary(parse("uniform(0, 1)"), parse("uniform(3, 4)"), n=401, exact=False)
     chart = xychart.discriminator_chart(res, 0.0, 0.0)
@@ -76,7 +75,6 @@ def test_disjoint_supports_shade_where_d_star_is_undefined():
 def test_saturation_charts_carry_the_losses_and_gradients():
     """log(1 − D) and −log D, their logit derivatives D and 1 − D in size; the λ panels as computed."""
     from dynamics.oned.saturation import generator_gradients, loss_curves
-    from dynamics.oned.specs import parse
 
     d = np.linspace(0.005, 0.995, 199)
     lam = np.linspace(0, 1, 5)
@@ -96,7 +94,6 @@ def test_lipschitz_charts_on_disjoint_supports():
     """uniform(0, 1) against uniform(3, 4): the WGAN critic has slope ±1, so its velocity f′ has size 1 (2 % slack
     for the central differences at kinks); the GAN's velocities show only where p_g lives, on [3, 4], shaded."""
     from dynamics.oned.lipschitz import compare
-    from dynamics.oned.specs import parse
 
     res = compare(parse("uniform(0, 1)"), parse("uniform(3, 4)"), 10, 2.0, 1.0, seed=0)
     samples, critic, velocity = xychart.lipschitz_charts(res)
@@ -110,3 +107,35 @@ def test_lipschitz_charts_on_disjoint_supports():
     outside = (res["x"] < 2.9) | (res["x"] > 4.1)
     assert np.isnan(gan[outside]).all() and np.isfinite(gan[(res["x"] > 3.1) & (res["x"] < 3.9)]).all()
     assert critic.window[2] <= np.nanmin(res["lsgan_lower"])
+
+
+def test_mixture_path_chart_starts_at_c_of_g_and_ends_at_minus_log_4():
+    """C(p_0) = −log 4 + 2·JS(p_data, p_g) with JS by plain quadrature here; C(p_1) = −log 4 (Goodfellow et al.)."""
+    p, q = stats.norm(0, 1).pdf, stats.norm(2, 0.5).pdf
+    m = lambda x: (p(x) + q(x)) / 2  # noqa: E731
+    kl = lambda a: integrate.quad(lambda x: a(x) * math.log(a(x) / m(x)) if a(x) > 0 else 0.0, -12, 12, limit=200)[0]  # noqa: E731
+    js = (kl(p) + kl(q)) / 2
+    chart = xychart.mixture_path_chart(mixture_path(parse("normal(0, 1)"), parse("normal(2, 0.5)")))
+    curve, points, chord = chart.series
+    assert curve.y[0] == pytest.approx(-math.log(4) + 2 * js, abs=1e-6)
+    assert curve.y[-1] == pytest.approx(-math.log(4), abs=1e-9)
+    assert list(chord.x) == [0.0, 1.0] and list(chord.y) == [curve.y[0], curve.y[-1]]
+    assert np.all(curve.y[1:-1] < np.interp(curve.x[1:-1], chord.x, chord.y))  # convex: under its chord
+    assert chart.rules[0].value == -math.log(4) and chart.window[2] < -math.log(4) < chart.window[3]
+
+
+def test_figure1_charts_map_z_through_the_quantiles_and_end_at_d_one_half():
+    """(a): x = G(z) = 2 + 0.5·Φ⁻¹(z) for p_g = N(2, 0.5²); (d): p_g = p_data and D = ½ everywhere."""
+    a, b, c, d = xychart.figure1_charts(figure1_stages(parse("normal(0, 1)"), parse("normal(2, 0.5)"), n_z=5))
+    z = (np.arange(5) + 0.5) / 5
+    seg = a.series[3]
+    np.testing.assert_allclose(seg.x[1::3], 2 + 0.5 * stats.norm.ppf(z), rtol=1e-9)
+    assert list(seg.y[:2]) == [-0.35, -0.1] and np.isnan(seg.y[2])
+    lo, hi = a.window[:2]
+    np.testing.assert_allclose(seg.x[0::3], lo + z * (hi - lo))
+    np.testing.assert_allclose(d.series[2].y, 0.5, atol=1e-12)
+    np.testing.assert_allclose(d.series[1].y, d.series[0].y, atol=1e-12)
+    x = a.series[0].x
+    top = max(stats.norm(0, 1).pdf(x).max(), stats.norm(2, 0.5).pdf(x).max())
+    np.testing.assert_allclose(a.series[1].y, stats.norm(2, 0.5).pdf(x) / top, rtol=1e-9)
+    assert [ch.title[:3] for ch in (a, b, c, d)] == ["(a)", "(b)", "(c)", "(d)"]
