@@ -116,24 +116,21 @@ st.markdown(
 curves, runs = gradients.load_vanishing(), gradients.load_d_steps()
 
 
-@st.cache_data(show_spinner=False)
-def saved_png(name: str) -> bytes:
-    make = gradients.vanishing_figure if name == "vanishing" else gradients.d_steps_figure
-    return export.figure_bytes(make(curves if name == "vanishing" else runs))
-
-
-export.show_figure(
-    saved_png("vanishing"),
+charts.show_figure(
+    gradients.vanishing_chart(curves).to_json(),
+    "vanishing_chart",
     lambda: gradients.vanishing_figure(curves),
     "vanishing",
     gradients.vanishing_sentence(curves),
     {"vanishing-curves.json": lambda: (gradients.SAVED / "vanishing.json").read_text()},
 )
-export.show_figure(
-    saved_png("d_steps"),
+for i, (col, chart) in enumerate(zip(st.columns(2), gradients.d_steps_charts(runs), strict=False)):
+    with col:
+        charts.show_xy(chart.to_json(), f"d_steps_chart_{i}")
+st.caption(gradients.d_steps_sentence(runs))
+export.downloads(
     lambda: gradients.d_steps_figure(runs),
     "d_steps",
-    gradients.d_steps_sentence(runs),
     {"d_steps-runs.json": lambda: (gradients.SAVED / "d_steps.json").read_text()},
 )
 if st.button("Run the experiment (9 runs, one after the other)", key="_kgrad"):

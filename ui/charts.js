@@ -29,6 +29,14 @@ function niceTicks(lo, hi, count) {
   return out;
 }
 
+// Powers of ten from 10^lo to 10^hi (log10 units), every second or third one when there are many.
+function decades(lo, hi) {
+  const first = Math.ceil(lo - 1e-9), last = Math.floor(hi + 1e-9), every = Math.max(1, Math.ceil((last - first + 1) / 7));
+  const out = [];
+  for (let k = first; k <= last; k += every) out.push(Math.pow(10, k));
+  return out;
+}
+
 // A new payload is drawn: tell the page (bench.harness's probe times figure updates with this event).
 function announce(id) {
   window.dispatchEvent(new CustomEvent("gdl-chart-drawn", { detail: { id, at: performance.now() } }));
@@ -65,7 +73,8 @@ function drawAxes(ctx, chart, xlabel, ylabel) {
     ctx.fillText(fmt(t), x, g.top + g.h + 6);
   }
   ctx.textAlign = "right"; ctx.textBaseline = "middle";
-  for (const t of niceTicks(g.y0, g.y1, 6)) {
+  const yTicks = g.ylog ? decades(g.y0, g.y1) : niceTicks(g.y0, g.y1, 6);
+  for (const t of yTicks) {
     const y = chart.py(t);
     ctx.beginPath(); ctx.moveTo(g.left - 4, y); ctx.lineTo(g.left, y); ctx.stroke();
     ctx.fillText(fmt(t), g.left - 6, y);
@@ -486,19 +495,22 @@ class XYChart {
     const width = Math.max(240, this.root.clientWidth || 420);
     const height = Math.round(Math.min(width * (this.data.equal ? 1 : this.data.aspect), 440));
     const dpr = sizeCanvas(this.canvas, width, height);
-    const [x0, x1, y0, y1] = this.data.window;
+    const ylog = Boolean(this.data.ylog); // the window's y bounds in data units; drawn in log10
+    const [x0, x1] = this.data.window, [y0, y1] = this.data.window.slice(2).map((v) => (ylog ? Math.log10(v) : v));
     let w = width - MARGIN.left - MARGIN.right, h = height - MARGIN.top - MARGIN.bottom;
     let sx = w / (x1 - x0), sy = h / (y1 - y0);
     if (this.data.equal) { sx = sy = Math.min(sx, sy); w = (x1 - x0) * sx; h = (y1 - y0) * sy; }
     const left = MARGIN.left + (width - MARGIN.left - MARGIN.right - w) / 2;
     const top = MARGIN.top + (height - MARGIN.top - MARGIN.bottom - h) / 2;
-    this.geo = { width, height, dpr, left, top, w, h, x0, x1, y0, y1, sx, sy };
-    this.root.dataset.geo = JSON.stringify({ left, top, sx, sy, x0, y1 });
+    this.geo = { width, height, dpr, left, top, w, h, x0, x1, y0, y1, sx, sy, ylog };
+    this.root.dataset.geo = JSON.stringify({ left, top, sx, sy, x0, y1, ylog });
   }
   px(x) { return this.geo.left + (x - this.geo.x0) * this.geo.sx; }
-  py(y) { return this.geo.top + (this.geo.y1 - y) * this.geo.sy; }
+  py(y) { return this.geo.top + (this.geo.y1 - (this.geo.ylog ? Math.log10(y) : y)) * this.geo.sy; }
   vx(px) { return this.geo.x0 + (px - this.geo.left) / this.geo.sx; }
-  vy(py) { return this.geo.y1 - (py - this.geo.top) / this.geo.sy; }
+  vy(py) { const v = this.geo.y1 - (py - this.geo.top) / this.geo.sy; return this.geo.ylog ? Math.pow(10, v) : v; }
+  // A point the chart can place: both coordinates given, and y > 0 on a log axis.
+  placed(x, y) { return x !== null && y !== null && !(this.geo.ylog && !(y > 0)); }
   inside(x, y) { const g = this.geo; return x >= g.left && x <= g.left + g.w && y >= g.top && y <= g.top + g.h; }
 
   redraw() {
@@ -526,13 +538,13 @@ class XYChart {
         let pen = false;
         s.x.forEach((x, i) => {
           const y = s.y[i];
-          if (x === null || y === null) { pen = false; return; }
+          if (!this.placed(x, y)) { pen = false; return; }
           ctx[pen ? "lineTo" : "moveTo"](this.px(x), this.py(y)); pen = true;
         });
         ctx.stroke(); ctx.setLineDash([]);
       } else {
         s.x.forEach((x, i) => {
-          if (x === null || s.y[i] === null) return;
+          if (!this.placed(x, s.y[i])) return;
           marker(ctx, s.marker, this.px(x), this.py(s.y[i]), 5, s.filled ? s.color : null, s.filled ? null : s.color);
         });
       }
@@ -577,7 +589,7 @@ class XYChart {
     }
     let best = null, bestD = 100;
     d.series.forEach((s) => s.x.forEach((sx, i) => {
-      if (sx === null || s.y[i] === null || !s.hover) return;
+      if (!this.placed(sx, s.y[i]) || !s.hover) return;
       const d2 = (this.px(sx) - x) ** 2 + (this.py(s.y[i]) - y) ** 2;
       if (d2 < bestD) { bestD = d2; best = [s, i]; }
     }));
@@ -589,7 +601,7 @@ class XYChart {
     const x = e.offsetX, y = e.offsetY, d = this.data;
     this.pointer = [x, y];
     const hits = this.nearest(x, y);
-    this.hover = hits.filter(([s, i]) => s.y[i] !== null).map(([s, i]) => ({ x: this.px(s.x[i]), y: this.py(s.y[i]) }));
+    this.hover = hits.filter(([s, i]) => this.placed(s.x[i], s.y[i])).map(([s, i]) => ({ x: this.px(s.x[i]), y: this.py(s.y[i]) }));
     if (d.readout === "x" && hits.length) {
       const [s0, i] = hits[0];
       this.readout.textContent = `${d.xlabel} = ${fmt(s0.x[i])}: ` + hits.map(([s, j]) => `${s.label} = ${fmt(s.y[j])}`).join(", ");

@@ -16,6 +16,7 @@ from matplotlib.lines import Line2D
 
 from dynamics.palette import OKABE_ITO, legend_outside
 from models.gradients import DStepsRun, GradCurve
+from ui.xychart import Series, XYChart
 
 SAVED = Path(__file__).resolve().parents[1] / "models" / "saved"
 TITLES = {
@@ -119,3 +120,55 @@ def d_steps_figure(runs: list[DStepsRun]) -> Figure:
     handles = [Line2D([], [], color=OKABE_ITO[i % len(OKABE_ITO)], label=f"k = {k}") for i, k in enumerate(ks)]
     legend_outside(fig, handles, ncol=len(ks))
     return fig
+
+
+def _log_window(xs: list, ys: list) -> tuple[float, float, float, float]:
+    """x from the first to the last x; y from half the smallest positive value to twice the largest."""
+    y = np.concatenate([np.asarray(v, float) for v in ys])
+    y = y[np.isfinite(y) & (y > 0)]
+    lo, hi = (float(y.min()) / 2, float(y.max()) * 2) if y.size else (1e-3, 1.0)
+    return (float(min(min(x) for x in xs)), float(max(max(x) for x in xs)), lo, hi)
+
+
+def _line(label: str, x: list, y: list, color: str) -> Series:
+    return Series(label, np.asarray(x, float), np.asarray(y, float), color)
+
+
+def vanishing_chart(curves: list[GradCurve]) -> XYChart:
+    """`vanishing_figure` for the browser: ‖∇_θ L_G‖ on a log scale against discriminator iterations."""
+    return XYChart(
+        "Vanishing gradient: G frozen, D trained on",
+        "discriminator iterations with G frozen",
+        "generator gradient norm ‖∇θ L_G‖",
+        _log_window([c.iterations for c in curves], [c.grad_norm for c in curves]),
+        tuple(
+            _line(TITLES.get(c.loss, c.loss), c.iterations, c.grad_norm, color)
+            for c, color in zip(curves, OKABE_ITO, strict=False)
+        ),
+        ylog=True,
+        aspect=0.5,
+        hint="Hover over a line for its gradient norm.",
+    )
+
+
+def d_steps_charts(runs: list[DStepsRun]) -> tuple[XYChart, ...]:
+    """`d_steps_figure` for the browser: one chart per loss, one line per k, all on one log-scale y window."""
+    losses = list(dict.fromkeys(r.loss for r in runs))
+    ks = sorted({r.k for r in runs})
+    window = _log_window([r.rounds for r in runs], [r.grad_norm for r in runs])
+    return tuple(
+        XYChart(
+            TITLES.get(loss, loss),
+            "round (k discriminator steps, 1 generator step)",
+            "generator gradient norm ‖∇θ L_G‖",
+            window,
+            tuple(
+                _line(f"k = {r.k}", r.rounds, r.grad_norm, OKABE_ITO[ks.index(r.k) % len(OKABE_ITO)])
+                for r in sorted((r for r in runs if r.loss == loss), key=lambda r: r.k)
+            ),
+            ylog=True,
+            aspect=0.6,
+            hint="Hover over a line for its gradient norm.",
+        )
+        for loss in losses
+    )

@@ -47,8 +47,9 @@ class Rule:
 @dataclass(frozen=True)
 class XYChart:
     """Lines and points in a window (x0, x1, y0, y1), equal scales when `equal` (else height = `aspect` × width);
-    `note` is written in the plot, `bands` (x intervals) are shaded. Hover reads out the nearest point, or every
-    series at the nearest x when `readout` is "x". A `clickable` chart sends clicks back, a `drag` one drags too."""
+    `note` is written in the plot, `bands` (x intervals) are shaded, y is on a log scale when `ylog`. Hover reads
+    out the nearest point, or every series at the nearest x when `readout` is "x". A `clickable` chart sends clicks
+    back, a `drag` one drags too."""
 
     title: str
     xlabel: str
@@ -67,6 +68,7 @@ class XYChart:
     band_label: str = ""
     band_color: str = "#e6e6e6"
     readout: str = "point"
+    ylog: bool = False  # y on a log scale (window y bounds > 0, in data units); y ≤ 0 is not drawn
 
     def to_json(self) -> str:
         return payload_json("xy", self)

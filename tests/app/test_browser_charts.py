@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from bench.harness import WAIT_MS, wait_ready
+from bench.harness import ROOT, WAIT_MS, wait_ready
 
 pytestmark = pytest.mark.browser
 # Streamlit's frontend probes /<page>/_stcore/host-config and /health before the root path: 404s of its own.
@@ -151,7 +151,8 @@ def xy_pixel(root, x: float, y: float) -> tuple[float, float]:
     root.locator("canvas").scroll_into_view_if_needed()
     geo = json.loads(root.get_attribute("data-geo"))
     box = root.locator("canvas").bounding_box()
-    return box["x"] + geo["left"] + (x - geo["x0"]) * geo["sx"], box["y"] + geo["top"] + (geo["y1"] - y) * geo["sy"]
+    up = math.log10(y) if geo.get("ylog") else y
+    return box["x"] + geo["left"] + (x - geo["x0"]) * geo["sx"], box["y"] + geo["top"] + (geo["y1"] - up) * geo["sy"]
 
 
 def xy_chart(page, key: str):
@@ -181,7 +182,7 @@ def test_eigenvalue_chart_hover_reads_out_an_eigenvalue(page, chart):
         ("optimal?preset=disjoint", ["densities_chart", "discriminator_chart", "path_chart"]),
         ("optimal?figure1=1", ["path_chart", *(f"figure1_chart_{i}" for i in range(4))]),
         ("saturation", ["loss_chart", "logit_chart", "gradient_chart", "mean_d_chart"]),
-        ("lipschitz", ["samples_chart", "critic_chart", "velocity_chart"]),
+        ("lipschitz", ["samples_chart", "critic_chart", "velocity_chart", "vanishing_chart", "d_steps_chart_1"]),
     ],
 )
 def test_every_chart_draws_without_console_errors(page, server, path, keys):
@@ -249,4 +250,21 @@ def test_drag_sets_your_d_through_both_ends(page, optimal):
     slope = (math.log(9) - math.log(0.25)) / 3
     assert abs(a - slope) <= 0.1 and abs(b - (math.log(0.25) + slope)) <= 0.15, page.url
     attribute_changes(page, optimal, "payload", before)
+    clean(page)
+
+
+def test_log_scale_chart_reads_out_the_saved_gradient_at_its_point(page, server):
+    """/lipschitz's vanishing-gradient chart (log y): the pointer on the saturating GAN's last saved point reads out
+    that point's iteration and gradient norm, as saved in models/saved/vanishing.json."""
+    collect_errors(page)
+    page.goto(f"{server}/lipschitz")
+    wait_ready(page)
+    root = xy_chart(page, "vanishing_chart")
+    gan = json.loads((ROOT / "models" / "saved" / "vanishing.json").read_text())["losses"]["gan"]
+    x, y = gan["iterations"][-1], gan["grad_norm"][-1]
+    page.mouse.move(*xy_pixel(root, x, y))
+    text = attribute_changes(page, root, "hover", None)
+    found = re.fullmatch(r"saturating GAN: .* = (\S+), .* = (\S+)", text)
+    assert found, text
+    assert float(found[1]) == x and math.isclose(float(found[2]), y, rel_tol=2e-3), (text, x, y)
     clean(page)

@@ -7,7 +7,7 @@ import statistics
 import pytest
 
 from models.gradients import GradCurve
-from tests.app.apptest import assert_clean, run_page
+from tests.app.apptest import assert_clean, figures, run_page
 from tests.legibility import problems
 from ui import gradients
 
@@ -66,7 +66,14 @@ def test_lipschitz_page_shows_both_saved_figures_with_their_numbers(saved):
         late = statistics.median(r["grad_norm"][-(len(r["grad_norm"]) // 3) :])
         assert f"{late:.3g} (k = {r['k']})" in d_steps
         assert f"{r['fd']:.0f}" in d_steps
-    assert len(at.get("image")) >= 2  # the two saved experiments (the critics are a browser-drawn chart)
+    drawn = [json.loads(json.loads(f)) for f in figures(at)]
+    logs = {c["title"]: c for c in drawn if c.get("ylog")}
+    assert list(logs) == ["Vanishing gradient: G frozen, D trained on", "LS-GAN", "saturating GAN"]
+    assert logs["Vanishing gradient: G frozen, D trained on"]["series"][0]["y"][-1] == pytest.approx(gan[-1], rel=1e-5)
+    for r in runs:
+        (line,) = [s for s in logs[gradients.TITLES[r["loss"]]]["series"] if s["label"] == f"k = {r['k']}"]
+        assert line["x"] == r["rounds"] and line["y"] == pytest.approx(r["grad_norm"], rel=1e-5)
+        assert min(r["grad_norm"]) > logs["LS-GAN"]["window"][2] and max(r["grad_norm"]) < logs["LS-GAN"]["window"][3]
 
 
 def test_saved_figures_keep_their_legends_off_the_curves():
