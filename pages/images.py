@@ -3,7 +3,7 @@
 import streamlit as st
 
 from models.data import IMAGES
-from ui import controls, exercises, export, live_figures, runs, training
+from ui import charts, controls, exercises, export, live_figures, runs, training
 
 KEY = "images"
 controls.start_page("images")
@@ -101,11 +101,11 @@ with tab_runs:
                 if r["picture"] is not None:
                     column.image(str(r["picture"]), caption=r["picture"].stem)
                 column.caption(runs.metrics_text(r))
-            export.show_figure(
-                export.figure_bytes(runs.compare_figure(chosen)),
+            charts.show_grid([c.to_json() for c in runs.compare_charts(chosen)], "runs_chart")
+            st.caption("Last metrics: " + "; ".join(f"{n}: {runs.metrics_text(r)}" for n, r in chosen.items()) + ".")
+            export.downloads(
                 lambda: runs.compare_figure(chosen),
                 "runs-compare",
-                "Last metrics: " + "; ".join(f"{n}: {runs.metrics_text(r)}" for n, r in chosen.items()) + ".",
                 {"runs-compare-metrics.json": lambda: export.to_json({n: r["metrics"] for n, r in chosen.items()})},
             )
             conditional = [n for n, r in chosen.items() if r["config"].get("conditional")]

@@ -124,9 +124,7 @@ charts.show_figure(
     gradients.vanishing_sentence(curves),
     {"vanishing-curves.json": lambda: (gradients.SAVED / "vanishing.json").read_text()},
 )
-for i, (col, chart) in enumerate(zip(st.columns(2), gradients.d_steps_charts(runs), strict=False)):
-    with col:
-        charts.show_xy(chart.to_json(), f"d_steps_chart_{i}")
+charts.show_grid([c.to_json() for c in gradients.d_steps_charts(runs)], "d_steps_chart", per_row=2)
 st.caption(gradients.d_steps_sentence(runs))
 export.downloads(
     lambda: gradients.d_steps_figure(runs),

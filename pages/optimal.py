@@ -123,10 +123,7 @@ if show_fig1:
         "p_data): (a) D partially accurate, (b) D trained to D\\*, (c) G moves towards the data, (d) p_g = p_data "
         "and D = ½ everywhere."
     )
-    panels = [*st.columns(2), *st.columns(2)]
-    for i, (col, payload) in enumerate(zip(panels, figure1_json(d_spec, g_spec), strict=True)):
-        with col:
-            charts.show_xy(payload, f"figure1_chart_{i}")
+    charts.show_grid(figure1_json(d_spec, g_spec), "figure1_chart", per_row=2)
     st.caption("Stages (a)–(d): p_data dotted, p_g solid, D dashed; the lines below map z to x = G(z).")
     export.downloads(
         lambda: figure1(figure1_stages(data, gen)),

@@ -159,13 +159,11 @@ else:
         st.stop()
     analyses = [dirac.analysis(o, schedule, opt, starts, record=not grid_n) for o in objs]
     views = [fit_window(a.run, WINDOW, grid_n) for a in analyses]
-    payloads = dirac.compare_charts_json(objs, schedule, opt, starts, grid_n)
-    per_row = min(3, len(objs))
-    for row in range(0, len(objs), per_row):
-        for i, col in zip(range(row, min(row + per_row, len(objs))), st.columns(per_row), strict=False):
-            with col:
-                charts.show_phase(payloads[i], key=f"compare_chart_{i}")
-                st.caption(controls.plain(str(analyses[i].verdict)))
+    charts.show_grid(
+        dirac.compare_charts_json(objs, schedule, opt, starts, grid_n),
+        "compare_chart",
+        [controls.plain(str(a.verdict)) for a in analyses],
+    )
     st.caption("\n\n".join(summary(a, v) for a, v in zip(analyses, views, strict=True)))
     export.downloads(
         lambda: dirac.compare_fig(objs, schedule, opt, starts, grid_n),

@@ -295,3 +295,15 @@ def show_xy(payload: str, key: str, on_click=None):
             on_click(points)
 
     return _chart(data=payload, key=key, height="content", on_click_change=clicked)
+
+
+def show_grid(payloads: list[str], key: str, captions: list[str] = (), per_row: int = 3) -> None:
+    """Charts (phase or XY payloads) in rows of `per_row` columns, keyed `key`_0, `key`_1, …, each with its caption
+    when given."""
+    per_row = max(1, min(per_row, len(payloads)))
+    for row in range(0, len(payloads), per_row):
+        for i, col in zip(range(row, min(row + per_row, len(payloads))), st.columns(per_row), strict=False):
+            with col:
+                _chart(data=payloads[i], key=f"{key}_{i}", height="content")
+                if i < len(captions):
+                    st.caption(captions[i])

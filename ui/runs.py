@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 
 from dynamics.numbers import num
 from dynamics.palette import OKABE_ITO
+from ui.xychart import Series, XYChart, span
 
 ENV = "GDL_RUNS"
 # What a run measures (models.evaluate): images FD, class coverage and the classifier's accuracy; 2-D mixtures
@@ -163,3 +164,41 @@ def compare_figure(chosen: dict[str, dict]) -> Figure:
     if lines:
         fig.legend(lines.values(), lines.keys(), loc="outside upper center", ncol=min(len(lines), 4), fontsize=8)
     return fig
+
+
+def compare_charts(chosen: dict[str, dict]) -> tuple[XYChart, ...]:
+    """`compare_figure` for the browser: generator loss, its gradient norm (log scale), then one chart per metric
+    some run measured (PLOTTED), each run drawn only where it has the metric, in the same colour everywhere."""
+    colors = dict(zip(chosen, OKABE_ITO, strict=False))
+    logged = {name: r["log"] for name, r in chosen.items() if r["log"]}
+
+    def chart(title, short, series, ylog=False):
+        xs = [s.x for s in series] or [np.zeros(1)]
+        window = (float(min(x.min() for x in xs)), float(max(max(x.max() for x in xs), 1.0)))
+        ys = np.concatenate([s.y for s in series]) if series else np.ones(1)
+        if ylog:
+            ys = ys[ys > 0] if np.any(ys > 0) else np.ones(1)
+            window += (float(ys.min()) / 2, float(ys.max()) * 2)
+        else:
+            window += span(ys)
+        return XYChart(title, "round", short, window, tuple(series), ylog=ylog, aspect=0.6)
+
+    out = [
+        chart("generator loss", "L_G", [Series(n, log["step"], log["g_loss"], colors[n]) for n, log in logged.items()]),
+        chart(
+            "generator gradient norm",
+            "‖∇θ L_G‖",
+            [Series(n, log["step"], np.asarray(log["g_grad_norm"]), colors[n]) for n, log in logged.items()],
+            ylog=True,
+        ),
+    ]
+    for key, title in PLOTTED.items():
+        series = []
+        for name, r in chosen.items():
+            points = np.array([(m["step"], m[key]) for m in r["metrics"] if key in m], float).reshape(-1, 2)
+            if len(points):
+                series.append(Series(name, points[:, 0], points[:, 1], colors[name]))
+                series.append(Series(None, points[:, 0], points[:, 1], colors[name], "points", hover=False))
+        if series:
+            out.append(chart(title, NAMES[key], series))
+    return tuple(out)

@@ -104,7 +104,7 @@ def eigen_chart(continuous=None, discrete=None) -> XYChart:
     )
 
 
-def _range(*arrays, include=(), pad: float = 0.05) -> tuple[float, float]:
+def span(*arrays, include=(), pad: float = 0.05) -> tuple[float, float]:
     """The finite values' span (with `include`), padded by `pad` of its width on each side."""
     values = np.concatenate([np.ravel(a) for a in arrays] + [np.asarray(include, float)])
     values = values[np.isfinite(values)]
@@ -127,7 +127,7 @@ def radius_chart(lrs, radius, h: float, h_star: float | None, title: str) -> XYC
         title,
         "learning rate h",
         "spectral radius ρ",
-        (0.0, float(lrs[-1]), *_range(radius, include=[1.0])),
+        (0.0, float(lrs[-1]), *span(radius, include=[1.0])),
         (Series("ρ(h)", lrs, radius, OKABE_ITO[0]),),
         tuple(rules),
         note="" if finite else "undefined: no update operator here",
@@ -148,7 +148,7 @@ def path_chart(values, eigenvalues, param: str, real: float | None, title: str) 
         title,
         param,
         "eigenvalue",
-        (float(values[0]), float(values[-1]), *_range(eigenvalues.real, eigenvalues.imag, include=[0.0])),
+        (float(values[0]), float(values[-1]), *span(eigenvalues.real, eigenvalues.imag, include=[0.0])),
         tuple(series),
         tuple(rules),
     )
@@ -205,7 +205,7 @@ def _pair(title, xlabel, ylabel, x, sat, ns, labels, window=None, legend_note=""
         title,
         xlabel,
         ylabel,
-        window or (float(x[0]), float(x[-1]), *_range(sat, ns, include=[0.0])),
+        window or (float(x[0]), float(x[-1]), *span(sat, ns, include=[0.0])),
         (
             Series(labels[0], x, sat, VERMILLION, width=1.8),
             Series(labels[1], x, ns, BLUE, dash=dash_pattern("--"), width=1.8),
@@ -299,7 +299,7 @@ def lipschitz_charts(res: dict) -> tuple[XYChart, XYChart, XYChart]:
         "critics",
         "x",
         "critic / loss value",
-        (*xs, *_range(*curves)),
+        (*xs, *span(*curves)),
         (
             Series("WGAN critic f", x, res["wgan_critic"], BLUE, dash=dash_pattern("--"), hover=False),
             Series("LS-GAN lower bound", x, res["lsgan_lower"], VERMILLION, hover=False),
@@ -326,7 +326,7 @@ def lipschitz_charts(res: dict) -> tuple[XYChart, XYChart, XYChart]:
         "generator velocity",
         "x",
         "−∂x loss",
-        (*xs, *_range(*(s.y for s in lines), include=[0.0])),
+        (*xs, *span(*(s.y for s in lines), include=[0.0])),
         lines,
         aspect=0.45,
         bands=tuple(tuple(band) for band in undefined_intervals(x, ~live)),  # the runs where p_g lives
@@ -345,7 +345,7 @@ def mixture_path_chart(path) -> XYChart:
         "Proposition 2 along the path",
         "t   (p_t = (1 − t)·p_g + t·p_data)",
         "C",
-        (-0.02, 1.02, *_range(c, include=[-np.log(4)])),
+        (-0.02, 1.02, *span(c, include=[-np.log(4)])),
         (
             Series("C(p_t) = V(p_t, D*_t)", t, c, BLUE, width=1.8, hover=False),
             Series("C at t", t, c, BLUE, "points"),

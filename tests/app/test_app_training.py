@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from models.config import TrainConfig
-from tests.app.apptest import assert_clean, image_urls, run_page, texts, warning_text
+from tests.app.apptest import assert_clean, figures, image_urls, run_page, texts, warning_text
 from tests.planted import Planted
 
 PAGES = ["train1d", "mixtures", "images"]
@@ -80,6 +80,8 @@ def test_images_page_reads_run_directories(trained_run, monkeypatch):
     assert_clean(at)
     assert at.multiselect(key="_runs").value == ["digits-cgan"]
     assert any("digits-cgan: FD " in c.value for c in at.caption)
+    titles = [json.loads(json.loads(f))["title"] for f in figures(at) if f.startswith('"')]
+    assert titles[:3] == ["generator loss", "generator gradient norm", "Fréchet distance (lower is better)"]
     images = len(at.get("image"))
     at.slider(key="_cond_class").set_value(7).run()
     assert_clean(at)

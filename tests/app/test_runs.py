@@ -109,6 +109,18 @@ def test_the_comparison_draws_a_panel_per_metric_some_run_has():
     assert both["modes captured"] == 1 and both["generator loss"] == 2
 
 
+def test_the_browser_comparison_has_the_same_panels_and_each_runs_values():
+    drawn = runs.compare_charts({"digits": IMAGE, "ring8": MIXTURE})
+    assert [c.title for c in drawn] == list(panels(runs.compare_figure({"digits": IMAGE, "ring8": MIXTURE})))
+    loss, norm, fd, modes, hq = drawn
+    assert [s.label for s in loss.series] == ["digits", "ring8"] and not loss.ylog
+    np.testing.assert_array_equal(loss.series[0].y, 1 / np.arange(1, 21))
+    assert norm.ylog and norm.window[2:] == pytest.approx((np.exp(-4) / 2, 2 * np.exp(-0.2)))  # exp(-step/5), 1..20
+    assert [(s.label, list(s.x), list(s.y)) for s in fd.series if s.label] == [("digits", [10, 20], [40, 20])]
+    assert {s.color for s in modes.series} == {loss.series[1].color} != {loss.series[0].color}
+    assert hq.window[2] < 0.8 < hq.window[3]
+
+
 def test_the_comparison_legend_names_every_run_outside_the_panels():
     fig = runs.compare_figure({"digits": IMAGE, "ring8": MIXTURE})
     fig.canvas.draw()
