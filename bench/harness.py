@@ -47,14 +47,15 @@ FIGURE = '[data-testid="stMain"] [data-testid="stImage"] img, [data-testid="stMa
 
 
 @contextmanager
-def streamlit_server(script: str = "app.py", timeout: float = 60.0, env: dict | None = None):
-    """`streamlit run` on a free loopback port; yields the base URL and stops the server (by its pid) after."""
+def streamlit_server(script: str = "app.py", timeout: float = 60.0, env: dict | None = None, cwd=ROOT):
+    """`streamlit run` in `cwd` on a free loopback port; yields the base URL and stops the server (by its pid)
+    after."""
     port = free_port()
     log = tempfile.TemporaryFile()
     env = {**os.environ, **(env or {})}
     url = f"http://127.0.0.1:{port}"
     try:
-        with process(replica_cmd(script, port), log, env) as proc:
+        with process(replica_cmd(script, port), log, env, cwd) as proc:
             try:
                 wait_healthy(url, proc, timeout)
             except RuntimeError as err:

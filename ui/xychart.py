@@ -30,6 +30,21 @@ class Series:
     filled: bool = True
     width: float = 1.5
     hover: bool = True
+    axis: str = "y"  # or "y2": the right axis of a chart with `window2`
+    size: float = 5.0  # marker radius in pixels
+    stream: bool = False  # x, y are the points from the chart's `start` on (ui.live_charts)
+
+
+@dataclass(frozen=True)
+class Heat:
+    """Values in [0, 1] on n×n cells of `window`, row-major from the lowest y up, drawn under the series in
+    `palette` (value v gets palette[floor(v·len)]); hover reads out `label` = v at the pointer."""
+
+    n: int
+    window: tuple[float, float, float, float]
+    values: np.ndarray
+    palette: tuple[str, ...]
+    label: str
 
 
 @dataclass(frozen=True)
@@ -48,7 +63,10 @@ class Rule:
 class XYChart:
     """Lines and points in a window (x0, x1, y0, y1), equal scales when `equal` (else height = `aspect` × width);
     `note` is written in the plot, `bands` (x intervals) are shaded. Hover reads out the nearest point, or every
-    series at the nearest x when `readout` is "x". A `clickable` chart sends clicks back, a `drag` one drags too."""
+    series at the nearest x when `readout` is "x". A `clickable` chart sends clicks back, a `drag` one drags too.
+    Series on axis "y2" use the right axis (`y2label`, `window2`); `heat` is drawn under the series. A chart with a
+    `run` is streamed: its `stream` series carry only the points from index `start` of that run's history, which the
+    browser appends to the points it holds (ui.live_charts)."""
 
     title: str
     xlabel: str
@@ -67,6 +85,11 @@ class XYChart:
     band_label: str = ""
     band_color: str = "#e6e6e6"
     readout: str = "point"
+    y2label: str = ""
+    window2: tuple[float, float] | None = None
+    heat: Heat | None = None
+    run: str = ""  # a streamed chart (ui.live_charts): the run its `stream` series belong to, and the index of
+    start: int = 0  # their first point in that run's history
 
     def to_json(self) -> str:
         return payload_json("xy", self)
