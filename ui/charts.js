@@ -455,7 +455,8 @@ class PhaseChart {
 // A chart of lines and points in the (x, y) plane (eigenvalues, curves). Hover reads out the nearest point, or
 // with `readout: "x"` every series at the nearest x; shaded `bands` mark x intervals. When `clickable`, a click
 // sends {points: [[x, y]]} back as the trigger value `click`, and with `drag` a drag sends both ends. The legend
-// sits under the plot, outside the data. A streamed chart counts the payloads its run applied in data-updates. Series on axis "y2" use a right axis; a `heat` grid is drawn under the
+// sits under the plot, outside the data. A streamed chart counts the payloads its run applied in data-updates,
+// its points in data-points, and shows the x of its last point in data-last. Series on axis "y2" use a right axis; a `heat` grid is drawn under the
 // series. A streamed chart (a `run` id) holds its `stream` series' points: each payload carries the points from
 // index `start` on, written over the held ones there (a run's history never changes a point, so a repeated or
 // overlapping payload changes nothing);
@@ -497,7 +498,8 @@ class XYChart {
     this.redraw();
     if (data.run) {
       this.held.updates += 1;
-      Object.assign(this.root.dataset, { updates: String(this.held.updates), points: String(this.held.n), run: data.run });
+      const h = this.held, x = h.x[data.series.findIndex((s) => s.stream)];
+      Object.assign(this.root.dataset, { updates: String(h.updates), points: String(h.n), last: String(x[h.n - 1]), run: data.run });
     }
     announce(id);
   }
