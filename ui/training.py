@@ -119,13 +119,16 @@ class Session:
             self.metrics.append({"step": self.trainer.step, **m})
             self.latest = (m, x.numpy(), curve)
 
-    def advance(self, rounds: int, budget: float | None = None, wait: bool = True) -> int | None:
+    def advance(self, rounds: int, budget: float | None = None, wait: bool = True, tick: bool = False) -> int | None:
         """Up to `rounds` rounds (or until `budget` seconds pass), then one evaluation; stops on NaN or at the end.
         Returns the rounds trained, or None (nothing done) when `wait` is false and another thread holds the
-        session."""
+        session, or when a `tick` finds the run paused once it holds the session (a tick that saw it playing may
+        get the session only after Pause has been handled and the page drawn)."""
         if not self.lock.acquire(blocking=wait):
             return None
         try:
+            if tick and not self.playing:
+                return None
             t0 = time.perf_counter()
             with STREAM_LOCK, torch.random.fork_rng(devices=[]):
                 self.waited = time.perf_counter() - t0
@@ -223,7 +226,7 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
     @st.fragment(run_every=TICK if s.playing else None)
     def live():
         if s.playing:
-            s.advance(rounds_per_tick, BUDGET, wait=False)
+            s.advance(rounds_per_tick, BUDGET, wait=False, tick=True)
             if not s.playing:  # finished or stopped: a full rerun turns the timer off and updates the buttons
                 st.rerun()
         with s.lock:
