@@ -12,7 +12,9 @@ from bench.harness import WAIT_MS, wait_chart_above, wait_ready
 from tests.app.test_browser_charts import clean, collect_errors, frames, xy_chart, xy_pixel
 
 pytestmark = pytest.mark.browser
-IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# No script run in progress (Streamlit's running indicator appears only after a delay, so it may be absent while a
+# run that ended with st.rerun() hands over to the next).
+IDLE = '() => !!document.querySelector(\'[data-testid="stApp"][data-test-script-state="notRunning"]\')'
 
 
 def number(root, name: str) -> int:
