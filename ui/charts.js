@@ -455,13 +455,14 @@ class PhaseChart {
 // A chart of lines and points in the (x, y) plane (eigenvalues, curves). Hover reads out the nearest point, or
 // with `readout: "x"` every series at the nearest x; shaded `bands` mark x intervals. When `clickable`, a click
 // sends {points: [[x, y]]} back as the trigger value `click`, and with `drag` a drag sends both ends. The legend
-// sits under the plot, outside the data. A streamed chart counts the payloads its run applied in data-updates,
-// its points in data-points, and shows the x of its last point in data-last. Series on axis "y2" use a right axis; a `heat` grid is drawn under the
-// series. A streamed chart (a `run` id) holds its `stream` series' points: each payload carries the points from
-// index `start` on, written over the held ones there (a run's history never changes a point, so a repeated or
-// overlapping payload changes nothing);
-// a new run starts afresh (a chart mounted again keeps what it held: STREAMS), and a payload that would leave a hole (start past the held points, or a new run not
-// starting at 0) is not drawn but answered with the trigger `gap` = {run, have}, so Python sends all of it.
+// sits under the plot, outside the data. Series on axis "y2" use a right axis; a `heat` grid is drawn under the
+// series.
+// A streamed chart (a `run` id) holds its `stream` series' points: each payload carries the points from index
+// `start` on, written over the held ones there (a run's history never changes a point, so a repeated or
+// overlapping payload changes nothing); a new run starts afresh, a chart mounted again keeps what its run held
+// (STREAMS), and a payload that would leave a hole (start past the held points, or a new run not starting at 0) is
+// not drawn but answered with the trigger `gap` = {run, have, at}, so Python sends all of it. It counts the payloads
+// its run applied in data-updates, its points in data-points, and shows the x of its last point in data-last.
 class XYChart {
   constructor(parent) {
     this.root = parent.querySelector(".gdl-chart") || el("div", { className: "gdl-chart" }, parent);

@@ -1,6 +1,7 @@
 """The figures of the live training pages (1-D density, 2-D mixtures, images), drawn from a ui.training Session.
 
-Fixed layouts (cheap to draw on every tick); every legend sits outside the axes, under the x label, so the newest
+The pages show these views as browser-drawn charts (ui/live_charts.py); matplotlib draws them for the PNG/SVG
+downloads. Fixed layouts; every legend sits outside the axes, under the x label, so the newest
 points of a history (at the right end) and the samples stay visible; samples on the discriminator's heat map use
 dynamics.palette.ON_HEAT_MAP.
 """

@@ -3,7 +3,7 @@
 Play / pause / step / reset are buttons; while playing, `st.fragment(run_every=TICK)` reruns only the training
 part of the page, a few rounds at a time, so the rest of the page stays responsive. Its views are charts the
 browser draws (ui.live_charts): each tick sends the current curves or samples and only the metric history's new
-points, five times a second.
+points, about six times a second.
 
 One thread at a time. Streamlit may start a script run of a session before the previous one has finished, and
 runs the playing fragment, a full rerun after a widget change and a download's callable in different threads;

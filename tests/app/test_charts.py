@@ -132,3 +132,12 @@ def test_a_locked_or_basin_chart_takes_no_clicks():
     data = payload(at)
     assert data["clickable"] is False and data["trajectories"] == [] and len(data["basins"]["codes"]) == 16
     assert math.isclose(data["window"][0], WINDOW[0])
+
+
+def test_live_charts_carry_a_stub_and_the_page_gets_the_code_once():
+    """The loader defines the renderer on window (its own default export draws nothing); the stub is small."""
+    from ui import charts
+
+    assert "function render(component)" in charts.LOADER_JS and "window.gdlCharts = render;" in charts.LOADER_JS
+    assert charts.LOADER_JS.count("export default") == 1 and "export default function () {}" in charts.LOADER_JS
+    assert "window.gdlCharts(component)" in charts.STUB_JS and len(charts.STUB_JS) < 500 < len(charts.JS)
