@@ -109,7 +109,7 @@ function fillLegend(container, rows) {
   }));
 }
 
-function marker(ctx, shape, x, y, r, fill, stroke) {
+function marker(ctx, shape, x, y, r, fill, stroke, width = 1.2) {
   ctx.beginPath();
   if (shape === "o") ctx.arc(x, y, r, 0, 2 * Math.PI);
   else if (shape === "s") ctx.rect(x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r);
@@ -130,7 +130,7 @@ function marker(ctx, shape, x, y, r, fill, stroke) {
     ctx.closePath();
   }
   if (fill) { ctx.fillStyle = fill; ctx.fill(); }
-  if (stroke) { ctx.strokeStyle = stroke; ctx.lineWidth = 1.2; ctx.stroke(); }
+  if (stroke) { ctx.strokeStyle = stroke; ctx.lineWidth = width; ctx.stroke(); }
 }
 
 function arrow(ctx, x0, y0, x1, y1, color, width, head) {
@@ -583,7 +583,8 @@ class XYChart {
       } else {
         s.x.forEach((x, i) => {
           if (x === null || s.y[i] === null) return;
-          marker(ctx, s.marker, this.px(x), this.sy(s, s.y[i]), s.size, s.filled ? s.color : null, s.filled ? null : s.color);
+          const edge = s.filled ? s.edge || null : s.color;
+          marker(ctx, s.marker, this.px(x), this.sy(s, s.y[i]), s.size, s.filled ? s.color : null, edge, s.edge_width);
         });
       }
     }

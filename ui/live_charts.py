@@ -111,7 +111,8 @@ def js_history(s, key: str) -> XYChart:
 
 
 def samples_chart(s) -> XYChart:
-    """A 2-D run now: the discriminator's P(real | x) as a cividis heat map, the samples and the modes on it."""
+    """A 2-D run now: the discriminator's P(real | x) as a cividis heat map, the samples and the modes on it (the
+    samples outlined as in dynamics.palette.ON_HEAT_MAP, so they stand out on every colour of the map)."""
     m, x, _ = s.latest
     extent, p_real = heat(s, HEAT_N)
     x = np.round(x, 3)  # a thousandth of the data's window: finer than a pixel, a third of the bytes
@@ -121,7 +122,7 @@ def samples_chart(s) -> XYChart:
         "x₂",
         extent,
         (
-            Series("generated", x[:, 0], x[:, 1], SKY, "points", size=2.0),
+            Series("generated", x[:, 0], x[:, 1], SKY, "points", size=2.2, edge=BLACK, edge_width=0.5),
             Series("modes", *s.data.centers.T, BLACK, "points", marker="X", size=6.0),
         ),
         equal=True,

@@ -32,6 +32,8 @@ class Series:
     hover: bool = True
     axis: str = "y"  # or "y2": the right axis of a chart with `window2`
     size: float = 5.0  # marker radius in pixels
+    edge: str = ""  # a filled marker's outline colour ("": none)
+    edge_width: float = 1.2
     stream: bool = False  # x, y are the points from the chart's `start` on (ui.live_charts)
 
 

@@ -10,6 +10,7 @@ import pytest
 import torch
 from scipy import stats
 
+from dynamics.palette import BLACK, SKY
 from ui import live_charts
 from ui.training import Session
 
@@ -139,3 +140,4 @@ def test_the_samples_chart_carries_the_samples_modes_and_the_discriminator():
         expected = torch.sigmoid(-s.trainer.D(pts)).numpy().ravel()
     np.testing.assert_allclose(heat.values, expected, atol=6e-4)
     assert heat.window == chart.window == (-r, r, -r, r) and chart.equal and len(heat.palette) == 32
+    assert (samples.color, samples.edge, samples.edge_width) == (SKY, BLACK, 0.5)  # dynamics.palette.ON_HEAT_MAP
