@@ -47,14 +47,15 @@ FIGURE = '[data-testid="stMain"] [data-testid="stImage"] img, [data-testid="stMa
 
 
 @contextmanager
-def streamlit_server(script: str = "app.py", timeout: float = 60.0, env: dict | None = None):
-    """`streamlit run` on a free loopback port; yields the base URL and stops the server (by its pid) after."""
+def streamlit_server(script: str = "app.py", timeout: float = 60.0, env: dict | None = None, cwd=ROOT):
+    """`streamlit run` in `cwd` on a free loopback port; yields the base URL and stops the server (by its pid)
+    after."""
     port = free_port()
     log = tempfile.TemporaryFile()
     env = {**os.environ, **(env or {})}
     url = f"http://127.0.0.1:{port}"
     try:
-        with process(replica_cmd(script, port), log, env) as proc:
+        with process(replica_cmd(script, port), log, env, cwd) as proc:
             try:
                 wait_healthy(url, proc, timeout)
             except RuntimeError as err:
@@ -103,6 +104,26 @@ def figure_src(page) -> str | None:
     if not first.count():
         return None
     return first.first.evaluate("e => e.tagName === 'IMG' ? e.getAttribute('src') : e.getAttribute('data-payload')")
+
+
+# The chart of the element keyed `key`, looked up again at each poll: Streamlit may mount a chart afresh while a run
+# plays (a streamed chart keeps its points, ui/charts.js STREAMS), which leaves an element handle detached.
+CHART_ABOVE = """([key, name, v]) => {
+  const find = (root) => {
+    const chart = root.querySelector('.gdl-chart');
+    if (chart) return chart;
+    for (const e of root.querySelectorAll('*')) if (e.shadowRoot) { const c = find(e.shadowRoot); if (c) return c; }
+    return null;
+  };
+  const host = document.querySelector(`.st-key-${key}`);
+  const chart = host && find(host);
+  return !!chart && Number(chart.getAttribute(name)) > v;
+}"""
+
+
+def wait_chart_above(page, key: str, name: str, value: float, timeout: float = WAIT_MS) -> None:
+    """Wait until the chart keyed `key` has data-<name> above `value` (e.g. a streamed chart's updates, points)."""
+    page.wait_for_function(CHART_ABOVE, arg=[key, f"data-{name}", value], timeout=timeout, polling=20)
 
 
 def slider(page, label: str):

@@ -98,9 +98,9 @@ def free_port(port: int = 0, host: str = "127.0.0.1") -> int:
 
 
 @contextmanager
-def process(cmd: list[str], log, env: dict | None = None):
-    """A child process with its output to `log`, terminated (then killed) on leaving."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)  # nosec B603 # fixed argv
+def process(cmd: list[str], log, env: dict | None = None, cwd=ROOT):
+    """A child process in `cwd` with its output to `log`, terminated (then killed) on leaving."""
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)  # nosec B603 # fixed argv
     try:
         yield proc
     finally:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from models.data import IMAGES
-from ui import charts, controls, exercises, export, live_figures, runs, training
+from ui import charts, controls, exercises, export, live_charts, live_figures, runs, training
 
 KEY = "images"
 controls.start_page("images")
@@ -26,12 +26,19 @@ cfg["data"], cfg["conditional"] = data, conditional
 
 def draw(s) -> None:
     m = s.latest[0]
+    grid, title = live_figures.sample_grid(s)
+    st.image(grid, caption=title, width=min(grid.shape[1], 480), clamp=True)
     training.show_run(
         s,
         "images-live",
         lambda: live_figures.image_figure(s),
         f"Round {s.trainer.step} of {s.cfg.steps}: FD = {m['fd']:.4g}, class coverage {m['coverage']:.2f} "
         f"(classifier test accuracy {m['classifier_accuracy']:.3f}).",
+        {
+            "images_history": live_charts.history_chart(
+                s, "images_history", "fd", "FD (lower is better)", ("coverage", "class coverage"), include=(0.0,)
+            )
+        },
     )
 
 

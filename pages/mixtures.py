@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, exercises, live_figures, training
+from ui import controls, exercises, live_charts, live_figures, training
 
 KEY = "mixtures"
 controls.start_page("mixtures")
@@ -10,7 +10,7 @@ st.markdown(
     "The mode-collapse benchmarks of VEEGAN and PacGAN: **ring8** (8 Gaussians of σ = 0.01 on the unit circle) and "
     "**grid25** (25 Gaussians of σ = 0.05 on a 5 × 5 grid). The heat map is the discriminator's P(real | x); dots "
     "are 2,500 generated samples, crosses the modes. A sample is *high quality* within 3σ of its nearest mode; a "
-    "mode is *captured* when at least 20 high-quality samples fall on it."
+    "mode is *captured* when at least 20 high-quality samples fall on it. Hover over a chart for its values."
 )
 
 with st.sidebar:
@@ -33,6 +33,17 @@ def draw(s) -> None:
         lambda: live_figures.mixture_figure(s),
         f"Round {s.trainer.step} of {s.cfg.steps}: {m['modes']} of {len(s.data.centers)} modes captured, "
         f"high-quality fraction {m['high_quality']:.3f}, reverse KL of the mode histogram {m['reverse_kl']:.3f}.",
+        {
+            "mixtures_samples": live_charts.samples_chart(s),
+            "mixtures_history": live_charts.history_chart(
+                s,
+                "mixtures_history",
+                "modes",
+                "modes captured",
+                ("high_quality", "high-quality fraction"),
+                window=(-0.5, len(s.data.centers) + 0.5),
+            ),
+        },
     )
 
 

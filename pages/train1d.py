@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import controls, densities, exercises, live_figures, training
+from ui import controls, densities, exercises, live_charts, live_figures, training
 
 KEY = "train1d"
 controls.start_page("train1d")
@@ -10,7 +10,8 @@ st.markdown(
     "A generator (MLP, 8-dimensional noise) and a discriminator (MLP) trained on a 1-D density with the losses of "
     "the Dirac-GAN pages. As in Goodfellow et al. (2014), Figure 1: the data density (dotted), the generated "
     "density (a KDE of 5,000 samples, solid), the discriminator's P(real | x) (dashed) and, for the same "
-    "generator, the optimal D*(x) = p_data/(p_data + p_g) (dash-dot). Below: JS(p_data ‖ p_g) over training."
+    "generator, the optimal D*(x) = p_data/(p_data + p_g) (dash-dot). Below: JS(p_data ‖ p_g) over training. "
+    "Hover over a chart for its values."
 )
 
 with st.sidebar:
@@ -33,6 +34,10 @@ def draw(s) -> None:
         f"Round {s.trainer.step} of {s.cfg.steps}: JS(p_data ‖ p_g) = {m['js']:.4f} nats, W1 = {m['w1']:.4f}"
         + (f", mean |D − D*| = {m['d_vs_dstar']:.4f}" if "d_vs_dstar" in m else "")
         + ".",
+        {
+            "train1d_curves": live_charts.density_chart(s),
+            "train1d_history": live_charts.js_history(s, "train1d_history"),
+        },
     )
 
 

@@ -6,6 +6,10 @@
 const CHARTS = new WeakMap();
 const MARGIN = { left: 54, right: 12, top: 24, bottom: 40 };
 const SLOW_PHASE_MS = 900; // each half of a round in slow motion
+// The points streamed charts hold, by run and chart title: a chart Streamlit mounts afresh (its element replaced)
+// during a run picks up where the old one was. The oldest of more than MAX_STREAMS is dropped.
+const STREAMS = new Map();
+const MAX_STREAMS = 16;
 
 function fmt(x) {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
@@ -114,7 +118,7 @@ function fillLegend(container, rows) {
   }));
 }
 
-function marker(ctx, shape, x, y, r, fill, stroke) {
+function marker(ctx, shape, x, y, r, fill, stroke, width = 1.2) {
   ctx.beginPath();
   if (shape === "o") ctx.arc(x, y, r, 0, 2 * Math.PI);
   else if (shape === "s") ctx.rect(x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r);
@@ -135,7 +139,7 @@ function marker(ctx, shape, x, y, r, fill, stroke) {
     ctx.closePath();
   }
   if (fill) { ctx.fillStyle = fill; ctx.fill(); }
-  if (stroke) { ctx.strokeStyle = stroke; ctx.lineWidth = 1.2; ctx.stroke(); }
+  if (stroke) { ctx.strokeStyle = stroke; ctx.lineWidth = width; ctx.stroke(); }
 }
 
 function arrow(ctx, x0, y0, x1, y1, color, width, head) {
@@ -460,7 +464,14 @@ class PhaseChart {
 // A chart of lines and points in the (x, y) plane (eigenvalues, curves). Hover reads out the nearest point, or
 // with `readout: "x"` every series at the nearest x; shaded `bands` mark x intervals. When `clickable`, a click
 // sends {points: [[x, y]]} back as the trigger value `click`, and with `drag` a drag sends both ends. The legend
-// sits under the plot, outside the data.
+// sits under the plot, outside the data. Series on axis "y2" use a right axis; a `heat` grid is drawn under the
+// series.
+// A streamed chart (a `run` id) holds its `stream` series' points: each payload carries the points from index
+// `start` on, written over the held ones there (a run's history never changes a point, so a repeated or
+// overlapping payload changes nothing); a new run starts afresh, a chart mounted again keeps what its run held
+// (STREAMS), and a payload that would leave a hole (start past the held points, or a new run not starting at 0) is
+// not drawn but answered with the trigger `gap` = {run, have, at}, so Python sends all of it. It counts the payloads
+// its run applied in data-updates, its points in data-points, and shows the x of its last point in data-last.
 class XYChart {
   constructor(parent) {
     this.root = parent.querySelector(".gdl-chart") || el("div", { className: "gdl-chart" }, parent);
@@ -468,6 +479,7 @@ class XYChart {
     this.legend = el("div", { className: "gdl-legend" }, this.root);
     this.readout = el("div", { className: "gdl-readout" }, this.root);
     this.drawn = 0;
+    this.held = null; // a streamed chart's points: {run, n, x: [[…] per series], y: […]}
     this.canvas.addEventListener("pointermove", (e) => this.onMove(e));
     this.canvas.addEventListener("pointerleave", () => {
       this.hover = null; this.down = null; this.readout.textContent = this.data ? this.data.hint : ""; this.redraw();
@@ -482,13 +494,46 @@ class XYChart {
     this.setTrigger = setTrigger;
     const id = hash(text);
     if (id === this.id) return;
+    const data = JSON.parse(text);
+    if (data.run && !this.merge(data)) {
+      const have = this.held && this.held.run === data.run ? this.held.n : 0;
+      setTrigger("gap", { run: data.run, have, at: performance.now() }); // `at`: a repeated gap is a new event
+      return;
+    }
     this.id = id;
-    this.data = JSON.parse(text);
+    this.data = data;
     this.root.dataset.payload = id;
-    this.readout.textContent = this.data.hint || "";
+    if (!this.hover) this.readout.textContent = this.data.hint || "";
     this.drawLegend();
     this.redraw();
+    if (data.run) {
+      this.held.updates += 1;
+      const h = this.held, x = h.x[data.series.findIndex((s) => s.stream)];
+      Object.assign(this.root.dataset, { updates: String(h.updates), points: String(h.n), last: String(x[h.n - 1]), run: data.run });
+    }
     announce(id);
+  }
+
+  // Append a streamed payload's points to those held (see the class comment); false when it would leave a hole.
+  merge(d) {
+    const key = `${d.run}|${d.title}`;
+    let h = this.held && this.held.key === key ? this.held : STREAMS.get(key);
+    if (!h) {
+      if (d.start !== 0) return false;
+      h = { key, run: d.run, n: 0, updates: 0, x: d.series.map(() => []), y: d.series.map(() => []) };
+      STREAMS.set(key, h);
+      if (STREAMS.size > MAX_STREAMS) STREAMS.delete(STREAMS.keys().next().value);
+    }
+    if (d.start > h.n) return false;
+    d.series.forEach((s, i) => {
+      if (!s.stream) return;
+      const x = h.x[i], y = h.y[i];
+      for (let j = 0; j < s.x.length; j++) { x[d.start + j] = s.x[j]; y[d.start + j] = s.y[j]; }
+      h.n = x.length;
+      s.x = x; s.y = y;
+    });
+    this.held = h;
+    return true;
   }
 
   layout() {
@@ -497,16 +542,20 @@ class XYChart {
     const dpr = sizeCanvas(this.canvas, width, height);
     const ylog = Boolean(this.data.ylog); // the window's y bounds in data units; drawn in log10
     const [x0, x1] = this.data.window, [y0, y1] = this.data.window.slice(2).map((v) => (ylog ? Math.log10(v) : v));
-    let w = width - MARGIN.left - MARGIN.right, h = height - MARGIN.top - MARGIN.bottom;
+    const right = this.data.window2 ? MARGIN.left : MARGIN.right;
+    let w = width - MARGIN.left - right, h = height - MARGIN.top - MARGIN.bottom;
     let sx = w / (x1 - x0), sy = h / (y1 - y0);
     if (this.data.equal) { sx = sy = Math.min(sx, sy); w = (x1 - x0) * sx; h = (y1 - y0) * sy; }
-    const left = MARGIN.left + (width - MARGIN.left - MARGIN.right - w) / 2;
+    const left = MARGIN.left + (width - MARGIN.left - right - w) / 2;
     const top = MARGIN.top + (height - MARGIN.top - MARGIN.bottom - h) / 2;
-    this.geo = { width, height, dpr, left, top, w, h, x0, x1, y0, y1, sx, sy, ylog };
+    const [z0, z1] = this.data.window2 || [y0, y1];
+    this.geo = { width, height, dpr, left, top, w, h, x0, x1, y0, y1, sx, sy, z1, sz: h / (z1 - z0), ylog };
     this.root.dataset.geo = JSON.stringify({ left, top, sx, sy, x0, y1, ylog });
   }
   px(x) { return this.geo.left + (x - this.geo.x0) * this.geo.sx; }
   py(y) { return this.geo.top + (this.geo.y1 - (this.geo.ylog ? Math.log10(y) : y)) * this.geo.sy; }
+  py2(y) { return this.geo.top + (this.geo.z1 - y) * this.geo.sz; }
+  sy(s, y) { return s.axis === "y2" ? this.py2(y) : this.py(y); }
   vx(px) { return this.geo.x0 + (px - this.geo.left) / this.geo.sx; }
   vy(py) { const v = this.geo.y1 - (py - this.geo.top) / this.geo.sy; return this.geo.ylog ? Math.pow(10, v) : v; }
   // A point the chart can place: both coordinates given, and y > 0 on a log axis.
@@ -521,6 +570,7 @@ class XYChart {
     ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, g.width, g.height);
     ctx.save();
     ctx.beginPath(); ctx.rect(g.left, g.top, g.w, g.h); ctx.clip();
+    if (d.heat) this.drawHeat(ctx);
     ctx.fillStyle = d.band_color;
     for (const [a, b] of d.bands) ctx.fillRect(this.px(a), g.top, Math.max(1, this.px(b) - this.px(a)), g.h);
     for (const r of d.rules) {
@@ -539,13 +589,14 @@ class XYChart {
         s.x.forEach((x, i) => {
           const y = s.y[i];
           if (!this.placed(x, y)) { pen = false; return; }
-          ctx[pen ? "lineTo" : "moveTo"](this.px(x), this.py(y)); pen = true;
+          ctx[pen ? "lineTo" : "moveTo"](this.px(x), this.sy(s, y)); pen = true;
         });
         ctx.stroke(); ctx.setLineDash([]);
       } else {
         s.x.forEach((x, i) => {
           if (!this.placed(x, s.y[i])) return;
-          marker(ctx, s.marker, this.px(x), this.py(s.y[i]), 5, s.filled ? s.color : null, s.filled ? null : s.color);
+          const edge = s.filled ? s.edge || null : s.color;
+          marker(ctx, s.marker, this.px(x), this.sy(s, s.y[i]), s.size, s.filled ? s.color : null, edge, s.edge_width);
         });
       }
     }
@@ -560,8 +611,41 @@ class XYChart {
       d.note.split("\n").forEach((line, i) => ctx.fillText(line, g.left + g.w / 2, g.top + g.h * 0.35 + i * 16));
     }
     drawAxes(ctx, this, this.data.xlabel, this.data.ylabel);
+    if (d.window2) this.drawRightAxis(ctx);
     this.drawn += 1;
     this.root.dataset.drawn = String(this.drawn);
+  }
+
+  drawRightAxis(ctx) {
+    const g = this.geo, [z0, z1] = this.data.window2, x = g.left + g.w;
+    ctx.strokeStyle = "#444"; ctx.fillStyle = "#222"; ctx.lineWidth = 1; ctx.font = "11px sans-serif";
+    ctx.textAlign = "left"; ctx.textBaseline = "middle";
+    for (const t of niceTicks(z0, z1, 6)) {
+      const y = this.py2(t);
+      ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + 4, y); ctx.stroke();
+      ctx.fillText(fmt(t), x + 6, y);
+    }
+    ctx.font = "12px sans-serif";
+    ctx.save(); ctx.translate(g.width - 8, g.top + g.h / 2); ctx.rotate(Math.PI / 2); ctx.textAlign = "center";
+    ctx.fillText(this.data.y2label, 0, 0); ctx.restore();
+  }
+
+  drawHeat(ctx) {
+    const m = this.data.heat, [x0, x1, y0, y1] = m.window, dx = (x1 - x0) / m.n, dy = (y1 - y0) / m.n;
+    const last = m.palette.length - 1;
+    for (let j = 0; j < m.n; j++) for (let i = 0; i < m.n; i++) {
+      const v = m.values[j * m.n + i];
+      if (v === null) continue;
+      ctx.fillStyle = m.palette[Math.max(0, Math.min(last, Math.floor(v * (last + 1))))];
+      ctx.fillRect(this.px(x0 + i * dx), this.py(y0 + (j + 1) * dy), dx * this.geo.sx + 0.5, dy * this.geo.sy + 0.5);
+    }
+  }
+
+  // The heat map's value at data point (x, y), or null outside it.
+  heatAt(x, y) {
+    const m = this.data.heat, [x0, x1, y0, y1] = m.window;
+    const i = Math.floor(((x - x0) / (x1 - x0)) * m.n), j = Math.floor(((y - y0) / (y1 - y0)) * m.n);
+    return i < 0 || j < 0 || i >= m.n || j >= m.n ? null : m.values[j * m.n + i];
   }
 
   // One entry per labelled series, rule and band.
@@ -573,6 +657,10 @@ class XYChart {
     for (const r of d.rules.filter((r) => r.label)) rows.push([swatch(line(r), null), r.label]);
     if (d.bands.length && d.band_label) {
       rows.push([`<svg width="26" height="12" aria-hidden="true"><rect x="2" y="1" width="22" height="10" fill="${d.band_color}"/></svg>`, d.band_label]);
+    }
+    if (d.heat) {
+      const p = d.heat.palette, cells = [0, 0.5, 1].map((f, k) => `<rect x="${2 + 8 * k}" y="1" width="8" height="10" fill="${p[Math.round(f * (p.length - 1))]}"/>`);
+      rows.push([`<svg width="26" height="12" aria-hidden="true">${cells.join("")}</svg>`, `${d.heat.label} (0 → 1)`]);
     }
     fillLegend(this.legend, rows);
   }
@@ -590,7 +678,7 @@ class XYChart {
     let best = null, bestD = 100;
     d.series.forEach((s) => s.x.forEach((sx, i) => {
       if (!this.placed(sx, s.y[i]) || !s.hover) return;
-      const d2 = (this.px(sx) - x) ** 2 + (this.py(s.y[i]) - y) ** 2;
+      const d2 = (this.px(sx) - x) ** 2 + (this.sy(s, s.y[i]) - y) ** 2;
       if (d2 < bestD) { bestD = d2; best = [s, i]; }
     }));
     return best ? [best] : [];
@@ -601,7 +689,7 @@ class XYChart {
     const x = e.offsetX, y = e.offsetY, d = this.data;
     this.pointer = [x, y];
     const hits = this.nearest(x, y);
-    this.hover = hits.filter(([s, i]) => this.placed(s.x[i], s.y[i])).map(([s, i]) => ({ x: this.px(s.x[i]), y: this.py(s.y[i]) }));
+    this.hover = hits.filter(([s, i]) => this.placed(s.x[i], s.y[i])).map(([s, i]) => ({ x: this.px(s.x[i]), y: this.sy(s, s.y[i]) }));
     if (d.readout === "x" && hits.length) {
       const [s0, i] = hits[0];
       this.readout.textContent = `${d.xlabel} = ${fmt(s0.x[i])}: ` + hits.map(([s, j]) => `${s.label} = ${fmt(s.y[j])}`).join(", ");
@@ -611,6 +699,9 @@ class XYChart {
     } else if (this.inside(x, y)) {
       this.readout.textContent = `pointer ${d.xlabel} = ${fmt(this.vx(x))}, ${d.ylabel} = ${fmt(this.vy(y))}`;
     } else this.readout.textContent = d.hint || "";
+    if (d.heat && this.inside(x, y)) {
+      this.readout.textContent += `; ${d.heat.label} = ${fmt(this.heatAt(this.vx(x), this.vy(y)))} at the pointer`;
+    }
     this.root.dataset.hover = this.readout.textContent;
     this.redraw();
   }

@@ -259,6 +259,31 @@ def clear_added() -> None:
 
 
 _chart = st.components.v2.component("gdl_chart", html=HTML, css=CSS, js=JS)
+# Streamlit sends a component's code with every element it draws (35 kB here), so a chart a fragment redraws five
+# times a second would carry it each time. Live charts carry a stub instead, which draws with the code that one
+# `gdl_charts_code` element per page (`load_code`, outside the fragment) put on `window.gdlCharts`.
+LOADER_JS = JS.replace("export default function (component)", "function render(component)") + (
+    "\nwindow.gdlCharts = render;\nexport default function () {}\n"
+)
+STUB_JS = """export default function (component) {
+  let stop = null, gone = false;
+  const run = () => {
+    if (gone) return;
+    if (window.gdlCharts) stop = window.gdlCharts(component);
+    else setTimeout(run, 20);
+  };
+  run();
+  return () => { gone = true; if (stop) stop(); };
+}
+"""
+_loader = st.components.v2.component("gdl_charts_code", html="", js=LOADER_JS)
+_live_chart = st.components.v2.component("gdl_live_chart", html=HTML, css=CSS, js=STUB_JS)
+
+
+def load_code() -> None:
+    """Put the chart code on the page once (in the sidebar, out of the main area's figures) for `show_live`."""
+    with st.sidebar:
+        _loader(key="gdl_charts_code")
 
 
 def show_phase(payload: str, key: str = "phase_chart", height="content"):
@@ -285,16 +310,22 @@ def clicked_points(click) -> list[tuple[float, float]]:
     return points if ok else []
 
 
-def show_xy(payload: str, key: str, on_click=None):
+def show_xy(payload: str, key: str, on_click=None, on_gap=None, live: bool = False):
     """Mount an XYChart (its JSON); `on_click(points)` runs when the chart is clickable and clicked (one point)
-    or dragged (two: start, end)."""
+    or dragged (two: start, end); `on_gap()` when a streamed chart missed points (ui.live_charts). A `live` chart
+    carries only a stub of the code (see `load_code`)."""
 
     def clicked():
         points = clicked_points(st.session_state[key].get("click"))
         if on_click and points:
             on_click(points)
 
-    return _chart(data=payload, key=key, height="content", on_click_change=clicked)
+    def gap():
+        if on_gap:
+            on_gap()
+
+    mount = _live_chart if live else _chart
+    return mount(data=payload, key=key, height="content", on_click_change=clicked, on_gap_change=gap)
 
 
 def show_grid(payloads: list[str], key: str, captions: list[str] = (), per_row: int = 3) -> None:

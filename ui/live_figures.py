@@ -1,11 +1,14 @@
 """The figures of the live training pages (1-D density, 2-D mixtures, images), drawn from a ui.training Session.
 
-Fixed layouts (cheap to draw on every tick); every legend sits outside the axes, under the x label, so the newest
+The pages show these views as browser-drawn charts (ui/live_charts.py); matplotlib draws them for the PNG/SVG
+downloads. Fixed layouts; every legend sits outside the axes, under the x label, so the newest
 points of a history (at the right end) and the samples stay visible; samples on the discriminator's heat map use
 dynamics.palette.ON_HEAT_MAP.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -33,15 +36,36 @@ def metric_history(ax, s, metric: str, label: str, fraction: str, fraction_label
     legend_outside(ax, handles, ncol=2, labels=[label, fraction_label])
 
 
-def density_figure(s) -> Figure:
-    """1-D run: p_data, the generated density (KDE of the samples), D(x) and D*(x) for the current generator; JS
-    over training below."""
-    m, x, curve = s.latest
-    grid, d = curve
+@dataclass(frozen=True)
+class Curves:
+    """A 1-D run's curves on a grid x: p_data, p_g (a KDE of the samples; 0 when they have no spread), the
+    discriminator's P(real | x) = σ(−D(x)) and D*(x) = p_data/(p_data + p_g) (NaN where both are 0)."""
+
+    x: np.ndarray
+    p_data: np.ndarray
+    p_g: np.ndarray
+    d: np.ndarray
+    d_star: np.ndarray
+
+
+def density_curves(s, stride: int = 1) -> Curves:
+    """The curves of the session's latest evaluation on every stride-th point of its grid (the last one kept)."""
+    _, x, (grid, d) = s.latest
+    keep = np.unique(np.r_[np.arange(0, len(grid), stride), len(grid) - 1])
+    grid, d = grid[keep], np.ravel(d)[keep]
     samples = x.ravel()
     p = s.data.density.pdf(grid)
     pg = kde(samples).pdf(grid) if np.isfinite(samples).all() and samples.std() > 0 else np.zeros_like(grid)
     d_star, _ = optimal_discriminator(p, pg)
+    return Curves(grid, p, pg, 1 / (1 + np.exp(np.clip(d, -50, 50))), d_star)
+
+
+def density_figure(s) -> Figure:
+    """1-D run: p_data, the generated density (KDE of the samples), D(x) and D*(x) for the current generator; JS
+    over training below."""
+    m = s.latest[0]
+    c = density_curves(s)
+    grid, p, pg, d_star = c.x, c.p_data, c.p_g, c.d_star
     fig = Figure(figsize=(8, 6.6))
     fig.subplots_adjust(left=0.09, right=0.91, bottom=0.13, top=0.95, hspace=0.6)
     top, bottom = fig.subplots(2, 1, height_ratios=[3, 2])
@@ -50,7 +74,7 @@ def density_figure(s) -> Figure:
     top.set_ylabel("density")
     top.set_xlabel("x")
     twin = top.twinx()
-    twin.plot(grid, 1 / (1 + np.exp(np.clip(d, -50, 50))), **DISC, label="D(x) = P(real | x)")
+    twin.plot(grid, c.d, **DISC, label="D(x) = P(real | x)")
     twin.plot(grid, d_star, color=VERMILLION, linestyle="-.", label="D*(x)")
     twin.set_ylim(-0.02, 1.02)
     twin.set_ylabel("D(x)")
@@ -98,19 +122,26 @@ def mixture_figure(s) -> Figure:
     return fig
 
 
+def sample_grid(s, scale: int = 4) -> tuple[np.ndarray, str]:
+    """Image run: the grid of samples of image_figure, each pixel a scale × scale block (so the browser shows it
+    sharp), and its title."""
+    _, x, _ = s.latest
+    if s.cfg.conditional:
+        grid, title = image_grid(x[:100], nrow=10), f"round {s.trainer.step}: column k = class k"
+    else:
+        grid, title = image_grid(x[:64]), f"round {s.trainer.step}"
+    return np.kron(grid, np.ones((scale, scale))), title
+
+
 def image_figure(s) -> Figure:
     """Image run: a grid of samples (conditional: column k shows class k) and FD and class coverage over
     training."""
-    _, x, _ = s.latest
     fig = Figure(figsize=(9, 4.5))
     fig.subplots_adjust(left=0.02, right=0.93, bottom=0.22, top=0.9, wspace=0.3)
     ax, curve = fig.subplots(1, 2, width_ratios=[1, 1.3])
-    if s.cfg.conditional:  # evaluation labels are i mod 10: with 10 columns, column k shows class k
-        ax.imshow(image_grid(x[:100], nrow=10), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"round {s.trainer.step}: column k = class k", fontsize=10)
-    else:
-        ax.imshow(image_grid(x[:64]), cmap="gray", vmin=0, vmax=1)
-        ax.set_title(f"round {s.trainer.step}", fontsize=10)
+    grid, title = sample_grid(s, 1)  # conditional: evaluation labels are i mod 10, so column k shows class k
+    ax.imshow(grid, cmap="gray", vmin=0, vmax=1)
+    ax.set_title(title, fontsize=10)
     ax.axis("off")
     metric_history(curve, s, "fd", "FD (lower is better)", "coverage", "class coverage")
     return fig

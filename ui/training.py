@@ -1,7 +1,9 @@
 """Live training on a page: one models.trainer.Trainer per session, advanced by a fragment while playing.
 
-Play / pause / step / reset are buttons; while playing, `st.fragment(run_every=...)` reruns only the training
-part of the page, a few rounds at a time, so the rest of the page stays responsive.
+Play / pause / step / reset are buttons; while playing, `st.fragment(run_every=TICK)` reruns only the training
+part of the page, a few rounds at a time, so the rest of the page stays responsive. Its views are charts the
+browser draws (ui.live_charts): each tick sends the current curves or samples and only the metric history's new
+points, about six times a second.
 
 One thread at a time. Streamlit may start a script run of a session before the previous one has finished, and
 runs the playing fragment, a full rerun after a widget change and a download's callable in different threads;
@@ -33,6 +35,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,10 +47,11 @@ from models.config import TORCH_OPTIMIZERS, TrainConfig
 from models.data import DataError, load
 from models.evaluate import evaluate
 from models.trainer import LOG_FIELDS, Trainer
-from ui import controls, export
+from ui import charts, controls, export, live_charts
 
-TICK = 0.5  # seconds between fragment reruns while playing
-BUDGET = 0.25  # seconds of training per tick
+TICK = 0.15  # seconds between fragment reruns while playing: at least 5 chart updates a second (bench_stream)
+# seconds of training per tick: the tick's evaluation (≈ 60 ms on /train1d) and its payload must fit in the rest
+BUDGET = 0.06
 
 
 class FairLock:
@@ -99,6 +103,8 @@ class Session:
         self.log: list[dict] = []
         self.metrics: list[dict] = []
         self.latest = None  # (metrics, samples, 1-D D curve)
+        self.run_id = uuid.uuid4().hex[:12]  # names this run's history in the browser (ui.live_charts)
+        self.sent: dict[str, int] = {}  # history points sent to the browser, per chart (ui.live_charts)
         self.playing = False
         self.error: str | None = None
         self.waited = 0.0  # seconds the last advance waited for other sessions' training
@@ -113,13 +119,16 @@ class Session:
             self.metrics.append({"step": self.trainer.step, **m})
             self.latest = (m, x.numpy(), curve)
 
-    def advance(self, rounds: int, budget: float | None = None, wait: bool = True) -> int | None:
+    def advance(self, rounds: int, budget: float | None = None, wait: bool = True, tick: bool = False) -> int | None:
         """Up to `rounds` rounds (or until `budget` seconds pass), then one evaluation; stops on NaN or at the end.
         Returns the rounds trained, or None (nothing done) when `wait` is false and another thread holds the
-        session."""
+        session, or when a `tick` finds the run paused once it holds the session (a tick that saw it playing may
+        get the session only after Pause has been handled and the page drawn)."""
         if not self.lock.acquire(blocking=wait):
             return None
         try:
+            if tick and not self.playing:
+                return None
             t0 = time.perf_counter()
             with STREAM_LOCK, torch.random.fork_rng(devices=[]):
                 self.waited = time.perf_counter() - t0
@@ -186,15 +195,17 @@ def buttons(key: str, s: Session, step_rounds: int) -> None:
         st.rerun()
 
 
-def show_run(s: Session, name: str, make, summary: str) -> None:
-    """A live run's figure and summary, with its metrics and its per-round log as CSV downloads (made on click, in
-    another thread: under the session's lock, like the figure)."""
+def show_run(s: Session, name: str, make, summary: str, charts: dict) -> None:
+    """A live run's charts (key → ui.xychart.XYChart, drawn by the browser) and summary, with the figure (matplotlib
+    `make`) as PNG/SVG and its metrics and per-round log as CSV downloads (made on click, in another thread: under
+    the session's lock)."""
     data = {
         f"{name}-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
         f"{name}-losses-per-round.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
     }
-    make = s.locked(make)
-    export.show_figure(export.figure_bytes(make()), make, name, summary, {k: s.locked(f) for k, f in data.items()})
+    live_charts.show(s, charts)
+    st.caption(summary)
+    export.downloads(s.locked(make), name, {k: s.locked(f) for k, f in data.items()})
 
 
 def busy_note(waited: float, waiting: int) -> str | None:
@@ -215,7 +226,7 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
     @st.fragment(run_every=TICK if s.playing else None)
     def live():
         if s.playing:
-            s.advance(rounds_per_tick, BUDGET, wait=False)
+            s.advance(rounds_per_tick, BUDGET, wait=False, tick=True)
             if not s.playing:  # finished or stopped: a full rerun turns the timer off and updates the buttons
                 st.rerun()
         with s.lock:
@@ -228,6 +239,9 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
                 st.caption(note)
             draw(s)
 
+    charts.load_code()
+    with s.lock:  # a full script run: the browser's charts may be fresh, so they get the whole history
+        live_charts.send_all(s)
     live()
 
 

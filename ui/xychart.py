@@ -30,6 +30,23 @@ class Series:
     filled: bool = True
     width: float = 1.5
     hover: bool = True
+    axis: str = "y"  # or "y2": the right axis of a chart with `window2`
+    size: float = 5.0  # marker radius in pixels
+    edge: str = ""  # a filled marker's outline colour ("": none)
+    edge_width: float = 1.2
+    stream: bool = False  # x, y are the points from the chart's `start` on (ui.live_charts)
+
+
+@dataclass(frozen=True)
+class Heat:
+    """Values in [0, 1] on n×n cells of `window`, row-major from the lowest y up, drawn under the series in
+    `palette` (value v gets palette[floor(v·len)]); hover reads out `label` = v at the pointer."""
+
+    n: int
+    window: tuple[float, float, float, float]
+    values: np.ndarray
+    palette: tuple[str, ...]
+    label: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +66,9 @@ class XYChart:
     """Lines and points in a window (x0, x1, y0, y1), equal scales when `equal` (else height = `aspect` × width);
     `note` is written in the plot, `bands` (x intervals) are shaded, y is on a log scale when `ylog`. Hover reads
     out the nearest point, or every series at the nearest x when `readout` is "x". A `clickable` chart sends clicks
-    back, a `drag` one drags too."""
+    back, a `drag` one drags too. Series on axis "y2" use the right axis (`y2label`, `window2`, linear); `heat` is
+    drawn under the series. A chart with a `run` is streamed: its `stream` series carry only the points from index
+    `start` of that run's history, which the browser appends to the points it holds (ui.live_charts)."""
 
     title: str
     xlabel: str
@@ -69,6 +88,11 @@ class XYChart:
     band_color: str = "#e6e6e6"
     readout: str = "point"
     ylog: bool = False  # y on a log scale (window y bounds > 0, in data units); y ≤ 0 is not drawn
+    y2label: str = ""
+    window2: tuple[float, float] | None = None
+    heat: Heat | None = None
+    run: str = ""  # a streamed chart (ui.live_charts): the run its `stream` series belong to, and the index of
+    start: int = 0  # their first point in that run's history
 
     def to_json(self) -> str:
         return payload_json("xy", self)

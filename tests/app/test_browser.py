@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from bench.harness import PROBE, ROOT, WAIT_MS, chromium, figure_src, move_slider, slider, wait_ready
+from bench.harness import PROBE, ROOT, WAIT_MS, chromium, figure_src, move_slider, slider, wait_chart_above, wait_ready
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
@@ -157,14 +157,9 @@ def test_class_link_locks_stay_after_the_sidebar_round_trip(page, server):
 @pytest.mark.parametrize("name", ["train1d", "mixtures"])
 def test_play_trains_live_and_pause_stops(page, server, name):
     open_page(page, f"{server}/{name}")
-    before = figure_src(page)
     page.get_by_role("button", name="▶ Play").click()
-    page.wait_for_function(
-        '(b) => { const i = document.querySelector(\'[data-testid="stMain"] [data-testid="stImage"] img\');'
-        " return i && i.src !== b && /Round [1-9]/.test(document.body.innerText); }",
-        arg=before,
-        timeout=WAIT_MS,
-    )
+    wait_chart_above(page, f"{name}_history", "points", 1)  # the history chart took a streamed point
+    page.wait_for_function("() => /Round [1-9]/.test(document.body.innerText)", timeout=WAIT_MS)
     page.get_by_role("button", name="⏸ Pause").click()
     page.get_by_role("button", name="▶ Play").wait_for(timeout=WAIT_MS)
     assert_no_error(page)

@@ -21,7 +21,8 @@ WATCH_ERRORS = """() => {
   };
   new MutationObserver(look).observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
-SHOWN_AFTER_PRESS = "() => window.__gdl.shown > window.__gdl.press"  # a figure loaded after the last key press
+# a figure (an image, or a chart's payload) shown after the last key press
+SHOWN_AFTER_PRESS = "() => Math.max(window.__gdl.shown, window.__gdl.chart) > window.__gdl.press"
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 

@@ -149,3 +149,12 @@ def test_compare_mode_draws_one_chart_per_objective_in_one_window():
     for c in charts_:
         path = np.stack([c["trajectories"][0]["theta"], c["trajectories"][0]["psi"]], 1)
         assert np.all(np.abs(path) <= window[1])
+
+
+def test_live_charts_carry_a_stub_and_the_page_gets_the_code_once():
+    """The loader defines the renderer on window (its own default export draws nothing); the stub is small."""
+    from ui import charts
+
+    assert "function render(component)" in charts.LOADER_JS and "window.gdlCharts = render;" in charts.LOADER_JS
+    assert charts.LOADER_JS.count("export default") == 1 and "export default function () {}" in charts.LOADER_JS
+    assert "window.gdlCharts(component)" in charts.STUB_JS and len(charts.STUB_JS) < 500 < len(charts.JS)

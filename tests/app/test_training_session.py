@@ -153,3 +153,13 @@ def test_advance_records_how_long_it_waited_for_another_sessions_training(monkey
     s.advance(1)
     t.join()
     assert s.waited >= 0.3 and s.trainer.step == 1
+
+
+def test_a_tick_that_gets_the_session_after_pause_trains_nothing(monkeypatch):
+    """A tick that saw the run playing but got the session only after Pause was handled leaves the run as drawn."""
+    s = stub_session(monkeypatch)
+    s.playing = False
+    assert s.advance(50, training.BUDGET, wait=False, tick=True) is None
+    assert s.trainer.step == 0 and len(s.metrics) == 1
+    s.playing = True
+    assert s.advance(5, training.BUDGET, wait=False, tick=True) == 5 and s.trainer.step == 5
