@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 
 from dynamics.palette import OKABE_ITO, legend_outside
 from models.gradients import DStepsRun, GradCurve
-from ui.xychart import Series, XYChart
+from ui.xychart import Series, XYChart, log_span
 
 SAVED = Path(__file__).resolve().parents[1] / "models" / "saved"
 TITLES = {
@@ -123,11 +123,8 @@ def d_steps_figure(runs: list[DStepsRun]) -> Figure:
 
 
 def _log_window(xs: list, ys: list) -> tuple[float, float, float, float]:
-    """x from the first to the last x; y from half the smallest positive value to twice the largest."""
-    y = np.concatenate([np.asarray(v, float) for v in ys])
-    y = y[np.isfinite(y) & (y > 0)]
-    lo, hi = (float(y.min()) / 2, float(y.max()) * 2) if y.size else (1e-3, 1.0)
-    return (float(min(min(x) for x in xs)), float(max(max(x) for x in xs)), lo, hi)
+    """x from the first to the last x; y on a log scale (ui.xychart.log_span)."""
+    return (float(min(min(x) for x in xs)), float(max(max(x) for x in xs)), *log_span(*ys))
 
 
 def _line(label: str, x: list, y: list, color: str) -> Series:

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from dynamics.numbers import num
 from dynamics.palette import OKABE_ITO
-from ui.xychart import Series, XYChart, span
+from ui.xychart import Series, XYChart, log_span, span
 
 ENV = "GDL_RUNS"
 # What a run measures (models.evaluate): images FD, class coverage and the classifier's accuracy; 2-D mixtures
@@ -176,11 +176,7 @@ def compare_charts(chosen: dict[str, dict]) -> tuple[XYChart, ...]:
         xs = [s.x for s in series] or [np.zeros(1)]
         window = (float(min(x.min() for x in xs)), float(max(max(x.max() for x in xs), 1.0)))
         ys = np.concatenate([s.y for s in series]) if series else np.ones(1)
-        if ylog:
-            ys = ys[ys > 0] if np.any(ys > 0) else np.ones(1)
-            window += (float(ys.min()) / 2, float(ys.max()) * 2)
-        else:
-            window += span(ys)
+        window += log_span(ys, empty=(0.5, 2.0)) if ylog else span(ys)
         return XYChart(title, "round", short, window, tuple(series), ylog=ylog, aspect=0.6)
 
     out = [

@@ -195,15 +195,15 @@ def buttons(key: str, s: Session, step_rounds: int) -> None:
         st.rerun()
 
 
-def show_run(s: Session, name: str, make, summary: str, charts: dict) -> None:
-    """A live run's charts (key → ui.xychart.XYChart, drawn by the browser) and summary, with the figure (matplotlib
+def show_run(s: Session, name: str, make, summary: str, views: dict) -> None:
+    """A live run's views (key → ui.xychart.XYChart, drawn by the browser) and summary, with the figure (matplotlib
     `make`) as PNG/SVG and its metrics and per-round log as CSV downloads (made on click, in another thread: under
     the session's lock)."""
     data = {
         f"{name}-metrics.csv": lambda: export.to_csv(list(s.metrics[0]), [r.values() for r in s.metrics]),
         f"{name}-losses-per-round.csv": lambda: export.to_csv(list(LOG_FIELDS), [r.values() for r in s.log]),
     }
-    live_charts.show(s, charts)
+    live_charts.show(s, views)
     st.caption(summary)
     export.downloads(s.locked(make), name, {k: s.locked(f) for k, f in data.items()})
 

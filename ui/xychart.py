@@ -139,6 +139,13 @@ def span(*arrays, include=(), pad: float = 0.05) -> tuple[float, float]:
     return (lo - margin, hi + margin)
 
 
+def log_span(*arrays, empty: tuple[float, float] = (1e-3, 1.0)) -> tuple[float, float]:
+    """A log-scale y span: half the smallest finite positive value to twice the largest (`empty` when none)."""
+    values = np.concatenate([np.ravel(np.asarray(a, float)) for a in arrays])
+    values = values[np.isfinite(values) & (values > 0)]
+    return (float(values.min()) / 2, float(values.max()) * 2) if values.size else empty
+
+
 def radius_chart(lrs, radius, h: float, h_star: float | None, title: str) -> XYChart:
     """Spectral radius ρ against h (ui.dirac.radius_fig for the browser): ρ = 1, the current h and the h where
     convergence stops marked."""
