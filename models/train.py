@@ -203,9 +203,7 @@ def parse_args(argv):
     p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β = 0.5, 0.999)")
     p.add_argument("--lr", help="both learning rates (default 2e-4 images, 1e-4 ring8/grid25, 1e-3 otherwise)")
     p.add_argument("--lr-g", help="generator learning rate")
-    p.add_argument(
-        "--lr-d", help="discriminator learning rate (default --lr; unconditional loss-sensitive on images 10 × --lr)"
-    )
+    p.add_argument("--lr-d", help="discriminator learning rate (default --lr; loss-sensitive on images 10 × --lr)")
     p.add_argument("--d-steps", type=int, help="discriminator steps per generator step (default 1)")
     p.add_argument("--steps", type=int, help="rounds to train (total, also when resuming; default 2000, toys 20000)")
     p.add_argument("--batch", type=int, help="batch size (default 64, ring8/grid25 100)")
