@@ -71,7 +71,8 @@ class TrainConfig:
     unconditional LS-GAN on images); pack m > 1 feeds the
     discriminator m samples concatenated (PacGAN, 2-D toys only). net None: "dcgan" for images, "pacgan" for
     unconditional ring8/grid25 (whose other defaults are then TOY_DEFAULTS), else "mlp"; reuse_fake: G's step
-    reuses the last D step's fake batch instead of fresh noise; batchnorm=False: no BatchNorm in G or D. Device
+    reuses the last D step's fake batch instead of fresh noise; labels n: the semi-supervised CLS-GAN with n
+    labelled training images (models.semisupervised); batchnorm=False: no BatchNorm in G or D. Device
     "auto" becomes "cuda" when a CUDA device is present, else "cpu". After construction every field holds its
     final value."""
 
@@ -103,6 +104,7 @@ class TrainConfig:
     compile: bool = False
     pack: int = 1
     net: str | None = None
+    labels: int | None = None
 
     @classmethod
     def from_mapping(cls, overrides: Mapping) -> TrainConfig:
@@ -190,6 +192,13 @@ class TrainConfig:
             raise InputError(f"--device must be auto, cpu or cuda[:N], got {self.device!r}")
         if self.amp and not self.device.startswith("cuda"):
             raise InputError("--amp (bf16 autocast) is a CUDA option; this run is on the CPU")
+        if self.labels is not None and not (self.conditional and self.loss == "loss-sensitive" and self.image):
+            raise InputError(
+                f"--labels {self.labels}: the semi-supervised CLS-GAN needs --conditional --loss loss-sensitive "
+                f"and image data (digits, mnist5k, fashion-mnist)"
+            )
+        if self.labels is not None and (self.reg != "none" or self.optimizer == "extragradient"):
+            raise InputError("--labels trains with --reg none and an optimizer other than extragradient")
         if self.channels_last and not self.image:
             raise InputError("--channels-last applies to image data only")
 

@@ -125,6 +125,8 @@ def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=N
 
     def measure():
         m, x, curve = evaluate(trainer.G, trainer.D, data, cfg, trainer.device, cache_dir)
+        if cfg.labels is not None:
+            m |= trainer.semisupervised_metrics()
         run.metrics.write(json.dumps({"step": trainer.step, **m}) + "\n")
         run.metrics.flush()
         save_samples(
@@ -232,6 +234,12 @@ def parse_args(argv):
         "--net",
         choices=NETS,
         help="networks: dcgan (images), pacgan (PacGAN's, default for ring8/grid25), mlp (small MLPs, other data)",
+    )
+    p.add_argument(
+        "--labels",
+        type=int,
+        help="semi-supervised CLS-GAN: train with this many labelled images (10 per class for 100), the rest "
+        "unlabelled; reports test_error and supervised_baseline_error (needs --conditional --loss loss-sensitive)",
     )
     p.add_argument("--pack", type=int, help="PacGAN packing: D sees m samples concatenated (default 1)")
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
