@@ -41,7 +41,9 @@ def build(cfg: TrainConfig, data):
     if data.kind == "image":
         size, ch = data.shape[1], data.shape[0]
         gradient_penalty = LOSSES_BY_NAME[cfg.loss].penalty is not None or cfg.regularizer.penalty is not None
-        norm = "layer" if gradient_penalty else ("batch" if cfg.batchnorm else "none")
+        # semi-supervised runs too: the classifier must not depend on batch statistics of real and fake batches
+        per_sample = gradient_penalty or cfg.labels is not None
+        norm = "layer" if per_sample else ("batch" if cfg.batchnorm else "none")
         G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width, cfg.batchnorm)
         if cls:
             D = nets.CLSDiscriminator(nets.DCGANDiscriminator(size, ch, 0, cfg.width, norm, n_out=k))

@@ -272,7 +272,7 @@ def test_28_pixel_runs_lower_frechet_distance(tmp_path, cache, name):
 def test_semisupervised_run_reports_its_test_error_and_the_supervised_baseline(tmp_path, cache):
     cfg = {"data": "digits", "loss": "loss-sensitive", "conditional": True, "labels": 20, "steps": 3, **FAST}
     m = train(cfg, out=tmp_path / "r", cache_dir=cache)["metrics"]
-    D = nets.CLSDiscriminator(nets.DCGANDiscriminator(8, 1, 0, 32, "batch", n_out=10))
+    D = nets.CLSDiscriminator(nets.DCGANDiscriminator(8, 1, 0, 32, "layer", n_out=10))
     D.load_state_dict(checkpoint.load(tmp_path / "r" / "checkpoint.pt", keys=("D",))["D"])
     data = load("digits")
     with torch.no_grad():
