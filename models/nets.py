@@ -176,18 +176,30 @@ class NonNegative(nn.Module):
 
 
 class CLSDiscriminator(nn.Module):
-    """CLS-GAN loss function L(x, y) = −log softmax(a(x))_y (Qi 2017): low for real x of class y; the class
-    of minimal loss, argmax a(x), classifies x. `body` maps x to n_classes logits a(x)."""
+    """CLS-GAN loss function L(x, y) = −log P(y | x) = −a_y(x) + log(1 + Σ_k exp a_k(x)) ≥ 0 (Qi 2017): the K
+    class logits a(x) and an implicit generated class of logit 0, so a sample that looks like class y can still
+    get a large loss for y by lowering every logit. The class of minimal loss, argmax a(x), classifies x;
+    `marginal` is the loss of unlabelled x, −log Σ_y exp(−L(x, y)) = −log P(real | x) = softplus(−logsumexp a).
+    `body` maps x to n_classes logits a(x)."""
 
     def __init__(self, body):
         super().__init__()
         self.body = body
 
     def forward(self, x, y):
-        return -F.log_softmax(self.body(x), 1).gather(1, y[:, None]).squeeze(1)
+        a = self.body(x)
+        return F.softplus(a.logsumexp(1)) - a.gather(1, y[:, None]).squeeze(1)
+
+    def losses(self, x):
+        """L(x, y) for every class y: (n, n_classes)."""
+        a = self.body(x)
+        return F.softplus(a.logsumexp(1))[:, None] - a
+
+    def marginal(self, x):
+        return F.softplus(-self.body(x).logsumexp(1))
 
     def classify(self, x):
-        return self.body(x).argmax(1)
+        return self.losses(x).argmin(1)
 
 
 def init_weights(module):

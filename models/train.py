@@ -125,6 +125,8 @@ def train(cfg, out=None, resume=None, callback=None, progress=False, cache_dir=N
 
     def measure():
         m, x, curve = evaluate(trainer.G, trainer.D, data, cfg, trainer.device, cache_dir)
+        if cfg.labels is not None:
+            m |= trainer.semisupervised_metrics()
         run.metrics.write(json.dumps({"step": trainer.step, **m}) + "\n")
         run.metrics.flush()
         save_samples(
@@ -203,9 +205,7 @@ def parse_args(argv):
     p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β = 0.5, 0.999)")
     p.add_argument("--lr", help="both learning rates (default 2e-4 images, 1e-4 ring8/grid25, 1e-3 otherwise)")
     p.add_argument("--lr-g", help="generator learning rate")
-    p.add_argument(
-        "--lr-d", help="discriminator learning rate (default --lr; unconditional loss-sensitive on images 10 × --lr)"
-    )
+    p.add_argument("--lr-d", help="discriminator learning rate (default --lr; loss-sensitive on images 10 × --lr)")
     p.add_argument("--d-steps", type=int, help="discriminator steps per generator step (default 1)")
     p.add_argument("--steps", type=int, help="rounds to train (total, also when resuming; default 2000, toys 20000)")
     p.add_argument("--batch", type=int, help="batch size (default 64, ring8/grid25 100)")
@@ -234,6 +234,12 @@ def parse_args(argv):
         "--net",
         choices=NETS,
         help="networks: dcgan (images), pacgan (PacGAN's, default for ring8/grid25), mlp (small MLPs, other data)",
+    )
+    p.add_argument(
+        "--labels",
+        type=int,
+        help="semi-supervised CLS-GAN: train with this many labelled images (10 per class for 100), the rest "
+        "unlabelled; reports test_error and supervised_baseline_error (needs --conditional --loss loss-sensitive)",
     )
     p.add_argument("--pack", type=int, help="PacGAN packing: D sees m samples concatenated (default 1)")
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")

@@ -11,13 +11,14 @@ directly (ui.training).
 from __future__ import annotations
 
 import contextlib
+import functools
 
 import numpy as np
 import torch
 
 from dynamics.contracts import InputError
 from dynamics.dirac.objectives import LOSSES_BY_NAME
-from models import checkpoint, nets
+from models import checkpoint, nets, semisupervised
 from models.config import TrainConfig
 from models.losses import gen_loss
 from models.regularizers import objectives
@@ -40,7 +41,9 @@ def build(cfg: TrainConfig, data):
     if data.kind == "image":
         size, ch = data.shape[1], data.shape[0]
         gradient_penalty = LOSSES_BY_NAME[cfg.loss].penalty is not None or cfg.regularizer.penalty is not None
-        norm = "layer" if gradient_penalty else ("batch" if cfg.batchnorm else "none")
+        # semi-supervised runs too: the classifier must not depend on batch statistics of real and fake batches
+        per_sample = gradient_penalty or cfg.labels is not None
+        norm = "layer" if per_sample else ("batch" if cfg.batchnorm else "none")
         G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width, cfg.batchnorm)
         if cls:
             D = nets.CLSDiscriminator(nets.DCGANDiscriminator(size, ch, 0, cfg.width, norm, n_out=k))
@@ -60,6 +63,24 @@ def build(cfg: TrainConfig, data):
             else (nets.MLPDiscriminator(dim, k, cfg.width))
         )
     return G, (nets.NonNegative(D) if ls and not cls else D)
+
+
+def supervised_baseline(cfg: TrainConfig, data, labelled) -> float:
+    """Test error of the semi-supervised run's loss function network trained on its labelled images alone:
+    cfg.steps·cfg.d_steps steps of E L(x, y) with the same optimizer, learning rate, batch and seed, on random
+    streams of its own (the run's are not touched)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(cfg.seed)
+        _, D = build(cfg, data)
+        D = D.to(cfg.device)
+        opt, rng = make_optimizer(cfg.optimizer, D.parameters(), cfg.lr_d), np.random.default_rng(cfg.seed)
+        for _ in range(cfg.steps * cfg.d_steps):
+            idx = labelled[rng.integers(0, len(labelled), cfg.batch)]
+            loss = D(data.x[idx].to(cfg.device), data.y[idx].to(cfg.device)).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+    return semisupervised.error(D, data.x_test, data.y_test, cfg.device)
 
 
 def make_optimizer(name, params, lr):
@@ -95,6 +116,10 @@ class Trainer:
         compile_ = (lambda m: torch.compile(m, dynamic=False)) if cfg.compile else (lambda m: m)
         self.g_fn, self.d_fn = compile_(self.G), compile_(self.D)
         self.step = 0
+        if cfg.labels is not None:
+            semisupervised.check_labels(cfg.labels, data.y, data.n_classes, cfg.data)
+            self.labelled = semisupervised.select_labels(data.y, cfg.labels, data.n_classes, cfg.seed)
+            self.unlabelled = np.setdiff1d(np.arange(len(data.y)), self.labelled)
 
     def state(self):
         return {
@@ -203,9 +228,51 @@ class Trainer:
             self.opt_d.step()
         return out
 
+    @functools.cached_property
+    def baseline_error(self) -> float:
+        return supervised_baseline(self.cfg, self.data, self.labelled)
+
+    def semisupervised_metrics(self) -> dict:
+        """test_error of the loss function's classifier (class of minimal loss) on the held-out test images, and
+        supervised_baseline_error, the same network trained on the labelled images alone."""
+        error = semisupervised.error(self.D, self.data.x_test, self.data.y_test, self.device)
+        return {"test_error": error, "supervised_baseline_error": self.baseline_error}
+
+    def semisupervised_batch(self):
+        """Labelled images and labels, unlabelled images, latent codes for the fakes paired with each, and
+        uniform labels for the unlabelled pairs' fakes."""
+        c, d = self.cfg, self.data
+        il = self.labelled[self.rng.integers(0, len(self.labelled), c.batch)]
+        iu = self.unlabelled[self.rng.integers(0, len(self.unlabelled), c.batch)]
+        y_u = torch.from_numpy(self.rng.integers(0, d.n_classes, c.batch))
+        z = torch.randn(2, c.batch, c.nz, device=self.device)
+        x_l, y_l, x_u, y_u = (t.to(self.device) for t in (d.x[il], d.y[il], d.x[iu], y_u))
+        return x_l, y_l, x_u, z[0], z[1], y_u
+
+    def semisupervised_round(self):
+        """cfg.d_steps steps of the loss function, then one of G on fresh noise (models.semisupervised)."""
+        for _ in range(self.cfg.d_steps):
+            x_l, y_l, x_u, z_l, z_u, y_u = self.semisupervised_batch()
+            with torch.no_grad():
+                fake_l, fake_u = self.g_fn(z_l, y_l), self.g_fn(z_u, y_u)
+            obj_d = semisupervised.d_objective(self.D, x_l, y_l, x_u, fake_l, fake_u)
+            self.opt_d.zero_grad(set_to_none=True)
+            obj_d.backward(inputs=self.d_params)
+            norm_d = grad_norm(self.d_params)
+            self.opt_d.step()
+        z_l, z_u = torch.randn(2, self.cfg.batch, self.cfg.nz, device=self.device)
+        loss_g = semisupervised.g_loss(self.D, self.g_fn(z_l, y_l), y_l, self.g_fn(z_u, y_u))
+        self.opt_g.zero_grad(set_to_none=True)
+        loss_g.backward(inputs=self.g_params)
+        norm_g = grad_norm(self.g_params)
+        self.opt_g.step()
+        return -obj_d.detach(), loss_g.detach(), norm_d, norm_g
+
     def round(self):
         """One round; returns (d_objective, g_loss, d_grad_norm, g_grad_norm) of its last updates."""
-        if self.cfg.optimizer == "extragradient":
+        if self.cfg.labels is not None:
+            vals = self.semisupervised_round()
+        elif self.cfg.optimizer == "extragradient":
             vals = self.extragradient_update()
         else:
             for _ in range(self.cfg.d_steps):

@@ -1,5 +1,7 @@
 """Network shapes, conditioning, and the CLS-GAN classification rule."""
 
+import math
+
 import pytest
 import torch
 
@@ -36,8 +38,28 @@ def test_cls_loss_is_minimal_at_the_predicted_class():
     D = nets.CLSDiscriminator(nets.MLPDiscriminator(2, n_out=4))
     x = torch.randn(50, 2)
     losses = torch.stack([D(x, torch.full((50,), k)) for k in range(4)], 1)
+    assert torch.allclose(losses, D.losses(x))
     assert torch.equal(losses.argmin(1), D.classify(x))
-    assert (losses >= 0).all() and torch.allclose(torch.exp(-losses).sum(1), torch.ones(50))
+    real = torch.exp(-losses).sum(1)  # P(real | x) < 1: the implicit generated class takes the rest
+    assert (losses >= 0).all() and (real < 1).all() and torch.allclose(D.marginal(x), -torch.log(real))
+
+
+class Logits(torch.nn.Module):
+    def __init__(self, a):
+        super().__init__()
+        self.a = torch.tensor(a)
+
+    def forward(self, x):
+        return self.a.expand(len(x), -1)
+
+
+def test_cls_loss_on_hand_computed_logits():
+    """a = (0, log 3): Z = 1 + 3, L(x, 0) = log 5, L(x, 1) = log(5/3), marginal −log(4/5); class 1 wins."""
+    D = nets.CLSDiscriminator(Logits([0.0, math.log(3.0)]))
+    x = torch.zeros(2, 1)
+    assert D(x, torch.tensor([0, 1])).tolist() == pytest.approx([math.log(5), math.log(5 / 3)], rel=1e-6)
+    assert D.marginal(x).tolist() == pytest.approx([math.log(5 / 4)] * 2, rel=1e-6)
+    assert D.classify(x).tolist() == [1, 1]
 
 
 def test_dcgan_init():

@@ -12,7 +12,8 @@ import torch
 
 from dynamics.cli import run_main
 from dynamics.contracts import InputError
-from models import checkpoint
+from models import checkpoint, nets
+from models.data import load
 from models.train import main, train
 from models.trainer import NonFiniteError
 from tests.planted import Planted
@@ -114,6 +115,9 @@ def test_callback_returning_false_stops(tmp_path):
         (["--reg", "instance-noise", "--sigma", "0"], "--sigma must be > 0"),
         (["--batch", "1"], "--batch must be at least 2"),
         (["--resume", "/nonexistent"], "no checkpoint.pt"),
+        (["--data", "digits", "--labels", "100"], "--labels 100: the semi-supervised CLS-GAN needs --conditional"),
+        (["--data", "digits", "--loss", "loss-sensitive", "--conditional", "--labels", "9"], "in [10, 1330]"),
+        (["--data", "digits", "--loss", "loss-sensitive", "--conditional", "--labels", "1331"], "in [10, 1330]"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path):
@@ -263,3 +267,16 @@ def test_28_pixel_runs_lower_frechet_distance(tmp_path, cache, name):
     r = train({"data": name, "loss": "nsgan", "steps": 300, "eval_every": 300}, out=tmp_path, cache_dir=cache)
     first, last = metrics(r["run_dir"])
     assert last["fd"] < first["fd"] / 3
+
+
+def test_semisupervised_run_reports_its_test_error_and_the_supervised_baseline(tmp_path, cache):
+    cfg = {"data": "digits", "loss": "loss-sensitive", "conditional": True, "labels": 20, "steps": 3, **FAST}
+    m = train(cfg, out=tmp_path / "r", cache_dir=cache)["metrics"]
+    D = nets.CLSDiscriminator(nets.DCGANDiscriminator(8, 1, 0, 32, "layer", n_out=10))
+    D.load_state_dict(checkpoint.load(tmp_path / "r" / "checkpoint.pt", keys=("D",))["D"])
+    data = load("digits")
+    with torch.no_grad():
+        wrong = (D.eval().body(data.x_test).argmax(1) != data.y_test).sum().item()
+    assert m["test_error"] == pytest.approx(wrong / len(data.y_test))
+    baseline = m["supervised_baseline_error"] * len(data.y_test)  # a count of misclassified test images
+    assert 0 < baseline < 0.9 * len(data.y_test) and baseline == pytest.approx(round(baseline), abs=1e-3)
