@@ -17,6 +17,7 @@ x = np.linspace(-4.0, 6.0, 2001)
 p, q = stats.norm(0, 1).pdf(x), stats.norm(shift, 0.5).pdf(x)
 curves = {"p_data": p, "p_g": q, "D*": p / (p + q), "your D": 1 / (1 + np.exp(2 * x - 2))}
 if means == "canvas":
+    charts.load_code()
     colors = ["#000000", "#009E73", "#0072B2", "#E69F00"]
     series = tuple(xychart.Series(k, x, v, c) for (k, v), c in zip(curves.items(), colors, strict=True))
     charts.show_xy(xychart.XYChart("D*", "x", "value", (-4.0, 6.0, -0.05, 1.05), series, readout="x").to_json(), "c")

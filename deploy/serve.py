@@ -66,6 +66,7 @@ def replica_cmd(script: str, port: int, address: str = "127.0.0.1") -> list[str]
         f"--server.port={port}",
         f"--server.address={address}",
         "--browser.gatherUsageStats=false",
+        "--global.disableWidgetStateDuplicationWarning=true",
         "--server.fileWatcherType=none",
     ]
 

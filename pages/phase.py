@@ -11,7 +11,7 @@ from dynamics.dirac.plotting import WINDOW, fit_window
 from dynamics.dirac.stability import radius_vs_lr
 from dynamics.dirac.status import STATUS, STATUS_BY_NAME, status_key
 from dynamics.dirac.trajectories import Schedule, simulate
-from ui import charts, controls, dirac, exercises, export, xychart
+from ui import charts, controls, dirac, exercises, export
 
 controls.start_page("phase")
 st.markdown(
@@ -110,7 +110,7 @@ if mode == "single":
         phase_view(obj, schedule, opt, starts, grid_n, show_flow)
     with right:
         charts.show_figure(
-            xychart.eigen_chart(cont, disc).to_json(),
+            dirac.eigen_chart_json(cont, disc),
             "eigen_chart",
             lambda: dirac.eigen_fig(cont, disc),
             f"eigenvalues-{obj.name}",

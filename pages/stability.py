@@ -33,7 +33,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("Eigenvalues now")
     charts.show_figure(
-        xychart.eigen_chart(c, d).to_json(),
+        dirac.eigen_chart_json(c, d),
         "eigen_chart",
         lambda: dirac.eigen_fig(c, d),
         f"eigenvalues-{obj.name}",

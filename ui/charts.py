@@ -258,10 +258,10 @@ def clear_added() -> None:
     controls.set_state("added", "")
 
 
-_chart = st.components.v2.component("gdl_chart", html=HTML, css=CSS, js=JS)
-# Streamlit sends a component's code with every element it draws (35 kB here), so a chart a fragment redraws five
-# times a second would carry it each time. Live charts carry a stub instead, which draws with the code that one
-# `gdl_charts_code` element per page (`load_code`, outside the fragment) put on `window.gdlCharts`.
+# Streamlit sends a component's code with every element it draws (35 kB here), so a page of three charts would
+# carry it three times a run and a chart a fragment redraws five times a second five times a second. Each chart
+# carries a stub instead, which draws with the code that one `gdl_charts_code` element per full run (`load_code`,
+# from the router) put on `window.gdlCharts`.
 LOADER_JS = JS.replace("export default function (component)", "function render(component)") + (
     "\nwindow.gdlCharts = render;\nexport default function () {}\n"
 )
@@ -277,11 +277,12 @@ STUB_JS = """export default function (component) {
 }
 """
 _loader = st.components.v2.component("gdl_charts_code", html="", js=LOADER_JS)
-_live_chart = st.components.v2.component("gdl_live_chart", html=HTML, css=CSS, js=STUB_JS)
+_chart = st.components.v2.component("gdl_chart", html=HTML, css=CSS, js=STUB_JS)
 
 
 def load_code() -> None:
-    """Put the chart code on the page once (in the sidebar, out of the main area's figures) for `show_live`."""
+    """Put the chart code on the page (in the sidebar, out of the main area's figures): app.py calls it once per
+    full run, before the page, so that every chart's stub finds it."""
     with st.sidebar:
         _loader(key="gdl_charts_code")
 
@@ -310,10 +311,9 @@ def clicked_points(click) -> list[tuple[float, float]]:
     return points if ok else []
 
 
-def show_xy(payload: str, key: str, on_click=None, on_gap=None, live: bool = False):
+def show_xy(payload: str, key: str, on_click=None, on_gap=None):
     """Mount an XYChart (its JSON); `on_click(points)` runs when the chart is clickable and clicked (one point)
-    or dragged (two: start, end); `on_gap()` when a streamed chart missed points (ui.live_charts). A `live` chart
-    carries only a stub of the code (see `load_code`)."""
+    or dragged (two: start, end); `on_gap()` when a streamed chart missed points (ui.live_charts)."""
 
     def clicked():
         points = clicked_points(st.session_state[key].get("click"))
@@ -324,8 +324,7 @@ def show_xy(payload: str, key: str, on_click=None, on_gap=None, live: bool = Fal
         if on_gap:
             on_gap()
 
-    mount = _live_chart if live else _chart
-    return mount(data=payload, key=key, height="content", on_click_change=clicked, on_gap_change=gap)
+    return _chart(data=payload, key=key, height="content", on_click_change=clicked, on_gap_change=gap)
 
 
 def show_grid(payloads: list[str], key: str, captions: list[str] = (), per_row: int = 3) -> None:

@@ -161,8 +161,10 @@ def slider(
         default,
         _number(low, high, integer),
         f"{kind} in [{low:g}, {high:g}]",
+        # The value is the session's (seeded by _control); passing it spares Streamlit a copy of the whole
+        # session state that a slider without one makes to guess whether it is a range.
         lambda disabled: where.slider(
-            label, low, high, step=step, key=key, help=help, disabled=disabled, format=format
+            label, low, high, st.session_state[key], step, key=key, help=help, disabled=disabled, format=format
         ),
         label,
         show,

@@ -9,7 +9,7 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from dynamics.dirac.analysis import Analysis, analyze
-from dynamics.dirac.field import make_objective
+from dynamics.dirac.field import Objective, make_objective
 from dynamics.dirac.objectives import LOSSES, LOSSES_BY_NAME, REGULARIZERS, REGULARIZERS_BY_NAME, parse_name
 from dynamics.dirac.optimizers import OPTIMIZER_TITLES, OPTIMIZERS, SCHEMES, Optimizer
 from dynamics.dirac.plotting import (
@@ -40,10 +40,18 @@ from dynamics.dirac.ranges import (
 from dynamics.dirac.stability import converges_from, eigenvalue_paths, max_stable_lr, radius_vs_lr, real_from
 from dynamics.dirac.trajectories import Schedule, flow, grid_starts
 from dynamics.palette import OKABE_ITO, legend_outside
-from ui import charts, controls
+from ui import charts, controls, xychart
 
 SCHEME_TITLES = {"sim": "simultaneous", "alt": "alternating"}
 ALL_NAMES = [loss if reg == "none" else f"{loss}+{reg}" for loss in LOSSES for reg in REGULARIZERS]
+# Streamlit keys a cached call by pickling its arguments; the repr of these frozen dataclasses names their fields
+# exactly and costs a tenth as much (a third of a cached /phase rerun went to hashing them).
+FAST_HASH = {Objective: repr, Schedule: repr, Optimizer: repr}
+
+
+def cached(max_entries: int):
+    """st.cache_data shared by all sessions, bounded, keyed with FAST_HASH."""
+    return st.cache_data(max_entries=max_entries, show_spinner=False, hash_funcs=FAST_HASH)
 
 
 WASSERSTEIN_DIVERGENCE = (
@@ -179,7 +187,7 @@ def capped(schedule: Schedule, opt: Optimizer, objs, starts, where=st.sidebar) -
     return dataclasses.replace(schedule, rounds=rounds)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(256)
 def analysis(obj, schedule, opt, starts, record: bool = True) -> Analysis:
     """`dynamics.dirac.analysis.analyze`, cached."""
     return analyze(obj, schedule, opt, starts, record=record)
@@ -221,7 +229,7 @@ def compare_fig(objs, schedule, opt, starts, grid_n):
     return fig
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(256)
 def phase_chart_json(obj, schedule, opt, starts, grid_n, show_flow, clickable) -> str:
     """The phase chart's payload (ui.charts.PhaseChart as JSON), computed once for all sessions."""
     run = analysis(obj, schedule, opt, starts, record=not grid_n).run
@@ -230,7 +238,7 @@ def phase_chart_json(obj, schedule, opt, starts, grid_n, show_flow, clickable) -
     return charts.phase_chart(obj, run, view, schedule.scheme, grid_n, flows, clickable).to_json()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@cached(64)
 def compare_charts_json(objs, schedule, opt, starts, grid_n) -> list[str]:
     """One phase chart's payload per objective (not clickable), all in one window: the widest any of them needs,
     so that the panels compare at one scale (Mescheder et al. 2018, Fig. 3)."""
@@ -243,7 +251,13 @@ def compare_charts_json(objs, schedule, opt, starts, grid_n) -> list[str]:
     ]
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(256)
+def eigen_chart_json(continuous, discrete) -> str:
+    """The eigenvalue chart's payload (ui.xychart.eigen_chart as JSON), computed once for all sessions."""
+    return xychart.eigen_chart(continuous, discrete).to_json()
+
+
+@cached(256)
 def radius_curve(obj, opt, schedule, lr_max: float, n: int = 200):
     """Spectral radius against h ∈ (0, lr_max] (lr_d/lr_g kept at the schedule's ratio)."""
     lrs = np.linspace(lr_max / n, lr_max, n)
@@ -252,13 +266,13 @@ def radius_curve(obj, opt, schedule, lr_max: float, n: int = 200):
     return lrs, rho
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(256)
 def critical_lr_of(obj, opt, schedule):
     ratio = schedule.lr_d / schedule.lr_g
     return max_stable_lr(obj, opt, schedule.scheme, schedule.g_steps, schedule.d_steps, ratio)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@cached(256)
 def eigen_path(obj, param: str, high: float, n: int = 200):
     """Continuous-time eigenvalues as `param` runs over [0, high], with the closed-form threshold where they
     turn real and the first value where all real parts are negative."""

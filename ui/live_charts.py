@@ -135,5 +135,5 @@ def show(s, charts_: dict[str, XYChart]) -> None:
     """Mount the charts (key → chart) and count a streamed chart's points as sent; its `gap` trigger makes its next
     payload send the whole history. Call under the session's lock."""
     for key, chart in charts_.items():
-        charts.show_xy(chart.to_json(), key, on_gap=lambda key=key: s.sent.pop(key, None), live=True)
+        charts.show_xy(chart.to_json(), key, on_gap=lambda key=key: s.sent.pop(key, None))
         mark_sent(s, key, chart)  # once the component has it: a run stopped before this sent nothing

@@ -47,7 +47,7 @@ from models.config import TORCH_OPTIMIZERS, TrainConfig
 from models.data import DataError, load
 from models.evaluate import evaluate
 from models.trainer import LOG_FIELDS, Trainer
-from ui import charts, controls, export, live_charts
+from ui import controls, export, live_charts
 
 TICK = 0.15  # seconds between fragment reruns while playing: at least 5 chart updates a second (bench_stream)
 # seconds of training per tick: the tick's evaluation (≈ 60 ms on /train1d) and its payload must fit in the rest
@@ -239,7 +239,6 @@ def run_live(key: str, s: Session, draw, rounds_per_tick: int) -> None:
                 st.caption(note)
             draw(s)
 
-    charts.load_code()
     with s.lock:  # a full script run: the browser's charts may be fresh, so they get the whole history
         live_charts.send_all(s)
     live()
