@@ -60,24 +60,24 @@ def show_figure(png: bytes, make: Callable[[], Figure], name: str, summary: str,
 def downloads(make: Callable[[], Figure], name: str, data: dict[str, Callable]) -> None:
     """PNG and SVG of the matplotlib figure `make` draws, and the data files, each made when its button is clicked
     (so a figure the browser draws costs no matplotlib until someone downloads it)."""
-    columns = st.columns(2 + len(data))
-    columns[0].download_button(
-        "PNG: figure",
-        lambda: figure_bytes(make(), "png", 150),
-        f"{name}.png",
-        "image/png",
-        key=f"dl_{name}_png",
-        on_click="ignore",
-    )
-    columns[1].download_button(
-        "SVG: figure",
-        lambda: figure_bytes(make(), "svg"),
-        f"{name}.svg",
-        "image/svg+xml",
-        key=f"dl_{name}_svg",
-        on_click="ignore",
-    )
-    for column, (filename, text) in zip(columns[2:], data.items(), strict=True):
-        mime = "text/csv" if filename.endswith(".csv") else "application/json"
-        label = download_label(name, filename)
-        column.download_button(label, text, filename, mime, key=f"dl_{filename}", on_click="ignore")
+    with st.container(horizontal=True):  # one block that wraps on a narrow screen, not a column per button
+        st.download_button(
+            "PNG: figure",
+            lambda: figure_bytes(make(), "png", 150),
+            f"{name}.png",
+            "image/png",
+            key=f"dl_{name}_png",
+            on_click="ignore",
+        )
+        st.download_button(
+            "SVG: figure",
+            lambda: figure_bytes(make(), "svg"),
+            f"{name}.svg",
+            "image/svg+xml",
+            key=f"dl_{name}_svg",
+            on_click="ignore",
+        )
+        for filename, text in data.items():
+            mime = "text/csv" if filename.endswith(".csv") else "application/json"
+            label = download_label(name, filename)
+            st.download_button(label, text, filename, mime, key=f"dl_{filename}", on_click="ignore")
