@@ -36,10 +36,11 @@ FLOAT_RANGES = {
     "lr_d": (0, math.inf, True),
 }
 
-# The 2-D mode-collapse toys train at PacGAN's protocol (Lin 2018, Table 1): G 4×400 ReLU + BatchNorm,
-# D 3×200 maxout (width / 2), Adam 1e-4 (β₁ = 0.5), batch 100.
-TOY_DEFAULTS = {"lr": 1e-4, "width": 400, "batch": 100, "steps": 20000}
-DEFAULTS = {"lr": 1e-3, "width": 128, "batch": 64, "steps": 2000}
+# The 2-D mode-collapse toys train at PacGAN's protocol (Lin 2018, Table 1, and its code's config.py): noise
+# z ~ N(0, I₂), G 4×400 ReLU + BatchNorm, D 3×200 maxout (width / 2), Adam 1e-4, batch 100.
+TOY_DEFAULTS = {"lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2}
+DEFAULTS = {"lr": 1e-3, "width": 128, "batch": 64, "steps": 2000, "nz": 8}
+IMAGE_DEFAULTS = {**DEFAULTS, "lr": 2e-4, "width": 32, "nz": 64}
 # The unconditional LS-GAN's loss function on images learns 10× faster than its generator (two time scales, our
 # choice, not Qi's): on digits at 1,000 rounds FD 983, 870, 849 (seeds 0-2) with lr_d = lr, 75, 96, 90 at 10·lr.
 LS_LR_D = 10.0
@@ -128,7 +129,7 @@ class TrainConfig:
 
     def __post_init__(self):
         net = self.net or ("dcgan" if self.image else "pacgan" if self.data in TOYS and not self.conditional else "mlp")
-        base = TOY_DEFAULTS if net == "pacgan" else {**DEFAULTS, "lr": 2e-4, "width": 32} if self.image else DEFAULTS
+        base = TOY_DEFAULTS if net == "pacgan" else IMAGE_DEFAULTS if self.image else DEFAULTS
         lr = self.lr if self.lr is not None else base["lr"]
         filled = {
             "net": net,
@@ -139,7 +140,7 @@ class TrainConfig:
             "lr_d": self.lr_d
             if self.lr_d is not None
             else lr * (LS_LR_D if self.loss == "loss-sensitive" and self.image and not self.conditional else 1),
-            "nz": self.nz if self.nz is not None else (64 if self.image else 8),
+            "nz": self.nz if self.nz is not None else base["nz"],
             "width": self.width if self.width is not None else base["width"],
         }
         if self.device == "auto":

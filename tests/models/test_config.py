@@ -12,15 +12,15 @@ from models.config import FIELDS, TORCH_OPTIMIZERS, TrainConfig
 
 def test_defaults_depend_on_the_data_kind():
     toy, image, oned = TrainConfig(), TrainConfig(data="digits"), TrainConfig(data="normal(0, 1)")
-    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-4, 1e-4, 1e-4, 8, 400)
+    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-4, 1e-4, 1e-4, 2, 400)  # PacGAN: z ~ N(0, I₂)
     assert (toy.batch, toy.steps) == (100, 20000)
-    assert (oned.lr, oned.width, oned.batch, oned.steps) == (1e-3, 128, 64, 2000)
+    assert (oned.lr, oned.nz, oned.width, oned.batch, oned.steps) == (1e-3, 8, 128, 64, 2000)
     assert (image.batch, image.steps) == (64, 2000)
     assert (image.lr, image.lr_g, image.lr_d, image.nz, image.width) == (2e-4, 2e-4, 2e-4, 64, 32)
     assert toy.device == ("cuda" if torch.cuda.is_available() else "cpu")
     assert (toy.net, image.net, oned.net, TrainConfig(conditional=True).net) == ("pacgan", "dcgan", "mlp", "mlp")
     small = TrainConfig(net="mlp")  # the /mixtures page's nets: the small defaults, not PacGAN's protocol
-    assert (small.lr, small.width, small.batch, small.steps) == (1e-3, 128, 64, 2000)
+    assert (small.lr, small.nz, small.width, small.batch, small.steps) == (1e-3, 8, 128, 64, 2000)
     ls = TrainConfig(data="digits", loss="loss-sensitive")  # L learns 10× faster on images (issue 12 item 1)
     assert (ls.lr, ls.lr_g, ls.lr_d) == (2e-4, 2e-4, pytest.approx(2e-3))
     assert TrainConfig(data="digits", loss="loss-sensitive", lr=1e-3, lr_d=5e-4).lr_d == 5e-4
