@@ -25,21 +25,23 @@ from models.data import IMAGES, TOYS
 TORCH_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "extragradient")
 NETS = ("mlp", "pacgan", "dcgan")  # dcgan: image data; pacgan: unconditional ring8/grid25 (their default)
 
-# Float options: (low, high, low end open); a value must be finite and in [low, high] or (low, high].
+# Float options: (low, high, low end open, high end open); a value must be finite and in [low, high], with an
+# open end excluded: (low, high] or [low, high).
 FLOAT_RANGES = {
-    "gamma": (0, math.inf, False),
-    "sigma": (0, math.inf, False),
-    "clip": (0, math.inf, True),
-    "target": (0, math.inf, False),
-    "lr": (0, math.inf, True),
-    "lr_g": (0, math.inf, True),
-    "lr_d": (0, math.inf, True),
+    "gamma": (0, math.inf, False, False),
+    "sigma": (0, math.inf, False, False),
+    "clip": (0, math.inf, True, False),
+    "target": (0, math.inf, False, False),
+    "lr": (0, math.inf, True, False),
+    "lr_g": (0, math.inf, True, False),
+    "lr_d": (0, math.inf, True, False),
+    "beta1": (0, 1, False, True),
 }
 
 # The 2-D mode-collapse toys train at PacGAN's protocol (Lin 2018, Table 1, and its code's config.py): noise
-# z ~ N(0, I₂), G 4×400 ReLU + BatchNorm, D 3×200 maxout (width / 2), Adam 1e-4, batch 100.
-TOY_DEFAULTS = {"lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2}
-DEFAULTS = {"lr": 1e-3, "width": 128, "batch": 64, "steps": 2000, "nz": 8}
+# z ~ N(0, I₂), G 4×400 ReLU + BatchNorm, D 3×200 maxout (width / 2), Adam 1e-4 with β₁ = 0.8, batch 100.
+TOY_DEFAULTS = {"lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2, "beta1": 0.8}
+DEFAULTS = {"lr": 1e-3, "width": 128, "batch": 64, "steps": 2000, "nz": 8, "beta1": 0.5}
 IMAGE_DEFAULTS = {**DEFAULTS, "lr": 2e-4, "width": 32, "nz": 64}
 # The unconditional LS-GAN's loss function on images learns 10× faster than its generator (two time scales, our
 # choice, not Qi's): on digits at 1,000 rounds FD 983, 870, 849 (seeds 0-2) with lr_d = lr, 75, 96, 90 at 10·lr.
@@ -51,24 +53,24 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def float_range(low: float, high: float, low_open: bool) -> str:
-    """The interval as the messages write it: (0, inf] or [0, inf]."""
-    return f"{'(' if low_open else '['}{low:g}, {high:g}]"
+def float_range(low: float, high: float, low_open: bool, high_open: bool = False) -> str:
+    """The interval as the messages write it: (0, inf], [0, inf] or [0, 1)."""
+    return f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
-def in_range(value, low: float, high: float, low_open: bool) -> bool:
-    """A finite float in [low, high], or (low, high] when low_open."""
+def in_range(value, low: float, high: float, low_open: bool, high_open: bool = False) -> bool:
+    """A finite float in [low, high], without low when low_open and without high when high_open."""
     if not (isinstance(value, float) and math.isfinite(value)):
         return False
-    return (value > low if low_open else value >= low) and value <= high
+    return (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Every setting of a run. None for lr, lr_g, lr_d, nz, width, batch and steps means the default for the
-    data kind (images: lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS; otherwise
-    lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g defaults to lr, lr_d too, except LS_LR_D·lr for the
-    unconditional LS-GAN on images); pack m > 1 feeds the
+    """Every setting of a run. None for lr, lr_g, lr_d, beta1, nz, width, batch and steps means the default for
+    the data kind (images: lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS;
+    otherwise lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g defaults to lr, lr_d too, except
+    LS_LR_D·lr for the unconditional LS-GAN on images; beta1, Adam's β₁, 0.5 except on the toys); pack m > 1 feeds the
     discriminator m samples concatenated (PacGAN, 2-D toys only). net None: "dcgan" for images, "pacgan" for
     unconditional ring8/grid25 (whose other defaults are then TOY_DEFAULTS), else "mlp"; reuse_fake: G's step
     reuses the last D step's fake batch instead of fresh noise; batchnorm=False: no BatchNorm in G or D. Device
@@ -86,6 +88,7 @@ class TrainConfig:
     lr: float | None = None
     lr_g: float | None = None
     lr_d: float | None = None
+    beta1: float | None = None
     d_steps: int = 1
     steps: int | None = None
     batch: int | None = None
@@ -141,6 +144,7 @@ class TrainConfig:
             if self.lr_d is not None
             else lr * (LS_LR_D if self.loss == "loss-sensitive" and self.image and not self.conditional else 1),
             "nz": self.nz if self.nz is not None else base["nz"],
+            "beta1": self.beta1 if self.beta1 is not None else base["beta1"],
             "width": self.width if self.width is not None else base["width"],
         }
         if self.device == "auto":
@@ -154,14 +158,12 @@ class TrainConfig:
         self._check()
 
     def _check(self):
-        for name, (low, high, low_open) in FLOAT_RANGES.items():
+        for name, bounds in FLOAT_RANGES.items():
             value = getattr(self, name)
             if name == "clip" and value is None:
                 continue
-            if not in_range(value, low, high, low_open):
-                raise InputError(
-                    f"{flag(name)} must be a finite number in {float_range(low, high, low_open)}, got {value!r}"
-                )
+            if not in_range(value, *bounds):
+                raise InputError(f"{flag(name)} must be a finite number in {float_range(*bounds)}, got {value!r}")
         for name, choices in (("loss", LOSSES), ("reg", REGULARIZERS), ("optimizer", TORCH_OPTIMIZERS), ("net", NETS)):
             if getattr(self, name) not in choices:
                 raise InputError(f"{flag(name)} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")

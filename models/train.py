@@ -200,7 +200,8 @@ def parse_args(argv):
     p.add_argument("--sigma", help="instance-noise standard deviation (default 0.1)")
     p.add_argument("--clip", help="WGAN weight clipping c: D's weights clamped to [−c, c] after each D step")
     p.add_argument("--target", help="wgan-gp target gradient norm g₀ (default 1)")
-    p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β = 0.5, 0.999)")
+    p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β₂ = 0.999)")
+    p.add_argument("--beta1", help="Adam's β₁ in [0, 1) (default 0.8 ring8/grid25, as PacGAN; 0.5 otherwise)")
     p.add_argument("--lr", help="both learning rates (default 2e-4 images, 1e-4 ring8/grid25, 1e-3 otherwise)")
     p.add_argument("--lr-g", help="generator learning rate")
     p.add_argument(
@@ -252,9 +253,9 @@ def parse_args(argv):
 def main(argv=None):
     a = parse_args(argv)
     cfg = {k: v for k, v in vars(a).items() if k not in ("out", "resume", "json", "quiet", "cache")}
-    for key, (low, high, low_open) in FLOAT_RANGES.items():
+    for key, bounds in FLOAT_RANGES.items():
         if cfg[key] is not None:
-            cfg[key] = finite_float(cfg[key], flag(key), low, high, low_open)
+            cfg[key] = finite_float(cfg[key], flag(key), *bounds)
     if a.resume is not None:
         given = [k for k, v in cfg.items() if v is not None and k not in ("steps", "device")]
         if given:

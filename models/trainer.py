@@ -62,14 +62,14 @@ def build(cfg: TrainConfig, data):
     return G, (nets.NonNegative(D) if ls and not cls else D)
 
 
-def make_optimizer(name, params, lr):
-    """The torch optimizer of a TORCH_OPTIMIZERS name (extragradient steps with plain SGD)."""
+def make_optimizer(name, params, lr, beta1=0.5):
+    """The torch optimizer of a TORCH_OPTIMIZERS name (extragradient steps with plain SGD; Adam with β₂ = 0.999)."""
     if name in ("sgd", "extragradient"):
         return torch.optim.SGD(params, lr)
     if name == "momentum":
         return torch.optim.SGD(params, lr, momentum=0.9)
     if name == "adam":
-        return torch.optim.Adam(params, lr, betas=(0.5, 0.999))
+        return torch.optim.Adam(params, lr, betas=(beta1, 0.999))
     return torch.optim.RMSprop(params, lr)
 
 
@@ -90,8 +90,8 @@ class Trainer:
         if cfg.channels_last:
             self.G, self.D = (m.to(memory_format=torch.channels_last) for m in (self.G, self.D))
         self.g_params, self.d_params = list(self.G.parameters()), list(self.D.parameters())
-        self.opt_g = make_optimizer(cfg.optimizer, self.g_params, cfg.lr_g)
-        self.opt_d = make_optimizer(cfg.optimizer, self.d_params, cfg.lr_d)
+        self.opt_g = make_optimizer(cfg.optimizer, self.g_params, cfg.lr_g, cfg.beta1)
+        self.opt_d = make_optimizer(cfg.optimizer, self.d_params, cfg.lr_d, cfg.beta1)
         compile_ = (lambda m: torch.compile(m, dynamic=False)) if cfg.compile else (lambda m: m)
         self.g_fn, self.d_fn = compile_(self.G), compile_(self.D)
         self.step = 0

@@ -26,6 +26,8 @@ def test_defaults_depend_on_the_data_kind():
     assert TrainConfig(data="digits", loss="loss-sensitive", lr=1e-3, lr_d=5e-4).lr_d == 5e-4
     assert TrainConfig(loss="loss-sensitive").lr_d == 1e-4  # ring8: lr_d = lr
     assert TrainConfig(data="digits", loss="loss-sensitive", conditional=True).lr_d == 2e-4  # CLS-GAN: not measured
+    assert (toy.beta1, oned.beta1, image.beta1, small.beta1) == (0.8, 0.5, 0.5, 0.5)  # PacGAN's Adam β₁ on the toys
+    assert TrainConfig(beta1=0).beta1 == 0.0
     split = TrainConfig(lr=0.01, lr_d=0.02)
     assert (split.lr_g, split.lr_d) == (0.01, 0.02)
 
@@ -58,6 +60,8 @@ def test_a_config_is_frozen():
         ({"lr_d": 0}, "--lr-d must be a finite number in (0, inf], got 0.0"),
         ({"gamma": float("nan")}, "--gamma must be a finite number in [0, inf], got nan"),
         ({"clip": 0.0}, "--clip must be a finite number in (0, inf], got 0.0"),
+        ({"beta1": 1.0}, "--beta1 must be a finite number in [0, 1), got 1.0"),
+        ({"beta1": -0.1}, "--beta1 must be a finite number in [0, 1), got -0.1"),
         ({"optimizer": "extragradient", "d_steps": 3}, "--d-steps must be 1"),
         ({"d_steps": 0}, "--d-steps must be at least 1, got 0"),
         ({"eval_every": 0}, "--eval-every must be at least 1, got 0"),

@@ -55,6 +55,12 @@ def test_every_optimizer_name_makes_a_torch_optimizer(name):
     assert isinstance(opt, torch.optim.Optimizer) and opt.param_groups[0]["lr"] == 0.1
 
 
+def test_adam_takes_the_configured_beta1():
+    t = trainer(beta1=0.3)
+    assert [o.param_groups[0]["betas"] for o in (t.opt_g, t.opt_d)] == [(0.3, 0.999)] * 2
+    assert trainer().opt_g.param_groups[0]["betas"] == (0.8, 0.999)  # PacGAN's β₁ on ring8
+
+
 def test_generator_step_draws_fresh_noise_unless_reuse_fake():
     """Qi's Algorithm 1: G's step samples new z; --reuse-fake keeps D's last fake batch (one G forward less)."""
     calls = {}
