@@ -194,7 +194,7 @@ def parse_args(argv):
         help="ring8, grid25, digits, mnist5k, fashion-mnist, or a 1-D density spec "
         "such as 'mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))' (default ring8)",
     )
-    p.add_argument("--loss", choices=LOSSES, help="default gan")
+    p.add_argument("--loss", choices=LOSSES, help="default gan; ring8/grid25 nsgan (PacGAN's GAN)")
     p.add_argument("--reg", choices=REGULARIZERS, help="default none")
     p.add_argument("--gamma", help="weight of wgan-gp, r1, r2 and consensus (default 10)")
     p.add_argument("--sigma", help="instance-noise standard deviation (default 0.1)")

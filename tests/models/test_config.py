@@ -27,6 +27,9 @@ def test_defaults_depend_on_the_data_kind():
     assert TrainConfig(loss="loss-sensitive").lr_d == 1e-4  # ring8: lr_d = lr
     assert TrainConfig(data="digits", loss="loss-sensitive", conditional=True).lr_d == 2e-4  # CLS-GAN: not measured
     assert (toy.beta1, oned.beta1, image.beta1, small.beta1) == (0.8, 0.5, 0.5, 0.5)  # PacGAN's Adam β₁ on the toys
+    # PacGAN's GAN trains G on −log D(G(z)) (its bricks.py generator_loss): our nsgan; gan elsewhere
+    assert (toy.loss, oned.loss, image.loss, small.loss) == ("nsgan", "gan", "gan", "gan")
+    assert TrainConfig(loss="gan").loss == "gan" and TrainConfig.from_mapping({"loss": None}).loss == "nsgan"
     assert TrainConfig(beta1=0).beta1 == 0.0
     split = TrainConfig(lr=0.01, lr_d=0.02)
     assert (split.lr_g, split.lr_d) == (0.01, 0.02)
