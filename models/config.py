@@ -71,12 +71,12 @@ class TrainConfig:
     """Every setting of a run. None for loss, lr, lr_g, lr_d, beta1, nz, width, batch and steps means the default
     for the data kind (images: gan, lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS;
     otherwise gan, lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g defaults to lr, lr_d too, except
-    LS_LR_D·lr for the unconditional LS-GAN on images; beta1, Adam's β₁, 0.5 except on the toys); pack m > 1 feeds the
-    discriminator m samples concatenated (PacGAN, 2-D toys only). net None: "dcgan" for images, "pacgan" for
-    unconditional ring8/grid25 (whose other defaults are then TOY_DEFAULTS), else "mlp"; reuse_fake: G's step
-    reuses the last D step's fake batch instead of fresh noise; batchnorm=False: no BatchNorm in G or D. Device
-    "auto" becomes "cuda" when a CUDA device is present, else "cpu". After construction every field holds its
-    final value."""
+    LS_LR_D·lr for the unconditional LS-GAN on images; beta1, Adam's β₁, is 0.5 except on the toys).
+    pack m > 1 feeds the discriminator m samples concatenated, `batch` such inputs a step (PacGAN, 2-D toys
+    only). net None: "dcgan" for images, "pacgan" for unconditional ring8/grid25 (whose other defaults are then
+    TOY_DEFAULTS), else "mlp"; reuse_fake: G's step reuses the last D step's fake batch instead of fresh noise;
+    batchnorm=False: no BatchNorm in G or D. Device "auto" becomes "cuda" when a CUDA device is present, else
+    "cpu". After construction every field holds its final value."""
 
     data: str = "ring8"
     loss: str | None = None
@@ -184,8 +184,6 @@ class TrainConfig:
             raise InputError("--pack applies to unconditional ring8/grid25 runs without loss-sensitive (pairs)")
         if self.pack > 1 and self.net != "pacgan":
             raise InputError("--pack needs PacGAN's discriminator: --net pacgan")
-        if self.batch % self.pack:
-            raise InputError(f"--batch {self.batch} must be a multiple of --pack {self.pack}")
         if self.regularizer.noisy and self.sigma <= 0:
             raise InputError(f"--sigma must be > 0 with --reg instance-noise, got {self.sigma}")
         if self.device.startswith("cuda") and not torch.cuda.is_available():

@@ -236,7 +236,9 @@ def parse_args(argv):
         choices=NETS,
         help="networks: dcgan (images), pacgan (PacGAN's, default for ring8/grid25), mlp (small MLPs, other data)",
     )
-    p.add_argument("--pack", type=int, help="PacGAN packing: D sees m samples concatenated (default 1)")
+    p.add_argument(
+        "--pack", type=int, help="PacGAN packing: D sees --batch inputs of m samples concatenated (default 1)"
+    )
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
     p.add_argument("--ckpt-every", type=int, help="rounds between checkpoints (default 500)")
     p.add_argument("--amp", action="store_true", default=None, help="bf16 autocast (CUDA)")

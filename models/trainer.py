@@ -116,13 +116,15 @@ class Trainer:
         checkpoint.set_rng_state(s["rng"], self.rng)
 
     def batch(self):
-        """Real samples, their labels (conditional runs), and latent codes."""
-        x, y = self.data.sample(self.cfg.batch, self.rng)
+        """Real samples, their labels (conditional runs), and latent codes: batch · pack of each, so that a
+        packed discriminator sees `batch` packed inputs, as PacGAN's minibatch of 100 counts packed samples."""
+        n = self.cfg.batch * self.cfg.pack
+        x, y = self.data.sample(n, self.rng)
         x = x.to(self.device, non_blocking=True)
         if self.cfg.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         y = y.to(self.device) if self.cfg.conditional else None
-        return x, y, torch.randn(self.cfg.batch, self.cfg.nz, device=self.device)
+        return x, y, torch.randn(n, self.cfg.nz, device=self.device)
 
     def autocast(self):
         if self.cfg.amp:
@@ -172,7 +174,7 @@ class Trainer:
                 _, loss_g = self.objectives(real, y, self.g_fn(z, y))
             else:
                 if not c.reuse_fake:
-                    fake = self.g_fn(torch.randn(c.batch, c.nz, device=self.device), y)
+                    fake = self.g_fn(torch.randn(c.batch * c.pack, c.nz, device=self.device), y)
                 if c.regularizer.noisy:
                     fake = fake + c.sigma * torch.randn_like(fake)
                 loss_g = gen_loss(c.loss, self.d_fn(fake) if y is None else self.d_fn(fake, y))
