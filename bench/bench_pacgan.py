@@ -58,6 +58,9 @@ def main(argv=None):
     torch.set_num_threads(1)
     seeds = [int(s) for s in a.seeds.split(",")]
     rows = []
+    if not a.json:
+        print("| data | method | rounds | modes | high quality % | reverse KL | s per run | per seed: modes (HQ) |")
+        print("|---|---|---:|---:|---:|---:|---:|---|")
     for data in a.data.split(","):
         for method in a.methods.split(","):
             runs = [final_metrics(data, method, s, a.steps) for s in seeds]
