@@ -25,21 +25,25 @@ from models.data import IMAGES, TOYS
 TORCH_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "extragradient")
 NETS = ("mlp", "pacgan", "dcgan")  # dcgan: image data; pacgan: unconditional ring8/grid25 (their default)
 
-# Float options: (low, high, low end open); a value must be finite and in [low, high] or (low, high].
+# Float options: (low, high, low end open, high end open); a value must be finite and in [low, high], with an
+# open end excluded: (low, high] or [low, high).
 FLOAT_RANGES = {
-    "gamma": (0, math.inf, False),
-    "sigma": (0, math.inf, False),
-    "clip": (0, math.inf, True),
-    "target": (0, math.inf, False),
-    "lr": (0, math.inf, True),
-    "lr_g": (0, math.inf, True),
-    "lr_d": (0, math.inf, True),
+    "gamma": (0, math.inf, False, False),
+    "sigma": (0, math.inf, False, False),
+    "clip": (0, math.inf, True, False),
+    "target": (0, math.inf, False, False),
+    "lr": (0, math.inf, True, False),
+    "lr_g": (0, math.inf, True, False),
+    "lr_d": (0, math.inf, True, False),
+    "beta1": (0, 1, False, True),
 }
 
-# The 2-D mode-collapse toys train at PacGAN's protocol (Lin 2018, Table 1): G 4×400 ReLU + BatchNorm,
-# D 3×200 maxout (width / 2), Adam 1e-4 (β₁ = 0.5), batch 100.
-TOY_DEFAULTS = {"lr": 1e-4, "width": 400, "batch": 100, "steps": 20000}
-DEFAULTS = {"lr": 1e-3, "width": 128, "batch": 64, "steps": 2000}
+# The 2-D mode-collapse toys train at PacGAN's protocol (Lin 2018, Table 1, and its code's config.py): noise
+# z ~ N(0, I₂), G 4×400 ReLU + BatchNorm, D 3×200 maxout (width / 2), Adam 1e-4 with β₁ = 0.8, batch 100, and
+# the generator loss of its GAN, −log D(G(z)): our nsgan (the saturating `gan` stays the default elsewhere).
+TOY_DEFAULTS = {"loss": "nsgan", "lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2, "beta1": 0.8}
+DEFAULTS = {"loss": "gan", "lr": 1e-3, "width": 128, "batch": 64, "steps": 2000, "nz": 8, "beta1": 0.5}
+IMAGE_DEFAULTS = {**DEFAULTS, "lr": 2e-4, "width": 32, "nz": 64}
 # The LS-GAN's and CLS-GAN's loss function on images learns 10× faster than its generator (two time scales, our
 # choice, not Qi's): on digits at 1,000 rounds FD 983, 870, 849 (seeds 0-2) with lr_d = lr, 75, 96, 90 at 10·lr;
 # the CLS-GAN's within-class diversity 0.13 at lr_d = lr (every class one blurred image), 0.54-0.66 at 10·lr.
@@ -51,33 +55,33 @@ def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def float_range(low: float, high: float, low_open: bool) -> str:
-    """The interval as the messages write it: (0, inf] or [0, inf]."""
-    return f"{'(' if low_open else '['}{low:g}, {high:g}]"
+def float_range(low: float, high: float, low_open: bool, high_open: bool = False) -> str:
+    """The interval as the messages write it: (0, inf], [0, inf] or [0, 1)."""
+    return f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
 
 
-def in_range(value, low: float, high: float, low_open: bool) -> bool:
-    """A finite float in [low, high], or (low, high] when low_open."""
+def in_range(value, low: float, high: float, low_open: bool, high_open: bool = False) -> bool:
+    """A finite float in [low, high], without low when low_open and without high when high_open."""
     if not (isinstance(value, float) and math.isfinite(value)):
         return False
-    return (value > low if low_open else value >= low) and value <= high
+    return (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Every setting of a run. None for lr, lr_g, lr_d, nz, width, batch and steps means the default for the
-    data kind (images: lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS; otherwise
-    lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g defaults to lr, lr_d too, except LS_LR_D·lr for the
-    unconditional LS-GAN on images); pack m > 1 feeds the
-    discriminator m samples concatenated (PacGAN, 2-D toys only). net None: "dcgan" for images, "pacgan" for
-    unconditional ring8/grid25 (whose other defaults are then TOY_DEFAULTS), else "mlp"; reuse_fake: G's step
-    reuses the last D step's fake batch instead of fresh noise; labels n: the semi-supervised CLS-GAN with n
-    labelled training images (models.semisupervised); batchnorm=False: no BatchNorm in G or D. Device
-    "auto" becomes "cuda" when a CUDA device is present, else "cpu". After construction every field holds its
-    final value."""
+    """Every setting of a run. None for loss, lr, lr_g, lr_d, beta1, nz, width, batch and steps means the default
+    for the data kind (images: gan, lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS;
+    otherwise gan, lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g defaults to lr, lr_d too, except
+    LS_LR_D·lr for the LS-GAN and CLS-GAN on images; beta1, Adam's β₁, is 0.5 except on the toys).
+    pack m > 1 feeds the discriminator m samples concatenated, `batch` such inputs a step (PacGAN, 2-D toys
+    only). net None: "dcgan" for images, "pacgan" for unconditional ring8/grid25 (whose other defaults are then
+    TOY_DEFAULTS), else "mlp"; reuse_fake: G's step reuses the last D step's fake batch instead of fresh noise;
+    labels n: the semi-supervised CLS-GAN with n labelled training images (models.semisupervised);
+    batchnorm=False: no BatchNorm in G or D. Device "auto" becomes "cuda" when a CUDA device is present, else
+    "cpu". After construction every field holds its final value."""
 
     data: str = "ring8"
-    loss: str = "gan"
+    loss: str | None = None
     reg: str = "none"
     gamma: float = 10.0
     sigma: float = 0.1
@@ -87,6 +91,7 @@ class TrainConfig:
     lr: float | None = None
     lr_g: float | None = None
     lr_d: float | None = None
+    beta1: float | None = None
     d_steps: int = 1
     steps: int | None = None
     batch: int | None = None
@@ -131,10 +136,11 @@ class TrainConfig:
 
     def __post_init__(self):
         net = self.net or ("dcgan" if self.image else "pacgan" if self.data in TOYS and not self.conditional else "mlp")
-        base = TOY_DEFAULTS if net == "pacgan" else {**DEFAULTS, "lr": 2e-4, "width": 32} if self.image else DEFAULTS
+        base = TOY_DEFAULTS if net == "pacgan" else IMAGE_DEFAULTS if self.image else DEFAULTS
         lr = self.lr if self.lr is not None else base["lr"]
         filled = {
             "net": net,
+            "loss": self.loss or base["loss"],
             "batch": self.batch if self.batch is not None else base["batch"],
             "steps": self.steps if self.steps is not None else base["steps"],
             "lr": lr,
@@ -142,7 +148,8 @@ class TrainConfig:
             "lr_d": self.lr_d
             if self.lr_d is not None
             else lr * (LS_LR_D if self.loss == "loss-sensitive" and self.image else 1),
-            "nz": self.nz if self.nz is not None else (64 if self.image else 8),
+            "nz": self.nz if self.nz is not None else base["nz"],
+            "beta1": self.beta1 if self.beta1 is not None else base["beta1"],
             "width": self.width if self.width is not None else base["width"],
         }
         if self.device == "auto":
@@ -156,14 +163,12 @@ class TrainConfig:
         self._check()
 
     def _check(self):
-        for name, (low, high, low_open) in FLOAT_RANGES.items():
+        for name, bounds in FLOAT_RANGES.items():
             value = getattr(self, name)
             if name == "clip" and value is None:
                 continue
-            if not in_range(value, low, high, low_open):
-                raise InputError(
-                    f"{flag(name)} must be a finite number in {float_range(low, high, low_open)}, got {value!r}"
-                )
+            if not in_range(value, *bounds):
+                raise InputError(f"{flag(name)} must be a finite number in {float_range(*bounds)}, got {value!r}")
         for name, choices in (("loss", LOSSES), ("reg", REGULARIZERS), ("optimizer", TORCH_OPTIMIZERS), ("net", NETS)):
             if getattr(self, name) not in choices:
                 raise InputError(f"{flag(name)} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")
@@ -182,8 +187,6 @@ class TrainConfig:
             raise InputError("--pack applies to unconditional ring8/grid25 runs without loss-sensitive (pairs)")
         if self.pack > 1 and self.net != "pacgan":
             raise InputError("--pack needs PacGAN's discriminator: --net pacgan")
-        if self.batch % self.pack:
-            raise InputError(f"--batch {self.batch} must be a multiple of --pack {self.pack}")
         if self.regularizer.noisy and self.sigma <= 0:
             raise InputError(f"--sigma must be > 0 with --reg instance-noise, got {self.sigma}")
         if self.device.startswith("cuda") and not torch.cuda.is_available():

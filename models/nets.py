@@ -64,25 +64,38 @@ class Maxout(nn.Module):
         return self.linear(x).unflatten(1, (-1, self.k)).amax(2)
 
 
+def toy_init(module):
+    """PacGAN's initialisation of its 2-D nets (its code's weights_init_std, biases_init): Linear weights
+    N(0, 0.02²), biases 0."""
+    if isinstance(module, nn.Linear):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+
 class ToyGenerator(nn.Module):
-    """PacGAN's 2-D generator (Lin 2018): z → 4 × [Linear(width) + BatchNorm + ReLU] → Linear to R^dim;
-    batchnorm=False leaves the BN layers out."""
+    """PacGAN's 2-D generator (Lin 2018): z → 4 × [Linear(width) + BatchNorm + ReLU] → Linear to R^dim, with
+    its code's initialisation (`toy_init`) and no bias before BatchNorm (the shift β takes its place);
+    batchnorm=False leaves the BN layers out and keeps the biases."""
 
     def __init__(self, dim, nz=2, width=400, depth=4, batchnorm=True):
         super().__init__()
         self.nz, self.n_classes, layers, n = nz, 0, [], nz
         for _ in range(depth):
-            layers += [nn.Linear(n, width), nn.BatchNorm1d(width) if batchnorm else nn.Identity(), nn.ReLU()]
+            norm = nn.BatchNorm1d(width) if batchnorm else nn.Identity()
+            layers += [nn.Linear(n, width, bias=not batchnorm), norm, nn.ReLU()]
             n = width
         self.net = nn.Sequential(*layers, nn.Linear(n, dim))
+        self.apply(toy_init)
 
     def forward(self, z, y=None):
         return self.net(z)
 
 
 class ToyDiscriminator(nn.Module):
-    """PacGAN's 2-D discriminator: 3 × Maxout(width, 5 pieces) → Linear to a score; `pack` samples are
-    concatenated into one input of pack·dim values (PacGAN packing), so n samples give n / pack scores."""
+    """PacGAN's 2-D discriminator: 3 × Maxout(width, 5 pieces) → Linear to a score, initialised by `toy_init`;
+    `pack` samples are concatenated into one input of pack·dim values (PacGAN packing), so n samples give
+    n / pack scores."""
 
     def __init__(self, dim, width=200, depth=3, pack=1):
         super().__init__()
@@ -91,6 +104,7 @@ class ToyDiscriminator(nn.Module):
             layers.append(Maxout(n, width))
             n = width
         self.net = nn.Sequential(*layers, nn.Linear(n, 1))
+        self.apply(toy_init)
 
     def forward(self, x, y=None):
         return self.net(x.reshape(x.shape[0] // self.pack, -1)).squeeze(1)

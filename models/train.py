@@ -196,13 +196,14 @@ def parse_args(argv):
         help="ring8, grid25, digits, mnist5k, fashion-mnist, or a 1-D density spec "
         "such as 'mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))' (default ring8)",
     )
-    p.add_argument("--loss", choices=LOSSES, help="default gan")
+    p.add_argument("--loss", choices=LOSSES, help="default gan; ring8/grid25 nsgan (PacGAN's GAN)")
     p.add_argument("--reg", choices=REGULARIZERS, help="default none")
     p.add_argument("--gamma", help="weight of wgan-gp, r1, r2 and consensus (default 10)")
     p.add_argument("--sigma", help="instance-noise standard deviation (default 0.1)")
     p.add_argument("--clip", help="WGAN weight clipping c: D's weights clamped to [−c, c] after each D step")
     p.add_argument("--target", help="wgan-gp target gradient norm g₀ (default 1)")
-    p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β = 0.5, 0.999)")
+    p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β₂ = 0.999)")
+    p.add_argument("--beta1", help="Adam's β₁ in [0, 1) (default 0.8 ring8/grid25, as PacGAN; 0.5 otherwise)")
     p.add_argument("--lr", help="both learning rates (default 2e-4 images, 1e-4 ring8/grid25, 1e-3 otherwise)")
     p.add_argument("--lr-g", help="generator learning rate")
     p.add_argument("--lr-d", help="discriminator learning rate (default --lr; loss-sensitive on images 10 × --lr)")
@@ -241,7 +242,9 @@ def parse_args(argv):
         help="semi-supervised CLS-GAN: train with this many labelled images (10 per class for 100), the rest "
         "unlabelled; reports test_error and supervised_baseline_error (needs --conditional --loss loss-sensitive)",
     )
-    p.add_argument("--pack", type=int, help="PacGAN packing: D sees m samples concatenated (default 1)")
+    p.add_argument(
+        "--pack", type=int, help="PacGAN packing: D sees --batch inputs of m samples concatenated (default 1)"
+    )
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
     p.add_argument("--ckpt-every", type=int, help="rounds between checkpoints (default 500)")
     p.add_argument("--amp", action="store_true", default=None, help="bf16 autocast (CUDA)")
@@ -258,9 +261,9 @@ def parse_args(argv):
 def main(argv=None):
     a = parse_args(argv)
     cfg = {k: v for k, v in vars(a).items() if k not in ("out", "resume", "json", "quiet", "cache")}
-    for key, (low, high, low_open) in FLOAT_RANGES.items():
+    for key, bounds in FLOAT_RANGES.items():
         if cfg[key] is not None:
-            cfg[key] = finite_float(cfg[key], flag(key), low, high, low_open)
+            cfg[key] = finite_float(cfg[key], flag(key), *bounds)
     if a.resume is not None:
         given = [k for k, v in cfg.items() if v is not None and k not in ("steps", "device")]
         if given:

@@ -73,7 +73,8 @@ def supervised_baseline(cfg: TrainConfig, data, labelled) -> float:
         torch.manual_seed(cfg.seed)
         _, D = build(cfg, data)
         D = D.to(cfg.device)
-        opt, rng = make_optimizer(cfg.optimizer, D.parameters(), cfg.lr_d), np.random.default_rng(cfg.seed)
+        opt = make_optimizer(cfg.optimizer, D.parameters(), cfg.lr_d, cfg.beta1)
+        rng = np.random.default_rng(cfg.seed)
         for _ in range(cfg.steps * cfg.d_steps):
             idx = labelled[rng.integers(0, len(labelled), cfg.batch)]
             loss = D(data.x[idx].to(cfg.device), data.y[idx].to(cfg.device)).mean()
@@ -83,14 +84,14 @@ def supervised_baseline(cfg: TrainConfig, data, labelled) -> float:
     return semisupervised.error(D, data.x_test, data.y_test, cfg.device)
 
 
-def make_optimizer(name, params, lr):
-    """The torch optimizer of a TORCH_OPTIMIZERS name (extragradient steps with plain SGD)."""
+def make_optimizer(name, params, lr, beta1=0.5):
+    """The torch optimizer of a TORCH_OPTIMIZERS name (extragradient steps with plain SGD; Adam with β₂ = 0.999)."""
     if name in ("sgd", "extragradient"):
         return torch.optim.SGD(params, lr)
     if name == "momentum":
         return torch.optim.SGD(params, lr, momentum=0.9)
     if name == "adam":
-        return torch.optim.Adam(params, lr, betas=(0.5, 0.999))
+        return torch.optim.Adam(params, lr, betas=(beta1, 0.999))
     return torch.optim.RMSprop(params, lr)
 
 
@@ -111,8 +112,8 @@ class Trainer:
         if cfg.channels_last:
             self.G, self.D = (m.to(memory_format=torch.channels_last) for m in (self.G, self.D))
         self.g_params, self.d_params = list(self.G.parameters()), list(self.D.parameters())
-        self.opt_g = make_optimizer(cfg.optimizer, self.g_params, cfg.lr_g)
-        self.opt_d = make_optimizer(cfg.optimizer, self.d_params, cfg.lr_d)
+        self.opt_g = make_optimizer(cfg.optimizer, self.g_params, cfg.lr_g, cfg.beta1)
+        self.opt_d = make_optimizer(cfg.optimizer, self.d_params, cfg.lr_d, cfg.beta1)
         compile_ = (lambda m: torch.compile(m, dynamic=False)) if cfg.compile else (lambda m: m)
         self.g_fn, self.d_fn = compile_(self.G), compile_(self.D)
         self.step = 0
@@ -141,13 +142,15 @@ class Trainer:
         checkpoint.set_rng_state(s["rng"], self.rng)
 
     def batch(self):
-        """Real samples, their labels (conditional runs), and latent codes."""
-        x, y = self.data.sample(self.cfg.batch, self.rng)
+        """Real samples, their labels (conditional runs), and latent codes: batch · pack of each, so that a
+        packed discriminator sees `batch` packed inputs, as PacGAN's minibatch of 100 counts packed samples."""
+        n = self.cfg.batch * self.cfg.pack
+        x, y = self.data.sample(n, self.rng)
         x = x.to(self.device, non_blocking=True)
         if self.cfg.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         y = y.to(self.device) if self.cfg.conditional else None
-        return x, y, torch.randn(self.cfg.batch, self.cfg.nz, device=self.device)
+        return x, y, torch.randn(n, self.cfg.nz, device=self.device)
 
     def autocast(self):
         if self.cfg.amp:
@@ -197,7 +200,7 @@ class Trainer:
                 _, loss_g = self.objectives(real, y, self.g_fn(z, y))
             else:
                 if not c.reuse_fake:
-                    fake = self.g_fn(torch.randn(c.batch, c.nz, device=self.device), y)
+                    fake = self.g_fn(torch.randn(c.batch * c.pack, c.nz, device=self.device), y)
                 if c.regularizer.noisy:
                     fake = fake + c.sigma * torch.randn_like(fake)
                 loss_g = gen_loss(c.loss, self.d_fn(fake) if y is None else self.d_fn(fake, y))

@@ -12,20 +12,25 @@ from models.config import FIELDS, TORCH_OPTIMIZERS, TrainConfig
 
 def test_defaults_depend_on_the_data_kind():
     toy, image, oned = TrainConfig(), TrainConfig(data="digits"), TrainConfig(data="normal(0, 1)")
-    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-4, 1e-4, 1e-4, 8, 400)
+    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-4, 1e-4, 1e-4, 2, 400)  # PacGAN: z ~ N(0, I₂)
     assert (toy.batch, toy.steps) == (100, 20000)
-    assert (oned.lr, oned.width, oned.batch, oned.steps) == (1e-3, 128, 64, 2000)
+    assert (oned.lr, oned.nz, oned.width, oned.batch, oned.steps) == (1e-3, 8, 128, 64, 2000)
     assert (image.batch, image.steps) == (64, 2000)
     assert (image.lr, image.lr_g, image.lr_d, image.nz, image.width) == (2e-4, 2e-4, 2e-4, 64, 32)
     assert toy.device == ("cuda" if torch.cuda.is_available() else "cpu")
     assert (toy.net, image.net, oned.net, TrainConfig(conditional=True).net) == ("pacgan", "dcgan", "mlp", "mlp")
     small = TrainConfig(net="mlp")  # the /mixtures page's nets: the small defaults, not PacGAN's protocol
-    assert (small.lr, small.width, small.batch, small.steps) == (1e-3, 128, 64, 2000)
+    assert (small.lr, small.nz, small.width, small.batch, small.steps) == (1e-3, 8, 128, 64, 2000)
     ls = TrainConfig(data="digits", loss="loss-sensitive")  # L learns 10× faster on images (issue 12 item 1)
     assert (ls.lr, ls.lr_g, ls.lr_d) == (2e-4, 2e-4, pytest.approx(2e-3))
     assert TrainConfig(data="digits", loss="loss-sensitive", lr=1e-3, lr_d=5e-4).lr_d == 5e-4
     assert TrainConfig(loss="loss-sensitive").lr_d == 1e-4  # ring8: lr_d = lr
     assert TrainConfig(data="digits", loss="loss-sensitive", conditional=True).lr_d == pytest.approx(2e-3)  # CLS-GAN
+    assert (toy.beta1, oned.beta1, image.beta1, small.beta1) == (0.8, 0.5, 0.5, 0.5)  # PacGAN's Adam β₁ on the toys
+    # PacGAN's GAN trains G on −log D(G(z)) (its bricks.py generator_loss): our nsgan; gan elsewhere
+    assert (toy.loss, oned.loss, image.loss, small.loss) == ("nsgan", "gan", "gan", "gan")
+    assert TrainConfig(loss="gan").loss == "gan" and TrainConfig.from_mapping({"loss": None}).loss == "nsgan"
+    assert TrainConfig(beta1=0).beta1 == 0.0
     split = TrainConfig(lr=0.01, lr_d=0.02)
     assert (split.lr_g, split.lr_d) == (0.01, 0.02)
 
@@ -58,6 +63,8 @@ def test_a_config_is_frozen():
         ({"lr_d": 0}, "--lr-d must be a finite number in (0, inf], got 0.0"),
         ({"gamma": float("nan")}, "--gamma must be a finite number in [0, inf], got nan"),
         ({"clip": 0.0}, "--clip must be a finite number in (0, inf], got 0.0"),
+        ({"beta1": 1.0}, "--beta1 must be a finite number in [0, 1), got 1.0"),
+        ({"beta1": -0.1}, "--beta1 must be a finite number in [0, 1), got -0.1"),
         ({"optimizer": "extragradient", "d_steps": 3}, "--d-steps must be 1"),
         ({"d_steps": 0}, "--d-steps must be at least 1, got 0"),
         ({"eval_every": 0}, "--eval-every must be at least 1, got 0"),
@@ -71,7 +78,6 @@ def test_a_config_is_frozen():
         ({"channels_last": True}, "--channels-last applies to image data only"),
         ({"sigmaa": 1.0}, "unknown training option 'sigmaa'"),
         ({"pack": 0}, "--pack must be at least 1, got 0"),
-        ({"pack": 3}, "--batch 100 must be a multiple of --pack 3"),
         ({"pack": 2, "data": "digits"}, "--pack applies to unconditional ring8/grid25"),
         ({"pack": 2, "loss": "loss-sensitive"}, "--pack applies to unconditional ring8/grid25"),
         ({"pack": 2, "net": "mlp"}, "--pack needs PacGAN's discriminator: --net pacgan"),

@@ -100,3 +100,17 @@ def test_maxout_is_the_max_over_pieces():
     x = torch.randn(6, 3)
     pieces = (x @ m.linear.weight.T + m.linear.bias).reshape(6, 2, 4)
     torch.testing.assert_close(m(x), pieces.max(2).values)
+
+
+def test_toy_nets_start_as_pacgans_code_does():
+    """Linear weights N(0, 0.02²), biases 0; no bias before BatchNorm (the BN shift replaces it)."""
+    torch.manual_seed(0)
+    G, D = nets.ToyGenerator(2, nz=2, width=400), nets.ToyDiscriminator(2, width=200)
+    linears = [m for m in [*G.modules(), *D.modules()] if isinstance(m, torch.nn.Linear)]
+    assert len(linears) == 5 + 4
+    weights = torch.cat([m.weight.flatten() for m in linears])
+    assert weights.std().item() == pytest.approx(0.02, rel=0.01) and abs(weights.mean().item()) < 1e-4
+    assert all(m.bias is None or not m.bias.any() for m in linears)
+    assert [m.bias is None for m in G.net if isinstance(m, torch.nn.Linear)] == [True] * 4 + [False]
+    plain = nets.ToyGenerator(2, batchnorm=False)
+    assert all(m.bias is not None for m in plain.net if isinstance(m, torch.nn.Linear))

@@ -107,6 +107,7 @@ def test_callback_returning_false_stops(tmp_path):
     [
         (["--lr", "-1"], "--lr must be a finite number"),
         (["--gamma", "nan"], "--gamma must be a finite number"),
+        (["--beta1", "1"], "--beta1 must be a finite number in [0, 1)"),
         (["--data", "cifar"], "unknown data 'cifar'"),
         (["--data", "normal(0, 1)", "--conditional"], "--conditional needs labelled data"),
         (["--device", "cuda"], "no CUDA device"),

@@ -55,6 +55,24 @@ def test_every_optimizer_name_makes_a_torch_optimizer(name):
     assert isinstance(opt, torch.optim.Optimizer) and opt.param_groups[0]["lr"] == 0.1
 
 
+def test_packing_feeds_the_discriminator_batch_inputs_of_m_samples():
+    """PacGAN's minibatch of 100 counts packed inputs: with --pack 3 and --batch 10, G makes 30 samples a step
+    and D scores 10 packed inputs of 3 samples each, for real and for generated data."""
+    t = trainer(pack=3, batch=10, width=16)
+    seen = {"G": [], "D": []}
+    t.G.register_forward_hook(lambda m, inp, out: seen["G"].append(tuple(out.shape)))
+    t.D.register_forward_hook(lambda m, inp, out: seen["D"].append((tuple(inp[0].shape), tuple(out.shape))))
+    t.round()
+    assert seen["G"] == [(30, 2)] * 2  # D's step, then G's step on fresh noise
+    assert seen["D"] == [((30, 2), (10,))] * 3  # real and fake in D's step, fake in G's step
+
+
+def test_adam_takes_the_configured_beta1():
+    t = trainer(beta1=0.3)
+    assert [o.param_groups[0]["betas"] for o in (t.opt_g, t.opt_d)] == [(0.3, 0.999)] * 2
+    assert trainer().opt_g.param_groups[0]["betas"] == (0.8, 0.999)  # PacGAN's β₁ on ring8
+
+
 def test_generator_step_draws_fresh_noise_unless_reuse_fake():
     """Qi's Algorithm 1: G's step samples new z; --reuse-fake keeps D's last fake batch (one G forward less)."""
     calls = {}
