@@ -116,6 +116,8 @@ def describe(m: ConvergenceMap) -> list[str]:
     lines.append(f"agreement with the Dirac-GAN prediction: {m.agreement:.1%} ({len(differ)} cells differ)")
     for value, h, status, radius in differ:
         lines.append(f"  {sym} = {value:<8.4g} h = {h:<8.4g} observed {status:<10} core ρ = {radius:.4f}")
+    if m.why() is not None:
+        lines.append(m.why())
     lines.append(f"map: rows {sym} (top: smallest), columns h (left: smallest); after each row the core's ✓ / ·")
     for i, value in enumerate(m.param):
         row = "".join(STATUS_BY_NAME[x].symbol for x in m.status[i])

@@ -18,10 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
-from models.convergence import classify, grid
+from models.convergence import classify, effective, grid
 from models.convergence.engine import Setup, Trace, train
 
 SAVED = Path(__file__).parent / "saved"  # the maps shipped with the repository (JSON)
+JSON_NAMES = dict(
+    zip(
+        effective.NAMES,
+        ("psi_eff", "curvature", "d_offset", "theta_eff", "spread", "gain_g", "gain_d", "gain_offset"),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,9 @@ class ConvergenceMap:
     backend: str  # "vectorized" or "ray"
     chunks: int
     note: str
+    start: np.ndarray | None = None  # effective.NAMES of every cell before training, (rows, cols, 8); None: not read
+    end: np.ndarray | None = None  # the same after training
+    corrected_radius: np.ndarray | None = None  # the core's ρ at the end's effective rates (h·gain_G, h·gain_D)
 
     @property
     def observed(self) -> np.ndarray:
@@ -55,6 +65,43 @@ class ConvergenceMap:
     @property
     def gans(self) -> int:
         return int(self.status.size)
+
+    def effective(self, name: str, when: str = "end") -> np.ndarray:
+        """One effective Dirac-GAN parameter (effective.NAMES) of every cell, before ('start') or after training."""
+        return getattr(self, when)[..., effective.NAMES.index(name)]
+
+    @property
+    def corrected(self) -> np.ndarray:
+        """The core's verdict at the networks' own effective rates: ρ < 1 (False where a run has no finite end)."""
+        with np.errstate(invalid="ignore"):
+            return self.corrected_radius < 1
+
+    @property
+    def agreement_corrected(self) -> float:
+        return float(np.mean(self.observed == self.corrected))
+
+    def why(self) -> str | None:
+        """One sentence on why the map parts from the prediction, from the effective parameters; None without them
+        or where map and prediction agree everywhere."""
+        if self.end is None or self.agreement == 1.0:
+            return None
+        obs, pred, fix = self.observed, self.predicted, self.corrected
+        gain = {k: float(np.median(self.effective(k)[obs])) if obs.any() else np.nan for k in ("gain_g", "gain_d")}
+        start = {k: float(np.median(self.effective(k, "start"))) for k in ("gain_g", "gain_d")}
+        late = obs & ~pred
+        text = (
+            f"Why: read as a Dirac-GAN (D's slope ψ at the data, G's mean θ), a network moves θ at h·gain_G and ψ at "
+            f"h·gain_D, not at h: at the start gain_G ≈ {start['gain_g']:.2g} and gain_D ≈ {start['gain_d']:.2g}, "
+            f"at the end of the converged runs {gain['gain_g']:.2g} and {gain['gain_d']:.2g} (median); at these "
+            f"end rates the core agrees with the networks on {self.agreement_corrected:.1%} of the grid "
+            f"({self.agreement:.1%} at h)"
+        )
+        if late.any():
+            text += (
+                f", and {int((late & ~fix).sum())} of the {int(late.sum())} runs that converge against the prediction "
+                f"are unstable even at their own rates: small orbits inside the rule's tolerance, not convergence"
+            )
+        return text + "."
 
     def disagreements(self) -> list[tuple[float, float, str, float]]:
         """(param, h, observed status, predicted spectral radius) of each cell where map and core part."""
@@ -96,6 +143,21 @@ class ConvergenceMap:
             "backend": self.backend,
             "chunks": self.chunks,
             "note": self.note,
+            **self._effective_json(),
+        }
+
+    def _effective_json(self) -> dict:
+        """The effective Dirac-GAN parameters at the end under JSON_NAMES, the gains at the start, the corrected
+        prediction and its agreement, and the sentence `why`; nothing where they were not read."""
+        if self.end is None:
+            return {}
+        out = {key: self.effective(name) for name, key in JSON_NAMES.items()}
+        out |= {f"{name}_start": self.effective(name, "start") for name in effective.NAMES[-3:]}
+        return out | {
+            "corrected_radius": self.corrected_radius,
+            "corrected": self.corrected,
+            "agreement_corrected": self.agreement_corrected,
+            "why": self.why(),
         }
 
     @classmethod
@@ -118,7 +180,20 @@ class ConvergenceMap:
             backend=str(obj["backend"]),
             chunks=int(obj["chunks"]),
             note=str(obj["note"]),
+            **_effective_from_json(obj),
         )
+
+
+def _effective_from_json(obj: dict) -> dict:
+    """start, end and corrected_radius of a saved map; none of them for a map saved before they were read."""
+    if "psi_eff" not in obj:
+        return {}
+    floats = lambda key: np.array(obj[key], dtype=float)  # noqa: E731
+    end = np.stack([floats(JSON_NAMES[name]) for name in effective.NAMES], -1)
+    start = np.full(end.shape, np.nan)
+    for name in effective.NAMES[-3:]:
+        start[..., effective.NAMES.index(name)] = floats(f"{name}_start")
+    return {"start": start, "end": end, "corrected_radius": floats("corrected_radius")}
 
 
 def cells(ax: grid.Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -130,10 +205,6 @@ def cells(ax: grid.Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def split(n_cells: int, chunks: int) -> list[np.ndarray]:
     """The cell indices of each chunk: `chunks` contiguous pieces as equal as possible."""
     return [c for c in np.array_split(np.arange(n_cells), chunks) if c.size]
-
-
-def concat(traces: list[Trace]) -> Trace:
-    return Trace(*(np.concatenate([getattr(t, k) for t in traces]) for k in ("mean", "std", "grad")), traces[0].every)
 
 
 def compute(
@@ -164,7 +235,7 @@ def compute(
         from models.convergence import distributed
 
         traces = distributed.train_chunks(ray, setup, [(lr[p], param[p], index[p]) for p in pieces])
-    trace = concat(traces)
+    trace = Trace.concat(traces)
     seconds = time.perf_counter() - start
     status = classify.classify(trace.mean, trace.std, trace.grad, classify.RULES[setup.family], setup.target_std)
     sequential, same = (None, None) if sample <= 0 else _one_by_one(setup, lr, param, index, status, sample)
@@ -172,6 +243,9 @@ def compute(
     k = max(1, (dist.shape[1] - 1) // 4)
     with np.errstate(invalid="ignore"):
         peak = np.where(np.isfinite(dist).all(1), dist[:, -k:].max(1), np.inf)
+    start_eff, end_eff = (e.reshape(n, n, -1) for e in (trace.start, trace.end))
+    gains = tuple(end_eff[..., effective.NAMES.index(k)] for k in ("gain_g", "gain_d"))
+    corrected, _ = grid.predict(setup, ax, gains)
     return ConvergenceMap(
         setup,
         ax.lr,
@@ -188,6 +262,9 @@ def compute(
         "vectorized" if ray is None else "ray",
         len(pieces),
         ax.note,
+        start_eff,
+        end_eff,
+        corrected,
     )
 
 
