@@ -53,6 +53,7 @@ class ConvergenceMap:
     start: np.ndarray | None = None  # effective.NAMES of every cell before training, (rows, cols, 8); None: not read
     end: np.ndarray | None = None  # the same after training
     corrected_radius: np.ndarray | None = None  # the core's ρ at the end's effective rates (h·gain_G, h·gain_D)
+    start_radius: np.ndarray | None = None  # the core's ρ at the start's effective rates: a prediction before training
 
     @property
     def observed(self) -> np.ndarray:
@@ -80,28 +81,47 @@ class ConvergenceMap:
     def agreement_corrected(self) -> float:
         return float(np.mean(self.observed == self.corrected))
 
+    @property
+    def agreement_start(self) -> float:
+        """Agreement of the map with the core at the start's effective rates (a prediction before training)."""
+        with np.errstate(invalid="ignore"):
+            return float(np.mean(self.observed == (self.start_radius < 1)))
+
     def why(self) -> str | None:
-        """One sentence on why the map parts from the prediction, from the effective parameters; None without them
-        or where map and prediction agree everywhere."""
+        """One sentence on why the map parts from the prediction, from the effective parameters (module
+        effective): the runs that converge beyond the core's boundary and are stable at their own end rates, the
+        runs that fail inside it and are unstable at their start rates, and D's bend over the samples. None
+        without effective parameters or where map and prediction agree everywhere."""
         if self.end is None or self.agreement == 1.0:
             return None
-        obs, pred, fix = self.observed, self.predicted, self.corrected
-        gain = {k: float(np.median(self.effective(k)[obs])) if obs.any() else np.nan for k in ("gain_g", "gain_d")}
-        start = {k: float(np.median(self.effective(k, "start"))) for k in ("gain_g", "gain_d")}
-        late = obs & ~pred
-        text = (
-            f"Why: read as a Dirac-GAN (D's slope ψ at the data, G's mean θ), a network moves θ at h·gain_G and ψ at "
-            f"h·gain_D, not at h: at the start gain_G ≈ {start['gain_g']:.2g} and gain_D ≈ {start['gain_d']:.2g}, "
-            f"at the end of the converged runs {gain['gain_g']:.2g} and {gain['gain_d']:.2g} (median); at these "
-            f"end rates the core agrees with the networks on {self.agreement_corrected:.1%} of the grid "
-            f"({self.agreement:.1%} at h)"
-        )
+        obs, pred = self.observed, self.predicted
+        late, early = obs & ~pred, pred & ~obs
+        median = lambda a: float(np.median(a)) if a.size else float("nan")  # noqa: E731
+        sym, rate = "γ" if self.setup.param == "gamma" else "σ", self.lr * self.param[:, None]
+        parts = [
+            f"Why: a network moves G's mean θ at h·gain_G and D's slope ψ at h·gain_D, not at h as the Dirac-GAN "
+            f"(at the start gain_G ≈ {median(self.effective('gain_g', 'start')):.2g}, "
+            f"gain_D ≈ {median(self.effective('gain_d', 'start')):.2g})"
+        ]
         if late.any():
-            text += (
-                f", and {int((late & ~fix).sum())} of the {int(late.sum())} runs that converge against the prediction "
-                f"are unstable even at their own rates: small orbits inside the rule's tolerance, not convergence"
+            gain_d = self.effective("gain_d")
+            step = f"h·gain_D·{sym} = {median((rate * gain_d)[late]):.2g}, not h·{sym} = {median(rate[late]):.2g}"
+            parts.append(
+                f"{int((late & self.corrected).sum())} of the {int(late.sum())} runs that converge beyond the core's "
+                f"boundary are stable at their own end rates (there gain_D ≈ {median(gain_d[late]):.2g}: {step})"
             )
-        return text + "."
+        if early.any():
+            unstable = early & ~(self.start_radius < 1)
+            parts.append(
+                f"{int(unstable.sum())} of the {int(early.sum())} runs that fail inside it are already unstable at "
+                "their start rates"
+            )
+        bend = np.abs(self.effective("curvature")) * self.effective("spread")
+        text = f"D's slope changes across G's samples by a median |D''|·spread = {median(bend[obs & pred]):.1g}"
+        parts.append(
+            text + (f" where both converge, {median(bend[late]):.1g} beyond the boundary" if late.any() else "")
+        )
+        return "; ".join(parts) + "."
 
     def disagreements(self) -> list[tuple[float, float, str, float]]:
         """(param, h, observed status, predicted spectral radius) of each cell where map and core part."""
@@ -155,6 +175,8 @@ class ConvergenceMap:
         out |= {f"{name}_start": self.effective(name, "start") for name in effective.NAMES[-3:]}
         return out | {
             "corrected_radius": self.corrected_radius,
+            "start_radius": self.start_radius,
+            "agreement_start": self.agreement_start,
             "corrected": self.corrected,
             "agreement_corrected": self.agreement_corrected,
             "why": self.why(),
@@ -185,7 +207,7 @@ class ConvergenceMap:
 
 
 def _effective_from_json(obj: dict) -> dict:
-    """start, end and corrected_radius of a saved map; none of them for a map saved before they were read."""
+    """start, end, corrected_radius and start_radius of a saved map; none of them for a map saved before them."""
     if "psi_eff" not in obj:
         return {}
     floats = lambda key: np.array(obj[key], dtype=float)  # noqa: E731
@@ -193,7 +215,8 @@ def _effective_from_json(obj: dict) -> dict:
     start = np.full(end.shape, np.nan)
     for name in effective.NAMES[-3:]:
         start[..., effective.NAMES.index(name)] = floats(f"{name}_start")
-    return {"start": start, "end": end, "corrected_radius": floats("corrected_radius")}
+    radius = {k: floats(k) for k in ("corrected_radius", "start_radius")}
+    return {"start": start, "end": end, **radius}
 
 
 def cells(ax: grid.Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -244,8 +267,8 @@ def compute(
     with np.errstate(invalid="ignore"):
         peak = np.where(np.isfinite(dist).all(1), dist[:, -k:].max(1), np.inf)
     start_eff, end_eff = (e.reshape(n, n, -1) for e in (trace.start, trace.end))
-    gains = tuple(end_eff[..., effective.NAMES.index(k)] for k in ("gain_g", "gain_d"))
-    corrected, _ = grid.predict(setup, ax, gains)
+    gains = lambda e: tuple(e[..., effective.NAMES.index(k)] for k in ("gain_g", "gain_d"))  # noqa: E731
+    corrected, at_start = (grid.predict(setup, ax, gains(e))[0] for e in (end_eff, start_eff))
     return ConvergenceMap(
         setup,
         ax.lr,
@@ -265,6 +288,7 @@ def compute(
         start_eff,
         end_eff,
         corrected,
+        at_start,
     )
 
 

@@ -35,6 +35,11 @@ def scalar(D, x: float) -> float:
         return float(D(torch.tensor([[x]], dtype=torch.float64))[0])
 
 
+def samples(G, p) -> np.ndarray:
+    with torch.no_grad():
+        return G(p["z"])[:, 0].numpy()
+
+
 def read(G, D, p) -> dict:
     out = effective.read(G, D, params(G), params(D), p)
     return {name: float(out[i]) for name, i in IDX.items()}
@@ -71,9 +76,7 @@ def test_curvature_is_the_least_squares_slope_of_d_prime_over_the_samples(nets_)
     G, D = nets_
     p = probes(32, 1.0)
     got = read(G, D, p)
-    with torch.no_grad():
-        fake = G(p["z"])[:, 0].numpy()
-    xs = np.concatenate([p["x"][:, 0].numpy(), fake])
+    xs = np.concatenate([p["x"][:, 0].numpy(), samples(G, p)])
     eps = 1e-7
     slopes = np.array([(scalar(D, x + eps) - scalar(D, x - eps)) / (2 * eps) for x in xs])
     assert got["curvature"] == pytest.approx(np.polyfit(xs, slopes, 1)[0], rel=1e-5, abs=1e-8)
@@ -84,8 +87,7 @@ def test_generator_offset_and_spread_are_the_mean_and_std_of_its_probe_samples(n
     G, D = nets_
     p = probes(50, 0.01)
     got = read(G, D, p)
-    with torch.no_grad():
-        out = G(p["z"])[:, 0].numpy()
+    out = samples(G, p)
     assert got["theta"] == pytest.approx(out.mean(), rel=1e-12)
     assert got["spread"] == pytest.approx(out.std(), rel=1e-10)
 
