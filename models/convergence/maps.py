@@ -90,9 +90,9 @@ class ConvergenceMap:
     def why(self) -> str | None:
         """One sentence on why the map parts from the prediction, from the effective parameters (module
         effective): the runs that converge beyond the core's boundary and are stable at their own end rates, the
-        runs that fail inside it and are unstable at their start rates, and D's bend over the samples. None
-        without effective parameters or where map and prediction agree everywhere."""
-        if self.end is None or self.agreement == 1.0:
+        runs that fail inside it and are unstable at their start rates, and D's bend over the samples. None for
+        the Dirac-GAN (its gains are 1), without effective parameters or where map and prediction agree everywhere."""
+        if self.setup.family == "dirac" or self.end is None or self.agreement == 1.0:
             return None
         obs, pred = self.observed, self.predicted
         late, early = obs & ~pred, pred & ~obs

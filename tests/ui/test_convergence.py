@@ -103,8 +103,10 @@ def test_overlay_says_why_from_the_effective_parameters():
     corrected[2, 2] = 0.5
     at_start = np.full((3, 3), 0.5)
     at_start[0, 1] = 1.2
-    with_why = replace(m, start=start, end=end, corrected_radius=corrected, start_radius=at_start)
-    assert overlay(m).why is None
+    with_why = replace(
+        m, setup=Setup(family="mlp"), start=start, end=end, corrected_radius=corrected, start_radius=at_start
+    )
+    assert overlay(m).why is None and overlay(replace(with_why, setup=Setup())).why is None  # none for the Dirac-GAN
     why = overlay(with_why).why
     assert why.startswith("Why: a network moves G's mean θ at h·gain_G and D's slope ψ at h·gain_D, not at h as")
     assert "(at the start gain_G ≈ 2.5, gain_D ≈ 0.8)" in why
