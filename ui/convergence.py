@@ -1,5 +1,6 @@
 """The stability page's "theory against networks" section: the core's predicted region and a grid of trained GANs
-(models.convergence) in one picture, with a sentence on where they agree and one on where they part.
+(models.convergence) in one picture, with a sentence on where they agree, one on where they part and, for a map
+that read its networks' effective Dirac-GAN parameters (models.convergence.effective), one on why.
 
 A saved map (models/convergence/saved) loads at once; a live one trains a small Dirac-GAN grid of the page's
 objective and optimizer (at most LIVE_MAX × LIVE_MAX GANs) behind a button, with a progress bar. A live map keeps to
@@ -49,6 +50,7 @@ class Overlay:
     border: int  # disagreeing cells with a neighbour the core predicts otherwise (on its boundary)
     agree: str
     part: str
+    why: str | None  # why they part, from the networks' effective Dirac-GAN parameters (ConvergenceMap.why)
 
 
 def border_cells(predicted: np.ndarray) -> np.ndarray:
@@ -91,7 +93,7 @@ def overlay(m: ConvergenceMap) -> Overlay:
             f"cell predicted otherwise): {border} of {k}; at {sym} {_span(m.param[rows])}, h {_span(m.lr[cols])}, "
             f"where the core's ρ is {_span(m.radius[rows, cols])}."
         )
-    return Overlay(n, both, neither, theory_only, networks_only, border, agree_text, part)
+    return Overlay(n, both, neither, theory_only, networks_only, border, agree_text, part, m.why())
 
 
 def title(name: str, m: ConvergenceMap) -> str:
@@ -210,7 +212,7 @@ def section(obj, opt: Optimizer, schedule: Schedule) -> None:
     else:
         name, m, png = choice, saved(choice), saved_png(choice)
     o = overlay(m)
-    summary = f"{o.agree} {o.part}"
+    summary = f"{o.agree} {o.part}" + (f" {o.why}" if o.why else "")
     if m.sequential_seconds:
         summary += (
             f" Trained in {m.seconds:.1f} s all at once; one by one ≈ {m.sequential_seconds:.0f} s "

@@ -52,7 +52,14 @@ def build_parser() -> Parser:
     p.add_argument("--ray", metavar="ADDRESS", help="run the chunks as Ray tasks: 'local' or a cluster address")
     p.add_argument("--sample", default="4", help="GANs timed one by one for sequential_seconds, [0, N²] (0: none)")
     p.add_argument("--out", help="write the map as JSON (.json) or its figure (.png/.svg/.pdf)")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object instead of text; with each cell's effective Dirac-GAN parameters at the end "
+        "(psi_eff, curvature, d_offset, theta_eff, spread, gain_g, gain_d, gain_offset; gain_*_start), the core's "
+        "radius at the networks' own rates h·gain at the end (corrected_radius, corrected, agreement_corrected) and "
+        "at the start (start_radius, agreement_start), and the sentence why",
+    )
     return p
 
 
@@ -116,6 +123,8 @@ def describe(m: ConvergenceMap) -> list[str]:
     lines.append(f"agreement with the Dirac-GAN prediction: {m.agreement:.1%} ({len(differ)} cells differ)")
     for value, h, status, radius in differ:
         lines.append(f"  {sym} = {value:<8.4g} h = {h:<8.4g} observed {status:<10} core ρ = {radius:.4f}")
+    if m.why() is not None:
+        lines.append(m.why())
     lines.append(f"map: rows {sym} (top: smallest), columns h (left: smallest); after each row the core's ✓ / ·")
     for i, value in enumerate(m.param):
         row = "".join(STATUS_BY_NAME[x].symbol for x in m.status[i])

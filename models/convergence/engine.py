@@ -30,6 +30,7 @@ from torch.func import functional_call, grad, stack_module_state, vmap
 
 from dynamics.dirac.objectives import REGULARIZERS_BY_NAME
 from models import nets
+from models.convergence import effective
 from models.losses import gen_loss, input_grad
 from models.regularizers import objectives
 
@@ -69,12 +70,26 @@ class Setup:
 @dataclass(frozen=True)
 class Trace:
     """What was read from each GAN every `every` rounds: G's mean and std and the RMS of D's input gradient at
-    the data, as arrays of shape (cells, records); record 0 is the start."""
+    the data, as arrays of shape (cells, records); record 0 is the start. `start` and `end`: the effective
+    Dirac-GAN parameters (models.convergence.effective.NAMES) of each cell before and after training, (cells, 8)."""
 
     mean: np.ndarray
     std: np.ndarray
     grad: np.ndarray
     every: int
+    start: np.ndarray
+    end: np.ndarray
+
+    @staticmethod
+    def concat(traces: list[Trace]) -> Trace:
+        """One trace of the cells of `traces`, in order."""
+        join = {k: np.concatenate([getattr(t, k) for t in traces]) for k in ("mean", "std", "grad", "start", "end")}
+        return Trace(every=traces[0].every, **join)
+
+    def first(self, k: int) -> Trace:
+        """The first k cells."""
+        cut = {k_: getattr(self, k_)[:k] for k_ in ("mean", "std", "grad", "start", "end")}
+        return Trace(every=self.every, **cut)
 
 
 class DiracG(nn.Module):
@@ -228,6 +243,10 @@ class Game:
         g = input_grad(lambda x: functional_call(self.D, pd, (x,)), probes["x"])[:, 0]
         return torch.stack([mean, std, (w * g**2).sum().sqrt()])
 
+    def effective(self, pg, pd, probes):
+        """The effective Dirac-GAN parameters of the cell (models.convergence.effective)."""
+        return effective.read(self.G, self.D, pg, pd, probes)
+
 
 def _probes(setup: Setup) -> dict:
     """Points at which G and D are read: N(0, 1) quantiles for z and the data's quantiles for x (equal weights);
@@ -273,7 +292,7 @@ def train(
     lr, param, index = (np.atleast_1d(np.asarray(a)) for a in (lr, param, index))
     if vectorized and len(index) == 1:  # vmap over one cell takes other kernels (other rounding): pair it with itself
         twice = _train(setup, *(np.repeat(a, 2) for a in (lr, param, index)), records, progress)
-        return Trace(twice.mean[:1], twice.std[:1], twice.grad[:1], twice.every)
+        return twice.first(1)
     if vectorized:
         return _train(setup, lr, param, index, records, progress)
     parts = []
@@ -281,7 +300,7 @@ def train(
         parts.append(_train(setup, lr[i : i + 1], param[i : i + 1], index[i : i + 1], records, None, batched=False))
         if progress is not None:
             progress((i + 1) * setup.steps)
-    return Trace(*(np.concatenate([getattr(p, k) for p in parts]) for k in ("mean", "std", "grad")), parts[0].every)
+    return Trace.concat(parts)
 
 
 def _train(setup, lr, param, index, records, progress, batched: bool = True) -> Trace:
@@ -308,6 +327,7 @@ def _train(setup, lr, param, index, records, progress, batched: bool = True) -> 
         return _tree(lambda t: t[None], fn(*cut))
 
     reads = [mapped(game.read, pg, pd, probes, in_dims=(0, 0, None))]
+    start = mapped(game.effective, pg, pd, probes, in_dims=(0, 0, None))
     batch_dims = None if fixed is not None else 0
     for t in range(setup.steps):
         if fixed is None and t % BLOCK == 0:
@@ -319,5 +339,7 @@ def _train(setup, lr, param, index, records, progress, batched: bool = True) -> 
             reads.append(mapped(game.read, state[0], state[1], probes, in_dims=(0, 0, None)))
         if progress is not None and (t + 1) % BLOCK == 0:
             progress(t + 1)
+    end = mapped(game.effective, state[0], state[1], probes, in_dims=(0, 0, None))
     out = torch.stack(reads, 1).double().numpy()
-    return Trace(out[..., 0], out[..., 1], out[..., 2], every)
+    start, end = (e.detach().double().numpy() for e in (start, end))
+    return Trace(out[..., 0], out[..., 1], out[..., 2], every, start, end)

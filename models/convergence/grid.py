@@ -100,15 +100,22 @@ def axes(setup: Setup, n: int, lr_range=None, param_range=None) -> Axes:
     return Axes(lr, param, setup.param, critical, "; ".join(notes) or "ranges as given")
 
 
-def predict(setup: Setup, ax: Axes) -> tuple[np.ndarray, np.ndarray]:
-    """(spectral radius, converges) of the core's update operator at every cell, arrays [γ row, h column]."""
+def predict(setup: Setup, ax: Axes, gains=None) -> tuple[np.ndarray, np.ndarray]:
+    """(spectral radius, converges) of the core's update operator at every cell, arrays [γ row, h column].
+    `gains` (gain_G, gain_D), arrays of the grid's shape: the players' learning rates are h·gain_G and h·gain_D
+    instead of h (models.convergence.effective); NaN radius and False where a gain is not finite."""
     opt = Optimizer(CORE_OPTIMIZER[setup.optimizer])
-    radius = np.full((len(ax.param), len(ax.lr)), np.nan)
-    converges = np.zeros(radius.shape, bool)
+    shape = (len(ax.param), len(ax.lr))
+    gain_g, gain_d = (np.ones(shape), np.ones(shape)) if gains is None else gains
+    radius = np.full(shape, np.nan)
+    converges = np.zeros(shape, bool)
     for i, value in enumerate(ax.param):
         J = equilibrium(core_objective(setup, value)).jacobian
         for j, h in enumerate(ax.lr):
-            M = update_matrix(J, opt, (float(h), float(h)), setup.scheme)
+            rates = (float(h * gain_g[i, j]), float(h * gain_d[i, j]))
+            if not np.all(np.isfinite(rates)):
+                continue
+            M = update_matrix(J, opt, rates, setup.scheme)
             radius[i, j] = np.max(np.abs(np.linalg.eigvals(M)))
             converges[i, j] = discrete_verdict(M) == "converges"
     return radius, converges

@@ -18,10 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
-from models.convergence import classify, grid
+from models.convergence import classify, effective, grid
 from models.convergence.engine import Setup, Trace, train
 
 SAVED = Path(__file__).parent / "saved"  # the maps shipped with the repository (JSON)
+JSON_NAMES = dict(
+    zip(
+        effective.NAMES,
+        ("psi_eff", "curvature", "d_offset", "theta_eff", "spread", "gain_g", "gain_d", "gain_offset"),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,10 @@ class ConvergenceMap:
     backend: str  # "vectorized" or "ray"
     chunks: int
     note: str
+    start: np.ndarray | None = None  # effective.NAMES of every cell before training, (rows, cols, 8); None: not read
+    end: np.ndarray | None = None  # the same after training
+    corrected_radius: np.ndarray | None = None  # the core's ρ at the end's effective rates (h·gain_G, h·gain_D)
+    start_radius: np.ndarray | None = None  # the core's ρ at the start's effective rates: a prediction before training
 
     @property
     def observed(self) -> np.ndarray:
@@ -55,6 +66,62 @@ class ConvergenceMap:
     @property
     def gans(self) -> int:
         return int(self.status.size)
+
+    def effective(self, name: str, when: str = "end") -> np.ndarray:
+        """One effective Dirac-GAN parameter (effective.NAMES) of every cell, before ('start') or after training."""
+        return getattr(self, when)[..., effective.NAMES.index(name)]
+
+    @property
+    def corrected(self) -> np.ndarray:
+        """The core's verdict at the networks' own effective rates: ρ < 1 (False where a run has no finite end)."""
+        with np.errstate(invalid="ignore"):
+            return self.corrected_radius < 1
+
+    @property
+    def agreement_corrected(self) -> float:
+        return float(np.mean(self.observed == self.corrected))
+
+    @property
+    def agreement_start(self) -> float:
+        """Agreement of the map with the core at the start's effective rates (a prediction before training)."""
+        with np.errstate(invalid="ignore"):
+            return float(np.mean(self.observed == (self.start_radius < 1)))
+
+    def why(self) -> str | None:
+        """One sentence on why the map parts from the prediction, from the effective parameters (module
+        effective): the runs that converge beyond the core's boundary and are stable at their own end rates, the
+        runs that fail inside it and are unstable at their start rates, and D's bend over the samples. None for
+        the Dirac-GAN (its gains are 1), without effective parameters or where map and prediction agree everywhere."""
+        if self.setup.family == "dirac" or self.end is None or self.agreement == 1.0:
+            return None
+        obs, pred = self.observed, self.predicted
+        late, early = obs & ~pred, pred & ~obs
+        median = lambda a: float(np.median(a)) if a.size else float("nan")  # noqa: E731
+        sym, rate = "γ" if self.setup.param == "gamma" else "σ", self.lr * self.param[:, None]
+        parts = [
+            f"Why: a network moves G's mean θ at h·gain_G and D's slope ψ at h·gain_D, not at h as the Dirac-GAN "
+            f"(at the start gain_G ≈ {median(self.effective('gain_g', 'start')):.2g}, "
+            f"gain_D ≈ {median(self.effective('gain_d', 'start')):.2g})"
+        ]
+        if late.any():
+            gain_d = self.effective("gain_d")
+            step = f"h·gain_D·{sym} = {median((rate * gain_d)[late]):.2g}, not h·{sym} = {median(rate[late]):.2g}"
+            parts.append(
+                f"{int((late & self.corrected).sum())} of the {int(late.sum())} runs that converge beyond the core's "
+                f"boundary are stable at their own end rates (there gain_D ≈ {median(gain_d[late]):.2g}: {step})"
+            )
+        if early.any():
+            unstable = early & ~(self.start_radius < 1)
+            parts.append(
+                f"{int(unstable.sum())} of the {int(early.sum())} runs that fail inside it are already unstable at "
+                "their start rates"
+            )
+        bend = np.abs(self.effective("curvature")) * self.effective("spread")
+        text = f"D's slope changes across G's samples by a median |D''|·spread = {median(bend[obs & pred]):.1g}"
+        parts.append(
+            text + (f" where both converge, {median(bend[late]):.1g} beyond the boundary" if late.any() else "")
+        )
+        return "; ".join(parts) + "."
 
     def disagreements(self) -> list[tuple[float, float, str, float]]:
         """(param, h, observed status, predicted spectral radius) of each cell where map and core part."""
@@ -96,6 +163,23 @@ class ConvergenceMap:
             "backend": self.backend,
             "chunks": self.chunks,
             "note": self.note,
+            **self._effective_json(),
+        }
+
+    def _effective_json(self) -> dict:
+        """The effective Dirac-GAN parameters at the end under JSON_NAMES, the gains at the start, the corrected
+        prediction and its agreement, and the sentence `why`; nothing where they were not read."""
+        if self.end is None:
+            return {}
+        out = {key: self.effective(name) for name, key in JSON_NAMES.items()}
+        out |= {f"{name}_start": self.effective(name, "start") for name in effective.NAMES[-3:]}
+        return out | {
+            "corrected_radius": self.corrected_radius,
+            "start_radius": self.start_radius,
+            "agreement_start": self.agreement_start,
+            "corrected": self.corrected,
+            "agreement_corrected": self.agreement_corrected,
+            "why": self.why(),
         }
 
     @classmethod
@@ -118,7 +202,21 @@ class ConvergenceMap:
             backend=str(obj["backend"]),
             chunks=int(obj["chunks"]),
             note=str(obj["note"]),
+            **_effective_from_json(obj),
         )
+
+
+def _effective_from_json(obj: dict) -> dict:
+    """start, end, corrected_radius and start_radius of a saved map; none of them for a map saved before them."""
+    if "psi_eff" not in obj:
+        return {}
+    floats = lambda key: np.array(obj[key], dtype=float)  # noqa: E731
+    end = np.stack([floats(JSON_NAMES[name]) for name in effective.NAMES], -1)
+    start = np.full(end.shape, np.nan)
+    for name in effective.NAMES[-3:]:
+        start[..., effective.NAMES.index(name)] = floats(f"{name}_start")
+    radius = {k: floats(k) for k in ("corrected_radius", "start_radius")}
+    return {"start": start, "end": end, **radius}
 
 
 def cells(ax: grid.Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -130,10 +228,6 @@ def cells(ax: grid.Axes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def split(n_cells: int, chunks: int) -> list[np.ndarray]:
     """The cell indices of each chunk: `chunks` contiguous pieces as equal as possible."""
     return [c for c in np.array_split(np.arange(n_cells), chunks) if c.size]
-
-
-def concat(traces: list[Trace]) -> Trace:
-    return Trace(*(np.concatenate([getattr(t, k) for t in traces]) for k in ("mean", "std", "grad")), traces[0].every)
 
 
 def compute(
@@ -164,7 +258,7 @@ def compute(
         from models.convergence import distributed
 
         traces = distributed.train_chunks(ray, setup, [(lr[p], param[p], index[p]) for p in pieces])
-    trace = concat(traces)
+    trace = Trace.concat(traces)
     seconds = time.perf_counter() - start
     status = classify.classify(trace.mean, trace.std, trace.grad, classify.RULES[setup.family], setup.target_std)
     sequential, same = (None, None) if sample <= 0 else _one_by_one(setup, lr, param, index, status, sample)
@@ -172,6 +266,9 @@ def compute(
     k = max(1, (dist.shape[1] - 1) // 4)
     with np.errstate(invalid="ignore"):
         peak = np.where(np.isfinite(dist).all(1), dist[:, -k:].max(1), np.inf)
+    start_eff, end_eff = (e.reshape(n, n, -1) for e in (trace.start, trace.end))
+    gains = lambda e: tuple(e[..., effective.NAMES.index(k)] for k in ("gain_g", "gain_d"))  # noqa: E731
+    corrected, at_start = (grid.predict(setup, ax, gains(e))[0] for e in (end_eff, start_eff))
     return ConvergenceMap(
         setup,
         ax.lr,
@@ -188,6 +285,10 @@ def compute(
         "vectorized" if ray is None else "ray",
         len(pieces),
         ax.note,
+        start_eff,
+        end_eff,
+        corrected,
+        at_start,
     )
 
 

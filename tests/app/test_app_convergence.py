@@ -31,6 +31,10 @@ def test_saved_map_shows_its_agreement(name):
     assert f"They agree on {same} of {saved['gans']} GANs ({saved['agreement']:.1%})" in text
     assert f"one by one ≈ {saved['sequential_seconds']:.0f} s" in text
     assert f"They part on {saved['gans'] - same} GANs" in text
+    assert (
+        saved.get("why") or "no why"
+    ) in text or "why" not in saved  # an mlp map says why, from its effective fields
+    assert ("Why: a network moves" in text) == (name == "mlp-wide-gan-r1")
     assert f"dl_convergence-{name or 'dirac-gan-r1'}-map.json" in [b.key for b in at.get("download_button")]
 
 

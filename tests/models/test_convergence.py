@@ -221,3 +221,58 @@ def test_ray_address_that_does_not_answer_is_one_line(capsys):
     assert run_main(main, ["--grid", "2", "--steps", "8", "--ray", f"127.0.0.1:{port}"], PROG) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"{PROG}: error: --ray 127.0.0.1:{port}: cannot connect (") and err.count("\n") == 1
+
+
+def test_predict_with_gains_is_the_prediction_at_scaled_learning_rates():
+    """gains (c, c) on every cell: the operator at h·c, i.e. the plain prediction on the axis c·h."""
+    setup = Setup("dirac", "gan", "r1")
+    ax = grid.Axes(np.array([0.1, 0.5, 2.0]), np.array([0.2, 3.0]), "gamma", np.array([np.nan, np.nan]), "")
+    scaled = grid.Axes(2.5 * ax.lr, ax.param, "gamma", ax.critical, "")
+    ones = np.ones((2, 3))
+    radius, converges = grid.predict(setup, ax, (2.5 * ones, 2.5 * ones))
+    assert radius == pytest.approx(grid.predict(setup, scaled)[0], rel=1e-12)
+    # sim GD, J = [[0, −½], [½, −γ]]: rates (h·a, h·b) give I + diag(h·a, h·b)·J
+    nan_gain = ones.copy()
+    nan_gain[1, 2] = np.nan
+    radius, converges = grid.predict(setup, ax, (0.5 * ones, nan_gain))
+    J = np.array([[0, -0.5], [0.5, -0.2]])
+    want = np.max(np.abs(np.linalg.eigvals(np.eye(2) + np.diag([0.5 * 0.5, 0.5]) @ J)))
+    assert radius[0, 1] == pytest.approx(want, rel=1e-12)
+    assert np.isnan(radius[1, 2]) and not converges[1, 2]
+
+
+def test_dirac_map_reads_itself_as_its_own_effective_game():
+    """The Dirac-GAN's gains are 1 (∂θ/∂θ = ∂ψ/∂ψ = 1, wherever a run ends), so its corrected prediction is its
+    prediction."""
+    m = compute(Setup("dirac", "gan", "r1", steps=200), 4, sample=0)
+    assert np.all(m.effective("gain_g") == 1) and np.all(m.effective("gain_d") == 1)
+    assert np.all(m.effective("gain_d", "start") == 1) and np.all(m.effective("theta", "start") == 1)
+    assert m.corrected_radius == pytest.approx(m.radius, rel=1e-9)
+    assert np.array_equal(m.corrected, m.predicted) and m.why() is None
+
+
+def test_mlp_map_json_has_the_effective_parameters_and_round_trips(tmp_path, capsys):
+    args = ["--family", "mlp", "--grid", "3", "--steps", "64", "--sample", "0", "--width", "8"]
+    path = tmp_path / "m.json"
+    assert main([*args, "--json", "--out", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("psi_eff", "curvature", "d_offset", "theta_eff", "spread", "gain_g", "gain_d", "gain_offset"):
+        assert np.array(out[key], dtype=float).shape == (3, 3), key
+    assert np.array(out["gain_g_start"], dtype=float).shape == (3, 3)
+    corrected = np.array(out["corrected"])
+    assert out["agreement_corrected"] == pytest.approx(np.mean(corrected == np.array(out["observed"])))
+    radius = np.array(out["corrected_radius"], dtype=float)
+    assert np.array_equal(corrected, np.nan_to_num(radius, nan=2.0) < 1)
+    back = load(path)
+    assert back.effective("psi") == pytest.approx(np.array(out["psi_eff"], dtype=float), nan_ok=True)
+    assert back.agreement_corrected == out["agreement_corrected"] and back.why() == out["why"]
+
+
+def test_a_map_saved_without_effective_parameters_still_loads():
+    old = json.loads(saved_maps()["dirac-gan-r1"].read_text())
+    for key in [k for k in old if k.startswith(("psi_eff", "gain_", "corrected"))]:
+        del old[key]
+    from models.convergence.maps import ConvergenceMap
+
+    m = ConvergenceMap.from_json(old)
+    assert m.end is None and m.why() is None

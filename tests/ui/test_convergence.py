@@ -1,5 +1,7 @@
 """ui.convergence: the overlay's counts and sentences on a hand-made map, the boundary cells, the live setup."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -74,3 +76,43 @@ def test_live_setup_follows_the_page():
         live_setup(make_objective("gan", "r1", gamma=0.3), Optimizer("adam"), Schedule())
     with pytest.raises(InputError, match="--reg none has no γ or σ"):
         live_setup(make_objective("gan"), Optimizer(), Schedule())
+
+
+def test_overlay_says_why_from_the_effective_parameters():
+    """The 3 × 3 map above with effective parameters: (2, 2) converges beyond the boundary and is stable at its end
+    rates (gain_D 0.001: h·gain_D·γ = 10·0.001·20 = 0.2 against h·γ = 200); (0, 1) fails inside it and is unstable
+    at its start rates; |D''| = 0.1 over a spread 0.01, 0.2 at (2, 2)."""
+    from models.convergence.effective import NAMES
+
+    m = hand_map(
+        [[1, 1, 0], [1, 0, 0], [1, 0, 0]],
+        [
+            ["converged", "cycling", "diverged"],
+            ["converging", "diverged", "diverging"],
+            ["converged", "stalled", "converging"],
+        ],
+    )
+    at = {name: i for i, name in enumerate(NAMES)}
+    start, end = np.ones((3, 3, len(NAMES))), np.ones((3, 3, len(NAMES)))
+    start[..., at["gain_g"]], start[..., at["gain_d"]] = 2.5, 0.8
+    end[..., at["gain_d"]] = 0.5
+    end[2, 2, at["gain_d"]] = 0.001
+    end[..., at["curvature"]], end[..., at["spread"]] = -0.1, 0.01
+    end[2, 2, at["curvature"]] = 0.2
+    corrected = np.where(m.predicted, 0.5, 1.5)
+    corrected[2, 2] = 0.5
+    at_start = np.full((3, 3), 0.5)
+    at_start[0, 1] = 1.2
+    with_why = replace(
+        m, setup=Setup(family="mlp"), start=start, end=end, corrected_radius=corrected, start_radius=at_start
+    )
+    assert overlay(m).why is None and overlay(replace(with_why, setup=Setup())).why is None  # none for the Dirac-GAN
+    why = overlay(with_why).why
+    assert why.startswith("Why: a network moves G's mean θ at h·gain_G and D's slope ψ at h·gain_D, not at h as")
+    assert "(at the start gain_G ≈ 2.5, gain_D ≈ 0.8)" in why
+    assert "1 of the 1 runs that converge beyond the core's boundary are stable at their own end rates" in why
+    assert "(there gain_D ≈ 0.001: h·gain_D·γ = 0.2, not h·γ = 2e+02)" in why
+    assert "1 of the 1 runs that fail inside it are already unstable at their start rates" in why
+    assert why.endswith("by a median |D''|·spread = 0.001 where both converge, 0.002 beyond the boundary.")
+    assert with_why.agreement_corrected == pytest.approx(8 / 9)
+    assert with_why.agreement_start == pytest.approx(5 / 9)  # every cell but (0, 1) predicted at the start's rates
