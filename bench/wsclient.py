@@ -37,6 +37,7 @@ class Rerun:
     seconds: float
     errors: list[str] = field(default_factory=list)
     media: list[str] = field(default_factory=list)  # /media/... URLs of the images the run showed
+    components: list[tuple[str, int]] = field(default_factory=list)  # custom components: (name, bytes of code)
 
 
 def cookie_of(url: str) -> str:
@@ -109,6 +110,8 @@ class Session:
             out.errors.append(f"{el.exception.type}: {el.exception.message}")
         elif kind == "imgs":
             out.media += [img.url for img in el.imgs.imgs]
+        elif kind == "bidi_component":
+            out.components.append((el.bidi_component.component_name, len(el.bidi_component.js_content)))
         elif kind in KINDS:
             w = getattr(el, kind)
             value = list(w.value or w.default) if kind == "slider" else getattr(w, "value", None)

@@ -5,6 +5,7 @@ Every wait is for an event (an attribute the chart sets, a URL, a number of anim
 The chart lives in a shadow root; Playwright's locators pierce it.
 """
 
+import asyncio
 import json
 import math
 import re
@@ -13,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bench.harness import ROOT, WAIT_MS, wait_ready
+from bench.wsclient import Session
 
 pytestmark = pytest.mark.browser
 # Streamlit's frontend probes /<page>/_stcore/host-config and /health before the root path: 404s of its own.
@@ -268,3 +270,23 @@ def test_log_scale_chart_reads_out_the_saved_gradient_at_its_point(page, server)
     assert found, text
     assert float(found[1]) == x and math.isclose(float(found[2]), y, rel_tol=2e-3), (text, x, y)
     clean(page)
+
+
+def test_a_run_sends_the_chart_code_once_and_every_chart_a_stub(server):
+    """Streamlit sends a component's code with each element: a page's run carries the 35 kB chart code in one
+    element (the router's), and each chart only the stub that draws with it; a second run the same."""
+    from ui import charts
+
+    async def runs(page: str, query: str):
+        session, first = await Session.open(server, page, query)
+        try:
+            return first, await session.rerun({})
+        finally:
+            await session.close()
+
+    for page, query in (("phase", ""), ("stability", "reg=r1"), ("optimal", "")):
+        for run in asyncio.run(runs(page, query)):
+            code = [size for kind, size in run.components if kind == "gdl_charts_code"]
+            stubs = [size for kind, size in run.components if kind == "gdl_chart"]
+            assert code == [len(charts.LOADER_JS)], (page, run.components)
+            assert len(stubs) >= 2 and set(stubs) == {len(charts.STUB_JS)}, (page, run.components)
