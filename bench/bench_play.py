@@ -168,7 +168,7 @@ def table(rows: list[Row]) -> str:
         base = next((b for b in rows if b.players == 0 and b.replicas == r.replicas), None)
         ratio = r.move_p95_s / base.move_p95_s if base else float("nan")
         lines.append(
-            f"{r.players:>7} {r.replicas:>8} {r.rounds_median:>12.0f} {r.rounds_min:>6.0f} "
+            f"{r.players:>7} {r.replicas:>8} {r.rounds_median:>12.1f} {r.rounds_min:>6.1f} "
             f"{r.advanced:>4}/{r.players:<3} {r.ticks_per_s:>7.1f} {r.tick_p95_s:>10.2f} {r.busy:>4} {r.moves:>5} "
             f"{r.move_median_s:>10.3f} {r.move_p95_s:>10.3f} {ratio:>5.2f}x {r.errors:>6} {r.rss_mib:>7.0f} "
             f"{r.threads:>7}"
