@@ -86,7 +86,8 @@ class Session:
     async def follow(self, seconds: float) -> list[Rerun]:
         """Send the auto reruns of the page's fragments for `seconds`, as the browser's timers do; one Rerun per
         fragment run finished, its `seconds` from the earliest request it answered (those sent before it
-        started: the server folds pending requests of a fragment into one run) to its end."""
+        started: the server folds pending requests of a fragment into one run) to its end. A request carries no
+        widget states: the server keeps the last ones it got, as the browser's unchanged states would set them."""
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
         timers: dict[tuple[str, float], asyncio.Task] = {}
