@@ -26,8 +26,9 @@ and the training (and a Session's construction, which seeds the stream) happen u
 sessions do, at the same moment or not, and an exercise's answer (a fresh run) is the seed's. The price: the
 training of different sessions takes turns (evaluation and drawing do not); a tick's time budget starts once it
 holds the stream lock. The turns are first come, first served (`FairLock`), so every playing run advances however
-many play at once, each by at most BUDGET seconds a turn; a page whose run waited for others says the server is
-busy and how many runs wait.
+many play at once, each by at most BUDGET seconds of its thread's CPU time a turn (`time.thread_time`: with P
+sessions' threads sharing the GIL, a wall-clock budget trained ~1/P of the rounds a turn, so ~1/P² a run:
+bench/bench_play.py); a page whose run waited for others says the server is busy and how many runs wait.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ from models.trainer import LOG_FIELDS, Trainer
 from ui import controls, export, live_charts
 
 TICK = 0.15  # seconds between fragment reruns while playing: at least 5 chart updates a second (bench_stream)
-# seconds of training per tick: the tick's evaluation (≈ 60 ms on /train1d) and its payload must fit in the rest
+# seconds of training (the thread's CPU time) per tick: the tick's evaluation (≈ 60 ms on /train1d) and its payload
+# must fit in the rest
 BUDGET = 0.06
 
 
@@ -120,10 +122,10 @@ class Session:
             self.latest = (m, x.numpy(), curve)
 
     def advance(self, rounds: int, budget: float | None = None, wait: bool = True, tick: bool = False) -> int | None:
-        """Up to `rounds` rounds (or until `budget` seconds pass), then one evaluation; stops on NaN or at the end.
-        Returns the rounds trained, or None (nothing done) when `wait` is false and another thread holds the
-        session, or when a `tick` finds the run paused once it holds the session (a tick that saw it playing may
-        get the session only after Pause has been handled and the page drawn)."""
+        """Up to `rounds` rounds (or until `budget` seconds of this thread's CPU time pass), then one evaluation;
+        stops on NaN or at the end. Returns the rounds trained, or None (nothing done) when `wait` is false and
+        another thread holds the session, or when a `tick` finds the run paused once it holds the session (a tick
+        that saw it playing may get the session only after Pause has been handled and the page drawn)."""
         if not self.lock.acquire(blocking=wait):
             return None
         try:
@@ -150,7 +152,7 @@ class Session:
         return run
 
     def _rounds(self, rounds: int, budget: float | None) -> int:
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         done = 0
         for _ in range(rounds):
             if self.trainer.step >= self.cfg.steps:
@@ -163,7 +165,7 @@ class Session:
                 break
             self.log.append(dict(zip(LOG_FIELDS, [self.trainer.step, *values, 0.0], strict=True)))
             done += 1
-            if budget is not None and time.perf_counter() - t0 > budget:
+            if budget is not None and time.thread_time() - t0 > budget:
                 break
         return done
 

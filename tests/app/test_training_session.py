@@ -163,3 +163,13 @@ def test_a_tick_that_gets_the_session_after_pause_trains_nothing(monkeypatch):
     assert s.trainer.step == 0 and len(s.metrics) == 1
     s.playing = True
     assert s.advance(5, training.BUDGET, wait=False, tick=True) == 5 and s.trainer.step == 5
+
+
+def test_a_ticks_budget_is_its_threads_cpu_time_not_the_wall_clock(monkeypatch):
+    """A round that waits (here asleep 2 ms, as when other sessions' threads hold the GIL) spends wall time but
+    almost no CPU time: 20 such rounds (≥ 40 ms of wall time) fit a 10 ms budget of the thread's CPU time, where a
+    wall-clock budget stopped after about 5 and a class of P players trained ~1/P² as fast (bench_play)."""
+    s = stub_session(monkeypatch)
+    t0 = time.perf_counter()
+    assert s.advance(20, budget=0.01) == 20
+    assert time.perf_counter() - t0 >= 0.04
