@@ -100,3 +100,28 @@ def test_maxout_is_the_max_over_pieces():
     x = torch.randn(6, 3)
     pieces = (x @ m.linear.weight.T + m.linear.bias).reshape(6, 2, 4)
     torch.testing.assert_close(m(x), pieces.max(2).values)
+
+
+def test_gaussian_noise_adds_sigma_times_a_standard_normal_in_training_only():
+    layer, x = nets.GaussianNoise(0.5), torch.ones(4, 3)
+    torch.manual_seed(7)
+    out = layer(x)
+    torch.manual_seed(7)
+    assert torch.equal(out, x + 0.5 * torch.randn(4, 3))
+    assert torch.equal(layer.eval()(x), x)
+    assert torch.equal(nets.GaussianNoise(0.0)(x), x)
+
+
+def test_noisy_discriminator_has_noise_before_each_block_and_features_feed_the_last_layer():
+    torch.manual_seed(0)
+    D = nets.DCGANDiscriminator(28, 1, width=4, norm="layer", n_out=10, noise=(0.3, 0.5))
+    sigmas = [m.sigma for m in D.body if isinstance(m, nets.GaussianNoise)]
+    assert sigmas == [0.3, 0.5, 0.5]
+    D.eval()
+    x = torch.randn(3, 1, 28, 28)
+    f = D.features(x)
+    linear = D.body[-1]
+    assert f.shape == (3, 8 * 7 * 7) and torch.allclose(D(x), f @ linear.weight.T + linear.bias, atol=1e-6)
+    assert torch.equal(nets.CLSDiscriminator(D).features(x), f)
+    D.train()
+    assert not torch.allclose(D(x), D(x))
