@@ -215,6 +215,10 @@ class CLSDiscriminator(nn.Module):
     def marginal(self, x):
         return F.softplus(-self.body(x).logsumexp(1))
 
+    def fake_loss(self, x):
+        """−log P(generated | x) = −log(1 − e^(−marginal(x))) = softplus(logsumexp a)."""
+        return F.softplus(self.body(x).logsumexp(1))
+
     def features(self, x):
         return self.body.features(x)
 

@@ -21,6 +21,11 @@ import torch.nn.functional as F
 from dynamics.contracts import InputError
 from models.losses import pair_distance
 
+OBJECTIVES = ("salimans", "qi")
+# Gaussian noise on D's input and after each block (Salimans 2016: 0.3 on [0, 1] pixels, 0.5 hidden); our
+# pixels are in [−1, 1], so 0.6 on the input. The supervised baseline's network has the same noise.
+NOISE = (0.6, 0.5)
+
 
 def label_range(y: torch.Tensor, n_classes: int) -> tuple[int, int]:
     """Allowed numbers of labels: one image per class, up to as many of each class as the smallest class has,
@@ -56,6 +61,19 @@ def d_objective(D, x_l, y_l, x_u, fake_l, fake_u):
     lu_real, lu_fake = D.marginal(x_u), D.marginal(fake_u)
     delta, delta_u = pair_distance(x_l, fake_l), pair_distance(x_u, fake_u)
     return loss_objective(D(x_l, y_l), D(fake_l, y_l), delta, lu_real, lu_fake, delta_u)
+
+
+def d_cross_entropy(D, x_l, y_l, x_u, fake_u):
+    """What D minimizes in the K + 1-class form (Salimans 2016): E_l L(x, y) + E_u L_u(x) + E −log P(fake | G(z)),
+    with −log P(fake | x) = −log(1 − e^(−L_u(x))) (nets.CLSDiscriminator.fake_loss); the fakes detached."""
+    return D(x_l, y_l).mean() + D.marginal(x_u).mean() + D.fake_loss(fake_u).mean()
+
+
+def feature_matching(D, x, fake):
+    """‖E f(x) − E f(G(z))‖² / dim f: G matches the batch mean of D's last hidden layer f on real images
+    (Salimans 2016, Sec. 3.1); real features are constants for G."""
+    f_real, f_fake = D.features(x).detach().mean(0), D.features(fake).mean(0)
+    return (f_real - f_fake).pow(2).mean()
 
 
 def g_loss(D, fake_l, y_l, fake_u):

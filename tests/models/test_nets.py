@@ -60,6 +60,7 @@ def test_cls_loss_on_hand_computed_logits():
     assert D(x, torch.tensor([0, 1])).tolist() == pytest.approx([math.log(5), math.log(5 / 3)], rel=1e-6)
     assert D.marginal(x).tolist() == pytest.approx([math.log(5 / 4)] * 2, rel=1e-6)
     assert D.classify(x).tolist() == [1, 1]
+    assert D.fake_loss(x).tolist() == pytest.approx([math.log(5)] * 2, rel=1e-6)  # P(generated | x) = 1/5
 
 
 def test_dcgan_init():
