@@ -257,8 +257,9 @@ class Trainer:
         for _ in range(self.cfg.d_steps):
             x_l, y_l, x_u, z_l, z_u, y_u = self.semisupervised_batch()
             with torch.no_grad():
-                fake_l, fake_u = self.g_fn(z_l, y_l), self.g_fn(z_u, y_u)
-            if self.cfg.semi == "salimans":
+                fake_u = self.g_fn(z_u, y_u)
+                fake_l = None if self.cfg.semi == "salimans" else self.g_fn(z_l, y_l)
+            if fake_l is None:
                 obj_d = semisupervised.d_cross_entropy(self.D, x_l, y_l, x_u, fake_u)
             else:
                 obj_d = semisupervised.d_objective(self.D, x_l, y_l, x_u, fake_l, fake_u)

@@ -276,8 +276,10 @@ def test_28_pixel_runs_lower_frechet_distance(tmp_path, cache, name):
     assert last["fd"] < first["fd"] / 3
 
 
-def test_semisupervised_run_reports_its_test_error_and_the_supervised_baseline(tmp_path, cache):
-    cfg = {"data": "digits", "loss": "loss-sensitive", "conditional": True, "labels": 20, "steps": 3, **FAST}
+@pytest.mark.parametrize("semi", ["salimans", "qi"])
+def test_semisupervised_run_reports_its_test_error_and_the_supervised_baseline(tmp_path, cache, semi):
+    cfg = {"data": "digits", "loss": "loss-sensitive", "conditional": True, "labels": 20, "steps": 3, "semi": semi}
+    cfg |= FAST
     m = train(cfg, out=tmp_path / "r", cache_dir=cache)["metrics"]
     D = nets.CLSDiscriminator(nets.DCGANDiscriminator(8, 1, 0, 32, "layer", 10, semisupervised.NOISE))
     D.load_state_dict(checkpoint.load(tmp_path / "r" / "checkpoint.pt", keys=("D",))["D"])
