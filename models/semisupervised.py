@@ -1,15 +1,19 @@
-"""Semi-supervised CLS-GAN (Qi 2017): a few labelled images, the rest unlabelled, and one loss function L(x, y)
-whose class of minimal loss is the classifier.
+"""Semi-supervised CLS-GAN (Qi 2017; Salimans et al. 2016): a few labelled images, the rest unlabelled, and one
+loss function L(x, y) whose class of minimal loss is the classifier.
 
 L(x, y) = −a_y(x) + log(1 + Σ_k exp a_k(x)) is −log P(y | x) over the K classes and an implicit generated class
 (nets.CLSDiscriminator); an unlabelled x gets the marginal loss over the classes, L_u(x) = −log Σ_y exp(−L(x, y))
-= −log P(real | x). With λ = 1 the loss function minimizes
+= −log P(real | x). Two objectives (`OBJECTIVES`, the run's `--semi`):
+
+- "salimans" (default): the loss function minimizes E_l L(x, y) + E_u L_u(x) + E −log P(fake | G(z, y'))
+  (`d_cross_entropy`), G matches the mean of D's last hidden layer on real and fake images (`feature_matching`).
+- "qi": with λ = 1 the loss function minimizes (`d_objective`)
 
     E_l L(x, y) + E_l (Δ(x, G(z, y)) + L(x, y) − L(G(z, y), y))₊
       + E_u L_u(x) + E_u (Δ(x, G(z, y')) + L_u(x) − L_u(G(z, y')))₊
 
-(labelled pairs (x, y) with a fake of the same class; unlabelled x with a fake of a uniform class y'), and G
-minimizes E L(G(z, y), y) + E L_u(G(z, y')).
+  (labelled pairs (x, y) with a fake of the same class; unlabelled x with a fake of a uniform class y'), and G
+  minimizes E L(G(z, y), y) + E L_u(G(z, y')) (`g_loss`).
 """
 
 from __future__ import annotations
