@@ -110,6 +110,17 @@ class ToyDiscriminator(nn.Module):
         return self.net(x.reshape(x.shape[0] // self.pack, -1)).squeeze(1)
 
 
+class GaussianNoise(nn.Module):
+    """x + σ·ε with ε ~ N(0, I) in training mode, x in eval mode (Salimans 2016's regulariser of D)."""
+
+    def __init__(self, sigma):
+        super().__init__()
+        self.sigma = sigma
+
+    def forward(self, x):
+        return x + self.sigma * torch.randn_like(x) if self.training and self.sigma > 0 else x
+
+
 def _start(size):
     """Spatial size the conv stacks start/end at: 7 for 28 pixels, 4 for powers of two (8, 16, 32)."""
     if size == 28:
@@ -155,19 +166,25 @@ class DCGANDiscriminator(nn.Module):
     """image (and label planes) → L × [Conv(4, stride 2) + norm + LeakyReLU(0.2)] → Linear to n_out scores.
 
     norm: "batch" (DCGAN), "layer" (per-sample, needed by gradient penalties, Gulrajani 2017) or "none".
+    noise (σ_in, σ_hidden): Gaussian noise on the input and after each block in training mode (Salimans 2016).
     """
 
-    def __init__(self, size=32, channels=1, n_classes=0, width=64, norm="batch", n_out=1):
+    def __init__(self, size=32, channels=1, n_classes=0, width=64, norm="batch", n_out=1, noise=(0.0, 0.0)):
         super().__init__()
         self.n_classes, self.n_out, s = n_classes, n_out, _start(size)
         blocks = round(math.log2(size // s))
-        layers, ch = [], channels + n_classes
+        layers, ch = [GaussianNoise(noise[0])] if noise[0] > 0 else [], channels + n_classes
         for i in range(blocks):
             out = width * 2**i
             layers.append(nn.Conv2d(ch, out, 4, 2, 1, bias=i == 0 or norm == "none"))
             layers += ([] if i == 0 else [_norm(norm, out)]) + [nn.LeakyReLU(0.2, True)]
+            layers += [GaussianNoise(noise[1])] if noise[1] > 0 else []
             ch = out
         self.body = nn.Sequential(*layers, nn.Flatten(), nn.Linear(ch * s * s, n_out))
+
+    def features(self, x):
+        """The flattened activations the last Linear layer reads (n, width·2^(L−1)·s²): feature matching's."""
+        return self.body[:-1](x)
 
     def forward(self, x, y=None):
         if y is not None:
@@ -211,6 +228,13 @@ class CLSDiscriminator(nn.Module):
 
     def marginal(self, x):
         return F.softplus(-self.body(x).logsumexp(1))
+
+    def fake_loss(self, x):
+        """−log P(generated | x) = −log(1 − e^(−marginal(x))) = softplus(logsumexp a)."""
+        return F.softplus(self.body(x).logsumexp(1))
+
+    def features(self, x):
+        return self.body.features(x)
 
     def classify(self, x):
         return self.losses(x).argmin(1)

@@ -1,15 +1,19 @@
-"""Semi-supervised CLS-GAN (Qi 2017): a few labelled images, the rest unlabelled, and one loss function L(x, y)
-whose class of minimal loss is the classifier.
+"""Semi-supervised CLS-GAN (Qi 2017; Salimans et al. 2016): a few labelled images, the rest unlabelled, and one
+loss function L(x, y) whose class of minimal loss is the classifier.
 
 L(x, y) = −a_y(x) + log(1 + Σ_k exp a_k(x)) is −log P(y | x) over the K classes and an implicit generated class
 (nets.CLSDiscriminator); an unlabelled x gets the marginal loss over the classes, L_u(x) = −log Σ_y exp(−L(x, y))
-= −log P(real | x). With λ = 1 the loss function minimizes
+= −log P(real | x). Two objectives (`OBJECTIVES`, the run's `--semi`):
+
+- "salimans" (default): the loss function minimizes E_l L(x, y) + E_u L_u(x) + E −log P(fake | G(z, y'))
+  (`d_cross_entropy`), G matches the mean of D's last hidden layer on real and fake images (`feature_matching`).
+- "qi": with λ = 1 the loss function minimizes (`d_objective`)
 
     E_l L(x, y) + E_l (Δ(x, G(z, y)) + L(x, y) − L(G(z, y), y))₊
       + E_u L_u(x) + E_u (Δ(x, G(z, y')) + L_u(x) − L_u(G(z, y')))₊
 
-(labelled pairs (x, y) with a fake of the same class; unlabelled x with a fake of a uniform class y'), and G
-minimizes E L(G(z, y), y) + E L_u(G(z, y')).
+  (labelled pairs (x, y) with a fake of the same class; unlabelled x with a fake of a uniform class y'), and G
+  minimizes E L(G(z, y), y) + E L_u(G(z, y')) (`g_loss`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ import torch.nn.functional as F
 
 from dynamics.contracts import InputError
 from models.losses import pair_distance
+
+OBJECTIVES = ("salimans", "qi")
+# Gaussian noise on D's input and after each block (Salimans 2016: 0.3 on [0, 1] pixels, 0.5 hidden); our
+# pixels are in [−1, 1], so 0.6 on the input. The supervised baseline's network has the same noise.
+NOISE = (0.6, 0.5)
 
 
 def label_range(y: torch.Tensor, n_classes: int) -> tuple[int, int]:
@@ -56,6 +65,19 @@ def d_objective(D, x_l, y_l, x_u, fake_l, fake_u):
     lu_real, lu_fake = D.marginal(x_u), D.marginal(fake_u)
     delta, delta_u = pair_distance(x_l, fake_l), pair_distance(x_u, fake_u)
     return loss_objective(D(x_l, y_l), D(fake_l, y_l), delta, lu_real, lu_fake, delta_u)
+
+
+def d_cross_entropy(D, x_l, y_l, x_u, fake_u):
+    """What D minimizes in the K + 1-class form (Salimans 2016): E_l L(x, y) + E_u L_u(x) + E −log P(fake | G(z)),
+    with −log P(fake | x) = −log(1 − e^(−L_u(x))) (nets.CLSDiscriminator.fake_loss); the fakes detached."""
+    return D(x_l, y_l).mean() + D.marginal(x_u).mean() + D.fake_loss(fake_u).mean()
+
+
+def feature_matching(D, x, fake):
+    """‖E f(x) − E f(G(z))‖² / dim f: G matches the batch mean of D's last hidden layer f on real images
+    (Salimans 2016, Sec. 3.1); real features are constants for G."""
+    f_real, f_fake = D.features(x).detach().mean(0), D.features(fake).mean(0)
+    return (f_real - f_fake).pow(2).mean()
 
 
 def g_loss(D, fake_l, y_l, fake_u):

@@ -31,6 +31,7 @@ from models.data import load
 from models.evaluate import evaluate
 from models.progress import Bar
 from models.samples import save_samples
+from models.semisupervised import OBJECTIVES
 from models.trainer import LOG_FIELDS, NonFiniteError, Trainer
 
 
@@ -241,6 +242,12 @@ def parse_args(argv):
         type=int,
         help="semi-supervised CLS-GAN: train with this many labelled images (10 per class for 100), the rest "
         "unlabelled; reports test_error and supervised_baseline_error (needs --conditional --loss loss-sensitive)",
+    )
+    p.add_argument(
+        "--semi",
+        choices=OBJECTIVES,
+        help="objective of --labels: salimans (default: D's K+1-class cross-entropy, G's feature matching) or qi "
+        "(Qi's margins; G minimizes its samples' loss)",
     )
     p.add_argument(
         "--pack", type=int, help="PacGAN packing: D sees --batch inputs of m samples concatenated (default 1)"

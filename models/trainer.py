@@ -46,7 +46,8 @@ def build(cfg: TrainConfig, data):
         norm = "layer" if per_sample else ("batch" if cfg.batchnorm else "none")
         G = nets.DCGANGenerator(size, ch, cfg.nz, k, cfg.width, cfg.batchnorm)
         if cls:
-            D = nets.CLSDiscriminator(nets.DCGANDiscriminator(size, ch, 0, cfg.width, norm, n_out=k))
+            noise = semisupervised.NOISE if cfg.labels is not None else (0.0, 0.0)
+            D = nets.CLSDiscriminator(nets.DCGANDiscriminator(size, ch, 0, cfg.width, norm, k, noise))
         else:
             D = nets.DCGANDiscriminator(size, ch, k, cfg.width, norm)
         G.apply(nets.init_weights)
@@ -253,18 +254,27 @@ class Trainer:
         return x_l, y_l, x_u, z[0], z[1], y_u
 
     def semisupervised_round(self):
-        """cfg.d_steps steps of the loss function, then one of G on fresh noise (models.semisupervised)."""
+        """cfg.d_steps steps of the loss function, then one of G on fresh noise (models.semisupervised): with
+        cfg.semi "salimans" D's K + 1-class cross-entropy and G's feature matching, with "qi" Qi's margins and
+        G minimizing the loss of its samples."""
         for _ in range(self.cfg.d_steps):
             x_l, y_l, x_u, z_l, z_u, y_u = self.semisupervised_batch()
             with torch.no_grad():
-                fake_l, fake_u = self.g_fn(z_l, y_l), self.g_fn(z_u, y_u)
-            obj_d = semisupervised.d_objective(self.D, x_l, y_l, x_u, fake_l, fake_u)
+                fake_u = self.g_fn(z_u, y_u)
+                fake_l = None if self.cfg.semi == "salimans" else self.g_fn(z_l, y_l)
+            if fake_l is None:
+                obj_d = semisupervised.d_cross_entropy(self.D, x_l, y_l, x_u, fake_u)
+            else:
+                obj_d = semisupervised.d_objective(self.D, x_l, y_l, x_u, fake_l, fake_u)
             self.opt_d.zero_grad(set_to_none=True)
             obj_d.backward(inputs=self.d_params)
             norm_d = grad_norm(self.d_params)
             self.opt_d.step()
         z_l, z_u = torch.randn(2, self.cfg.batch, self.cfg.nz, device=self.device)
-        loss_g = semisupervised.g_loss(self.D, self.g_fn(z_l, y_l), y_l, self.g_fn(z_u, y_u))
+        if self.cfg.semi == "salimans":
+            loss_g = semisupervised.feature_matching(self.D, x_u, self.g_fn(z_u, y_u))
+        else:
+            loss_g = semisupervised.g_loss(self.D, self.g_fn(z_l, y_l), y_l, self.g_fn(z_u, y_u))
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward(inputs=self.g_params)
         norm_g = grad_norm(self.g_params)

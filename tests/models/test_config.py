@@ -101,3 +101,12 @@ def test_keyword_construction_rejects_a_bad_value_naming_it_and_its_range():
 def test_cuda_without_a_device_is_refused():
     with pytest.raises(InputError, match="no CUDA device"):
         TrainConfig(device="cuda")
+
+
+def test_semi_supervised_generator_learns_at_the_loss_functions_rate():
+    cls = {"data": "digits", "loss": "loss-sensitive", "conditional": True, "device": "cpu"}
+    semi, plain = TrainConfig(**cls, labels=20), TrainConfig(**cls)
+    assert (semi.lr_g, semi.lr_d, semi.semi) == (2e-3, 2e-3, "salimans")
+    assert (plain.lr_g, plain.lr_d) == (2e-4, 2e-3)
+    with pytest.raises(InputError, match=r"^--semi must be one of salimans, qi, got 'x'$"):
+        TrainConfig(**cls, labels=20, semi="x")

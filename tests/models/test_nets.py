@@ -60,6 +60,7 @@ def test_cls_loss_on_hand_computed_logits():
     assert D(x, torch.tensor([0, 1])).tolist() == pytest.approx([math.log(5), math.log(5 / 3)], rel=1e-6)
     assert D.marginal(x).tolist() == pytest.approx([math.log(5 / 4)] * 2, rel=1e-6)
     assert D.classify(x).tolist() == [1, 1]
+    assert D.fake_loss(x).tolist() == pytest.approx([math.log(5)] * 2, rel=1e-6)  # P(generated | x) = 1/5
 
 
 def test_dcgan_init():
@@ -114,3 +115,28 @@ def test_toy_nets_start_as_pacgans_code_does():
     assert [m.bias is None for m in G.net if isinstance(m, torch.nn.Linear)] == [True] * 4 + [False]
     plain = nets.ToyGenerator(2, batchnorm=False)
     assert all(m.bias is not None for m in plain.net if isinstance(m, torch.nn.Linear))
+
+
+def test_gaussian_noise_adds_sigma_times_a_standard_normal_in_training_only():
+    layer, x = nets.GaussianNoise(0.5), torch.ones(4, 3)
+    torch.manual_seed(7)
+    out = layer(x)
+    torch.manual_seed(7)
+    assert torch.equal(out, x + 0.5 * torch.randn(4, 3))
+    assert torch.equal(layer.eval()(x), x)
+    assert torch.equal(nets.GaussianNoise(0.0)(x), x)
+
+
+def test_noisy_discriminator_has_noise_before_each_block_and_features_feed_the_last_layer():
+    torch.manual_seed(0)
+    D = nets.DCGANDiscriminator(28, 1, width=4, norm="layer", n_out=10, noise=(0.3, 0.5))
+    sigmas = [m.sigma for m in D.body if isinstance(m, nets.GaussianNoise)]
+    assert sigmas == [0.3, 0.5, 0.5]
+    D.eval()
+    x = torch.randn(3, 1, 28, 28)
+    f = D.features(x)
+    linear = D.body[-1]
+    assert f.shape == (3, 8 * 7 * 7) and torch.allclose(D(x), f @ linear.weight.T + linear.bias, atol=1e-6)
+    assert torch.equal(nets.CLSDiscriminator(D).features(x), f)
+    D.train()
+    assert not torch.allclose(D(x), D(x))

@@ -72,9 +72,30 @@ def test_d_objective_and_g_loss_from_the_cls_losses():
     expected += lu_real + np.mean([max(0, d + lu_real - lu_fake) for d in delta])
     assert semisupervised.d_objective(D, real, y, real, fake, fake).item() == pytest.approx(expected, rel=1e-6)
     assert semisupervised.g_loss(D, fake, y, fake).item() == pytest.approx(np.mean(l_fake) + lu_fake, rel=1e-6)
+    # K + 1-class form: −log P(fake | G(z)) with P(fake | ·) = 1 / (1 + 4 + 1) = 1/6 for the fakes
+    expected = np.mean(l_real) + lu_real + math.log(6)
+    assert semisupervised.d_cross_entropy(D, real, y, real, fake).item() == pytest.approx(expected, rel=1e-6)
 
 
 def test_error_counts_images_whose_class_of_minimal_loss_is_wrong():
     D = nets.CLSDiscriminator(Logits())
     x = torch.tensor([[2.0, 0.0, 1.0], [0.0, 0.0, 3.0], [0.0, 5.0, 1.0], [1.0, 0.0, 0.0]])
     assert semisupervised.error(D, x, torch.tensor([0, 2, 0, 1]), "cpu") == 0.5
+
+
+class Features(torch.nn.Module):
+    """A stand-in CLS loss function whose last hidden layer is the input itself."""
+
+    def features(self, x):
+        return x
+
+
+def test_feature_matching_is_the_mean_squared_gap_of_batch_mean_features_and_moves_only_the_fakes():
+    """Real features mean (1, 1), fake (0.5, 2.5): ((0.5)² + (−1.5)²) / 2 = 1.25; ∂/∂fake_i = 2(m_f − m_r)/(2·n)."""
+    real = torch.tensor([[0.0, 2.0], [2.0, 0.0]], requires_grad=True)
+    fake = torch.tensor([[0.0, 2.0], [1.0, 3.0]], requires_grad=True)
+    value = semisupervised.feature_matching(Features(), real, fake)
+    assert value.item() == pytest.approx(1.25)
+    value.backward()
+    assert real.grad is None or torch.equal(real.grad, torch.zeros(2, 2))
+    assert torch.allclose(fake.grad, torch.tensor([[-0.25, 0.75]] * 2))

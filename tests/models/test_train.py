@@ -12,7 +12,7 @@ import torch
 
 from dynamics.cli import run_main
 from dynamics.contracts import InputError
-from models import checkpoint, nets
+from models import checkpoint, nets, semisupervised
 from models.data import load
 from models.train import main, train
 from models.trainer import NonFiniteError
@@ -127,6 +127,13 @@ def test_bad_input_exits_2_with_one_line(argv, message, capsys, tmp_path):
     assert run_main(main, [*argv, "--out", str(tmp_path / "r"), "--steps", "1"]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_unknown_semi_objective_exits_2_naming_the_choices(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--semi", "mean-teacher"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "--semi: invalid choice: 'mean-teacher' (choose from 'salimans', 'qi')" in err
 
 
 @pytest.mark.parametrize("steps", ["0", "-3"])
@@ -270,10 +277,12 @@ def test_28_pixel_runs_lower_frechet_distance(tmp_path, cache, name):
     assert last["fd"] < first["fd"] / 3
 
 
-def test_semisupervised_run_reports_its_test_error_and_the_supervised_baseline(tmp_path, cache):
-    cfg = {"data": "digits", "loss": "loss-sensitive", "conditional": True, "labels": 20, "steps": 3, **FAST}
+@pytest.mark.parametrize("semi", ["salimans", "qi"])
+def test_semisupervised_run_reports_its_test_error_and_the_supervised_baseline(tmp_path, cache, semi):
+    cfg = {"data": "digits", "loss": "loss-sensitive", "conditional": True, "labels": 20, "steps": 3, "semi": semi}
+    cfg |= FAST
     m = train(cfg, out=tmp_path / "r", cache_dir=cache)["metrics"]
-    D = nets.CLSDiscriminator(nets.DCGANDiscriminator(8, 1, 0, 32, "layer", n_out=10))
+    D = nets.CLSDiscriminator(nets.DCGANDiscriminator(8, 1, 0, 32, "layer", 10, semisupervised.NOISE))
     D.load_state_dict(checkpoint.load(tmp_path / "r" / "checkpoint.pt", keys=("D",))["D"])
     data = load("digits")
     with torch.no_grad():
