@@ -24,7 +24,8 @@ from models.data import IMAGES, TOYS
 from models.semisupervised import OBJECTIVES
 
 TORCH_OPTIMIZERS = ("sgd", "momentum", "adam", "rmsprop", "extragradient")
-NETS = ("mlp", "pacgan", "dcgan")  # dcgan: image data; pacgan: unconditional ring8/grid25 (their default)
+LR_DECAYS = ("none", "linear")
+NETS = ("mlp", "pacgan", "dcgan")  # dcgan: image data; pacgan: PacGAN's nets for unconditional ring8/grid25
 
 # Float options: (low, high, low end open, high end open); a value must be finite and in [low, high], with an
 # open end excluded: (low, high] or [low, high).
@@ -39,10 +40,24 @@ FLOAT_RANGES = {
     "beta1": (0, 1, False, True),
 }
 
-# The 2-D mode-collapse toys train at PacGAN's protocol (Lin 2018, Table 1, and its code's config.py): noise
-# z ~ N(0, I₂), G 4×400 ReLU + BatchNorm, D 3×200 maxout (width / 2), Adam 1e-4 with β₁ = 0.8, batch 100, and
-# the generator loss of its GAN, −log D(G(z)): our nsgan (the saturating `gan` stays the default elsewhere).
-TOY_DEFAULTS = {"loss": "nsgan", "lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2, "beta1": 0.8}
+# The 2-D mode-collapse toys: the non-saturating GAN with R1 (Mescheder 2018) at γ = 0.1 on the small MLPs, Adam 1e-3
+# decayed linearly to 0, noise N(0, I₈), batch 100 (bench/RESULTS.md, "2-D toys": each part's share, one seed).
+TOY_DEFAULTS = {
+    "loss": "nsgan",
+    "reg": "r1",
+    "gamma": 0.1,
+    "lr": 1e-3,
+    "lr_decay": "linear",
+    "width": 128,
+    "batch": 100,
+    "steps": 100000,
+    "nz": 8,
+    "beta1": 0.5,
+}
+# `--net pacgan`: PacGAN's protocol (Lin 2018, Table 1, and its code's config.py): noise z ~ N(0, I₂), G 4×400 ReLU
+# + BatchNorm, D 3×200 maxout, Adam 1e-4 with β₁ = 0.8, batch 100, and its GAN's generator loss −log D(G(z)).
+PACGAN_DEFAULTS = {"loss": "nsgan", "lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2, "beta1": 0.8}
+DEFAULTS = {"loss": "nsgan", "lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2, "beta1": 0.8}
 DEFAULTS = {"loss": "gan", "lr": 1e-3, "width": 128, "batch": 64, "steps": 2000, "nz": 8, "beta1": 0.5}
 IMAGE_DEFAULTS = {**DEFAULTS, "lr": 2e-4, "width": 32, "nz": 64}
 # The LS-GAN's and CLS-GAN's loss function on images learns 10× faster than its generator (two time scales, our
@@ -72,22 +87,24 @@ def in_range(value, low: float, high: float, low_open: bool, high_open: bool = F
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Every setting of a run. None for loss, lr, lr_g, lr_d, beta1, nz, width, batch and steps means the default
-    for the data kind (images: gan, lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; ring8/grid25: TOY_DEFAULTS;
-    otherwise gan, lr 1e-3, nz 8, width 128, batch 64, 2,000 steps; lr_g defaults to lr, lr_d too, except
-    LS_LR_D·lr for the LS-GAN and CLS-GAN's lr_d on images and both rates of the semi-supervised CLS-GAN; beta1,
-    Adam's β₁, is 0.5 except on the toys). pack m > 1 feeds the discriminator m samples concatenated, `batch`
-    such inputs a step (PacGAN, 2-D toys only). net None: "dcgan" for images, "pacgan" for unconditional
-    ring8/grid25 (whose other defaults are then TOY_DEFAULTS), else "mlp"; reuse_fake: G's step reuses the last
-    D step's fake batch instead of fresh noise; labels n: the semi-supervised CLS-GAN with n labelled training
-    images (models.semisupervised), semi its objective ("salimans": D's K + 1-class cross-entropy and G's feature
-    matching, "qi": Qi's margins); batchnorm=False: no BatchNorm in G or D. Device "auto" becomes "cuda" when a
-    CUDA device is present, else "cpu". After construction every field holds its final value."""
+    """Every setting of a run. None for loss, reg, gamma, lr, lr_g, lr_d, beta1, nz, width, batch, steps and
+    lr_decay means the default for the data kind: images gan, lr 2e-4, nz 64, width 32, batch 64, 2,000 steps;
+    unconditional ring8/grid25 TOY_DEFAULTS (with net "pacgan" PACGAN_DEFAULTS); otherwise gan, lr 1e-3, nz 8,
+    width 128, batch 64, 2,000 steps. reg is none, except r1 with the toys' default loss nsgan; gamma is 10, except
+    0.1 for the toys' r1; lr_decay is "linear" on the toys (both rates fall linearly to 0 at `steps`), else
+    "none"; lr_g defaults to lr, lr_d too, except LS_LR_D·lr for the LS-GAN and CLS-GAN's lr_d on images and both
+    rates of the semi-supervised CLS-GAN; beta1, Adam's β₁, is 0.5 (PacGAN's 0.8 with its nets). pack m > 1 feeds
+    the discriminator m samples concatenated, `batch` such inputs a step (PacGAN, 2-D toys only). net None:
+    "dcgan" for images, else "mlp"; reuse_fake: G's step reuses the last D step's fake batch instead of fresh
+    noise; labels n: the semi-supervised CLS-GAN with n labelled training images (models.semisupervised), semi its
+    objective ("salimans": D's K + 1-class cross-entropy and G's feature matching, "qi": Qi's margins);
+    batchnorm=False: no BatchNorm in G or D. Device "auto" becomes "cuda" when a CUDA device is present, else
+    "cpu". After construction every field holds its final value."""
 
     data: str = "ring8"
     loss: str | None = None
-    reg: str = "none"
-    gamma: float = 10.0
+    reg: str | None = None
+    gamma: float | None = None
     sigma: float = 0.1
     clip: float | None = None
     target: float = 1.0
@@ -115,6 +132,7 @@ class TrainConfig:
     net: str | None = None
     labels: int | None = None
     semi: str = "salimans"
+    lr_decay: str | None = None
 
     @classmethod
     def from_mapping(cls, overrides: Mapping) -> TrainConfig:
@@ -140,12 +158,23 @@ class TrainConfig:
         return self.data in IMAGES
 
     def __post_init__(self):
-        net = self.net or ("dcgan" if self.image else "pacgan" if self.data in TOYS and not self.conditional else "mlp")
-        base = TOY_DEFAULTS if net == "pacgan" else IMAGE_DEFAULTS if self.image else DEFAULTS
+        net = self.net or ("dcgan" if self.image else "mlp")
+        toy = self.data in TOYS and not self.conditional
+        base = (
+            PACGAN_DEFAULTS if net == "pacgan" else TOY_DEFAULTS if toy else IMAGE_DEFAULTS if self.image else DEFAULTS
+        )
+        loss = self.loss or base["loss"]
+        reg = self.reg or (base.get("reg", "none") if loss == base["loss"] else "none")  # R1 goes with nsgan
         lr = self.lr if self.lr is not None else base["lr"]
         filled = {
             "net": net,
-            "loss": self.loss or base["loss"],
+            "loss": loss,
+            "reg": reg,
+            "gamma": self.gamma
+            if self.gamma is not None
+            else base.get("gamma", 10.0)
+            if reg == base.get("reg")
+            else 10.0,
             "batch": self.batch if self.batch is not None else base["batch"],
             "steps": self.steps if self.steps is not None else base["steps"],
             "lr": lr,
@@ -156,6 +185,7 @@ class TrainConfig:
             "nz": self.nz if self.nz is not None else base["nz"],
             "beta1": self.beta1 if self.beta1 is not None else base["beta1"],
             "width": self.width if self.width is not None else base["width"],
+            "lr_decay": self.lr_decay or base.get("lr_decay", "none"),
         }
         if self.device == "auto":
             filled["device"] = "cuda" if torch.cuda.is_available() else "cpu"
@@ -180,6 +210,7 @@ class TrainConfig:
             ("optimizer", TORCH_OPTIMIZERS),
             ("net", NETS),
             ("semi", OBJECTIVES),
+            ("lr_decay", LR_DECAYS),
         ):
             if getattr(self, name) not in choices:
                 raise InputError(f"{flag(name)} must be one of {', '.join(choices)}, got {getattr(self, name)!r}")

@@ -26,7 +26,7 @@ from dynamics.cli import Parser, finite_float, print_json, run_main
 from dynamics.contracts import InputError
 from dynamics.dirac.objectives import LOSSES, REGULARIZERS
 from models import checkpoint
-from models.config import FLOAT_RANGES, NETS, TORCH_OPTIMIZERS, TrainConfig, flag
+from models.config import FLOAT_RANGES, LR_DECAYS, NETS, TORCH_OPTIMIZERS, TrainConfig, flag
 from models.data import load
 from models.evaluate import evaluate
 from models.progress import Bar
@@ -197,19 +197,24 @@ def parse_args(argv):
         help="ring8, grid25, digits, mnist5k, fashion-mnist, or a 1-D density spec "
         "such as 'mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))' (default ring8)",
     )
-    p.add_argument("--loss", choices=LOSSES, help="default gan; ring8/grid25 nsgan (PacGAN's GAN)")
-    p.add_argument("--reg", choices=REGULARIZERS, help="default none")
-    p.add_argument("--gamma", help="weight of wgan-gp, r1, r2 and consensus (default 10)")
+    p.add_argument("--loss", choices=LOSSES, help="default gan; ring8/grid25 nsgan")
+    p.add_argument("--reg", choices=REGULARIZERS, help="default none; ring8/grid25 with nsgan r1")
+    p.add_argument("--gamma", help="weight of wgan-gp, r1, r2 and consensus (default 10; ring8/grid25 r1 0.1)")
     p.add_argument("--sigma", help="instance-noise standard deviation (default 0.1)")
     p.add_argument("--clip", help="WGAN weight clipping c: D's weights clamped to [−c, c] after each D step")
     p.add_argument("--target", help="wgan-gp target gradient norm g₀ (default 1)")
     p.add_argument("--optimizer", choices=TORCH_OPTIMIZERS, help="default adam (β₂ = 0.999)")
-    p.add_argument("--beta1", help="Adam's β₁ in [0, 1) (default 0.8 ring8/grid25, as PacGAN; 0.5 otherwise)")
-    p.add_argument("--lr", help="both learning rates (default 2e-4 images, 1e-4 ring8/grid25, 1e-3 otherwise)")
+    p.add_argument("--beta1", help="Adam's β₁ in [0, 1) (default 0.5; --net pacgan 0.8, as PacGAN)")
+    p.add_argument("--lr", help="both learning rates (default 2e-4 images, --net pacgan 1e-4, 1e-3 otherwise)")
     p.add_argument("--lr-g", help="generator learning rate")
     p.add_argument("--lr-d", help="discriminator learning rate (default --lr; loss-sensitive on images 10 × --lr)")
+    p.add_argument(
+        "--lr-decay",
+        choices=LR_DECAYS,
+        help="linear: both rates fall linearly to 0 at --steps (default none; ring8/grid25 linear)",
+    )
     p.add_argument("--d-steps", type=int, help="discriminator steps per generator step (default 1)")
-    p.add_argument("--steps", type=int, help="rounds to train (total, also when resuming; default 2000, toys 20000)")
+    p.add_argument("--steps", type=int, help="rounds (total, also when resuming; default 2000, ring8/grid25 100000)")
     p.add_argument("--batch", type=int, help="batch size (default 64, ring8/grid25 100)")
     p.add_argument("--seed", type=int, help="seed of every random stream (default 0)")
     p.add_argument("--device", help="auto (CUDA when present), cpu or cuda")
@@ -235,7 +240,7 @@ def parse_args(argv):
     p.add_argument(
         "--net",
         choices=NETS,
-        help="networks: dcgan (images), pacgan (PacGAN's, default for ring8/grid25), mlp (small MLPs, other data)",
+        help="networks: dcgan (images), mlp (small MLPs, other data), pacgan (PacGAN's ring8/grid25 nets and protocol)",
     )
     p.add_argument(
         "--labels",

@@ -281,8 +281,17 @@ class Trainer:
         self.opt_g.step()
         return -obj_d.detach(), loss_g.detach(), norm_d, norm_g
 
+    def decay_lr(self):
+        """cfg.lr_decay "linear": both rates at round t are their base rate times 1 − t / cfg.steps."""
+        scale = max(0.0, 1.0 - self.step / self.cfg.steps)
+        for opt, lr in ((self.opt_g, self.cfg.lr_g), (self.opt_d, self.cfg.lr_d)):
+            for group in opt.param_groups:
+                group["lr"] = lr * scale
+
     def round(self):
         """One round; returns (d_objective, g_loss, d_grad_norm, g_grad_norm) of its last updates."""
+        if self.cfg.lr_decay == "linear":
+            self.decay_lr()
         if self.cfg.labels is not None:
             vals = self.semisupervised_round()
         elif self.cfg.optimizer == "extragradient":

@@ -17,7 +17,7 @@ with st.sidebar:
     data = controls.select("data", "Data", ["ring8", "grid25"], "ring8", radio=True)
     cfg = training.training_controls({"steps": 5000})
     rounds = training.limited("tick", "rounds per update while playing", 100, "tick_2d")
-SMALL = {"net": "mlp"}  # the page's small nets and defaults; PacGAN's (models.config.TOY_DEFAULTS) are the CLI's
+SMALL = {"net": "mlp", "lr_decay": "none"}  # the page's small nets at a constant rate; TOY_DEFAULTS are the CLI's
 cfg |= {"data": data, **SMALL}
 s = training.session(KEY, cfg)
 if s is None:

@@ -46,11 +46,12 @@ def test_training_query_parameters_restore_the_state():
     assert "of 25 modes" in at.caption[0].value and "of 700" in at.caption[0].value
 
 
-def test_mixtures_page_trains_its_small_nets_not_the_cli_pacgan_protocol():
-    """The CLI's ring8/grid25 defaults are PacGAN's (4×400 G, 20,000 rounds); the page keeps its MLPs of width 128,
-    learning rate 0.001, batch 64 and 5,000 rounds, so a Step stays well inside the page's time limits."""
+def test_mixtures_page_trains_its_small_defaults_not_the_cli_toy_defaults():
+    """The CLI's ring8/grid25 defaults run 100,000 rounds with R1 and a decaying rate; the page keeps the GAN at a
+    constant learning rate 0.001, batch 64 and 5,000 rounds, so a Step stays well inside the page's time limits."""
     cfg = run_page("mixtures").session_state["mixtures"].cfg
     assert (cfg.net, cfg.width, cfg.lr, cfg.batch, cfg.steps) == ("mlp", 128, 1e-3, 64, 5000)
+    assert (cfg.loss, cfg.reg, cfg.lr_decay) == ("gan", "none", "none")
 
 
 def test_training_bad_url_value_warns():

@@ -19,10 +19,10 @@ def test_ring8_benchmark_reports_never_when_the_budget_is_too_small():
 
 def test_pacgan_benchmark_measures_each_run_once_at_its_last_round(capsys):
     """Tiny budget: one row per data × method with every seed's end metrics, the CLI defaults as `default`."""
-    argv = ["--data", "ring8", "--methods", "default,nsgan-pack2", "--seeds", "0,1", "--steps", "3", "--json"]
+    argv = ["--data", "ring8", "--methods", "default,pacgan-pack2", "--seeds", "0,1", "--steps", "3", "--json"]
     bench_pacgan.main(argv)
     out = json.loads(capsys.readouterr().out)
-    assert [(r["data"], r["method"]) for r in out["rows"]] == [("ring8", "default"), ("ring8", "nsgan-pack2")]
+    assert [(r["data"], r["method"]) for r in out["rows"]] == [("ring8", "default"), ("ring8", "pacgan-pack2")]
     for row in out["rows"]:
         assert [r["steps"] for r in row["runs"]] == [3, 3]
         assert all(0 <= r["high_quality"] <= 1 and 0 <= r["modes"] <= 8 and r["reverse_kl"] >= 0 for r in row["runs"])

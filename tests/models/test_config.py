@@ -12,21 +12,27 @@ from models.config import FIELDS, TORCH_OPTIMIZERS, TrainConfig
 
 def test_defaults_depend_on_the_data_kind():
     toy, image, oned = TrainConfig(), TrainConfig(data="digits"), TrainConfig(data="normal(0, 1)")
-    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-4, 1e-4, 1e-4, 2, 400)  # PacGAN: z ~ N(0, I₂)
-    assert (toy.batch, toy.steps) == (100, 20000)
+    assert (toy.lr, toy.lr_g, toy.lr_d, toy.nz, toy.width) == (1e-3, 1e-3, 1e-3, 8, 128)
+    assert (toy.batch, toy.steps, toy.lr_decay) == (100, 100000, "linear")
+    assert (toy.loss, toy.reg, toy.gamma) == ("nsgan", "r1", 0.1)  # the toys' R1 at γ = 0.1
+    assert (TrainConfig(loss="gan").reg, TrainConfig(loss="wgan-gp").gamma) == ("none", 10.0)  # R1 goes with nsgan
+    assert (TrainConfig(loss="gan", reg="r1").gamma, TrainConfig(reg="r2").gamma) == (0.1, 10.0)
+    pac = TrainConfig(net="pacgan")  # PacGAN's protocol: z ~ N(0, I₂), Adam 1e-4 with β₁ 0.8, 20,000 rounds
+    assert (pac.lr, pac.nz, pac.width, pac.batch, pac.steps, pac.beta1) == (1e-4, 2, 400, 100, 20000, 0.8)
+    assert (pac.loss, pac.reg, pac.lr_decay) == ("nsgan", "none", "none")
     assert (oned.lr, oned.nz, oned.width, oned.batch, oned.steps) == (1e-3, 8, 128, 64, 2000)
     assert (image.batch, image.steps) == (64, 2000)
     assert (image.lr, image.lr_g, image.lr_d, image.nz, image.width) == (2e-4, 2e-4, 2e-4, 64, 32)
     assert toy.device == ("cuda" if torch.cuda.is_available() else "cpu")
-    assert (toy.net, image.net, oned.net, TrainConfig(conditional=True).net) == ("pacgan", "dcgan", "mlp", "mlp")
-    small = TrainConfig(net="mlp")  # the /mixtures page's nets: the small defaults, not PacGAN's protocol
+    assert (toy.net, image.net, oned.net, TrainConfig(conditional=True).net) == ("mlp", "dcgan", "mlp", "mlp")
+    small = TrainConfig(conditional=True)  # conditional toys: the small defaults
     assert (small.lr, small.nz, small.width, small.batch, small.steps) == (1e-3, 8, 128, 64, 2000)
     ls = TrainConfig(data="digits", loss="loss-sensitive")  # L learns 10× faster on images (issue 12 item 1)
     assert (ls.lr, ls.lr_g, ls.lr_d) == (2e-4, 2e-4, pytest.approx(2e-3))
     assert TrainConfig(data="digits", loss="loss-sensitive", lr=1e-3, lr_d=5e-4).lr_d == 5e-4
-    assert TrainConfig(loss="loss-sensitive").lr_d == 1e-4  # ring8: lr_d = lr
+    assert TrainConfig(loss="loss-sensitive").lr_d == 1e-3  # ring8: lr_d = lr
     assert TrainConfig(data="digits", loss="loss-sensitive", conditional=True).lr_d == pytest.approx(2e-3)  # CLS-GAN
-    assert (toy.beta1, oned.beta1, image.beta1, small.beta1) == (0.8, 0.5, 0.5, 0.5)  # PacGAN's Adam β₁ on the toys
+    assert (toy.beta1, oned.beta1, image.beta1, small.beta1) == (0.5, 0.5, 0.5, 0.5)
     # PacGAN's GAN trains G on −log D(G(z)) (its bricks.py generator_loss): our nsgan; gan elsewhere
     assert (toy.loss, oned.loss, image.loss, small.loss) == ("nsgan", "gan", "gan", "gan")
     assert TrainConfig(loss="gan").loss == "gan" and TrainConfig.from_mapping({"loss": None}).loss == "nsgan"
@@ -37,7 +43,7 @@ def test_defaults_depend_on_the_data_kind():
 
 def test_from_mapping_takes_given_values_and_treats_none_as_not_given():
     cfg = TrainConfig.from_mapping({"loss": "hinge", "steps": 7, "lr": None, "gamma": 3})
-    assert (cfg.loss, cfg.steps, cfg.lr, cfg.gamma) == ("hinge", 7, 1e-4, 3.0)
+    assert (cfg.loss, cfg.steps, cfg.lr, cfg.gamma) == ("hinge", 7, 1e-3, 3.0)
     assert isinstance(cfg.gamma, float)
 
 

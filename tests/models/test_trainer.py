@@ -58,7 +58,7 @@ def test_every_optimizer_name_makes_a_torch_optimizer(name):
 def test_packing_feeds_the_discriminator_batch_inputs_of_m_samples():
     """PacGAN's minibatch of 100 counts packed inputs: with --pack 3 and --batch 10, G makes 30 samples a step
     and D scores 10 packed inputs of 3 samples each, for real and for generated data."""
-    t = trainer(pack=3, batch=10, width=16)
+    t = trainer(pack=3, batch=10, width=16, net="pacgan")
     seen = {"G": [], "D": []}
     t.G.register_forward_hook(lambda m, inp, out: seen["G"].append(tuple(out.shape)))
     t.D.register_forward_hook(lambda m, inp, out: seen["D"].append((tuple(inp[0].shape), tuple(out.shape))))
@@ -70,7 +70,7 @@ def test_packing_feeds_the_discriminator_batch_inputs_of_m_samples():
 def test_adam_takes_the_configured_beta1():
     t = trainer(beta1=0.3)
     assert [o.param_groups[0]["betas"] for o in (t.opt_g, t.opt_d)] == [(0.3, 0.999)] * 2
-    assert trainer().opt_g.param_groups[0]["betas"] == (0.8, 0.999)  # PacGAN's β₁ on ring8
+    assert trainer(net="pacgan").opt_g.param_groups[0]["betas"] == (0.8, 0.999)  # PacGAN's β₁
 
 
 def test_generator_step_draws_fresh_noise_unless_reuse_fake():
@@ -101,8 +101,24 @@ def test_no_batchnorm_leaves_every_batchnorm_out():
     assert torch.nn.BatchNorm1d not in {type(m) for net in toy for m in net.modules()}
 
 
-def test_net_picks_pacgans_nets_or_the_small_mlps_for_the_toys():
+def test_net_picks_the_small_mlps_for_the_toys_or_pacgans_nets():
     G, D = build(TrainConfig(data="ring8", width=8, device="cpu"), load("ring8"))
-    assert (type(G), type(D)) == (nets.ToyGenerator, nets.ToyDiscriminator)
-    G, D = build(TrainConfig(data="ring8", net="mlp", width=8, device="cpu"), load("ring8"))
     assert (type(G), type(D)) == (nets.MLPGenerator, nets.MLPDiscriminator)
+    G, D = build(TrainConfig(data="ring8", net="pacgan", width=8, device="cpu"), load("ring8"))
+    assert (type(G), type(D)) == (nets.ToyGenerator, nets.ToyDiscriminator)
+
+
+def test_linear_lr_decay_steps_both_rates_down_to_zero_at_the_last_round():
+    """--lr-decay linear over 4 rounds at lr 1e-3 (G) and 2e-3 (D): rounds 0-3 step at 1, 3/4, 1/2 and 1/4 of
+    those; resuming recomputes the rate from the step, so a restored trainer continues the same schedule."""
+    t = trainer(steps=4, lr_g=1e-3, lr_d=2e-3, lr_decay="linear", width=16, net="mlp")
+    used = []
+    for _ in range(4):
+        t.round()
+        used.append((t.opt_g.param_groups[0]["lr"], t.opt_d.param_groups[0]["lr"]))
+    assert used == pytest.approx([(1e-3, 2e-3), (7.5e-4, 1.5e-3), (5e-4, 1e-3), (2.5e-4, 5e-4)])
+    resumed = trainer(steps=4, lr_g=1e-3, lr_d=2e-3, lr_decay="linear", width=16, net="mlp")
+    resumed.load_state(t.state() | {"step": 2})
+    resumed.round()
+    assert resumed.opt_g.param_groups[0]["lr"] == pytest.approx(5e-4)
+    assert TrainConfig(data="normal(0, 1)").lr_decay == "none" and trainer(width=16).cfg.lr_decay == "linear"
