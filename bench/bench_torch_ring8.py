@@ -19,10 +19,11 @@ import torch
 from dynamics.cli import print_json
 from models.train import train
 
+PLAIN = {"net": "mlp", "reg": "none", "lr_decay": "none"}  # the small MLPs at a constant rate, not the toys' defaults
 METHODS = {
-    "nsgan, Adam 1e-4, batch 256": {"loss": "nsgan", "lr": 1e-4, "batch": 256},
-    "nsgan, Adam 3e-4, batch 256": {"loss": "nsgan", "lr": 3e-4, "batch": 256},
-    "nsgan + r1 (γ 0.01), Adam 3e-4, batch 256": {"loss": "nsgan", "reg": "r1", "gamma": 0.01, "lr": 3e-4,
+    "nsgan, Adam 1e-4, batch 256": {**PLAIN, "loss": "nsgan", "lr": 1e-4, "batch": 256},
+    "nsgan, Adam 3e-4, batch 256": {**PLAIN, "loss": "nsgan", "lr": 3e-4, "batch": 256},
+    "nsgan + r1 (γ 0.01), Adam 3e-4, batch 256": {**PLAIN, "loss": "nsgan", "reg": "r1", "gamma": 0.01, "lr": 3e-4,
                                                    "batch": 256},
 }  # fmt: skip
 
