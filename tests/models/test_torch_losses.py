@@ -167,7 +167,7 @@ def test_gradient_penalty_is_taken_at_the_registry_samples(reg, at):
 
 def ls_critic(shift=0.0):
     """The LS-GAN loss function of a tiny run, L = softplus(a(x) − shift), in float64."""
-    cfg = TrainConfig(data="ring8", loss="loss-sensitive", width=8, device="cpu")
+    cfg = TrainConfig(data="ring8", loss="loss-sensitive", width=8, net="pacgan", device="cpu")
     torch.manual_seed(0)
     _, D = build(cfg, load(cfg.data))
     D = D.double()
