@@ -41,7 +41,7 @@ FLOAT_RANGES = {
 }
 
 # The 2-D mode-collapse toys: the non-saturating GAN with R1 (Mescheder 2018) at γ = 0.1 on the small MLPs, Adam 1e-3
-# decayed linearly to 0, noise N(0, I₈), batch 100 (bench/RESULTS.md, "2-D toys": each part's share, one seed).
+# decayed linearly to 0, noise N(0, I₈), batch 100 (bench/RESULTS.md, "2-D toys": how each part was chosen).
 TOY_DEFAULTS = {
     "loss": "nsgan",
     "reg": "r1",
@@ -57,7 +57,6 @@ TOY_DEFAULTS = {
 # `--net pacgan`: PacGAN's protocol (Lin 2018, Table 1, and its code's config.py): noise z ~ N(0, I₂), G 4×400 ReLU
 # + BatchNorm, D 3×200 maxout, Adam 1e-4 with β₁ = 0.8, batch 100, and its GAN's generator loss −log D(G(z)).
 PACGAN_DEFAULTS = {"loss": "nsgan", "lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2, "beta1": 0.8}
-DEFAULTS = {"loss": "nsgan", "lr": 1e-4, "width": 400, "batch": 100, "steps": 20000, "nz": 2, "beta1": 0.8}
 DEFAULTS = {"loss": "gan", "lr": 1e-3, "width": 128, "batch": 64, "steps": 2000, "nz": 8, "beta1": 0.5}
 IMAGE_DEFAULTS = {**DEFAULTS, "lr": 2e-4, "width": 32, "nz": 64}
 # The LS-GAN's and CLS-GAN's loss function on images learns 10× faster than its generator (two time scales, our
@@ -87,19 +86,19 @@ def in_range(value, low: float, high: float, low_open: bool, high_open: bool = F
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Every setting of a run. None for loss, reg, gamma, lr, lr_g, lr_d, beta1, nz, width, batch, steps and
-    lr_decay means the default for the data kind: images gan, lr 2e-4, nz 64, width 32, batch 64, 2,000 steps;
-    unconditional ring8/grid25 TOY_DEFAULTS (with net "pacgan" PACGAN_DEFAULTS); otherwise gan, lr 1e-3, nz 8,
-    width 128, batch 64, 2,000 steps. reg is none, except r1 with the toys' default loss nsgan; gamma is 10, except
-    0.1 for the toys' r1; lr_decay is "linear" on the toys (both rates fall linearly to 0 at `steps`), else
-    "none"; lr_g defaults to lr, lr_d too, except LS_LR_D·lr for the LS-GAN and CLS-GAN's lr_d on images and both
-    rates of the semi-supervised CLS-GAN; beta1, Adam's β₁, is 0.5 (PacGAN's 0.8 with its nets). pack m > 1 feeds
-    the discriminator m samples concatenated, `batch` such inputs a step (PacGAN, 2-D toys only). net None:
-    "dcgan" for images, else "mlp"; reuse_fake: G's step reuses the last D step's fake batch instead of fresh
-    noise; labels n: the semi-supervised CLS-GAN with n labelled training images (models.semisupervised), semi its
-    objective ("salimans": D's K + 1-class cross-entropy and G's feature matching, "qi": Qi's margins);
-    batchnorm=False: no BatchNorm in G or D. Device "auto" becomes "cuda" when a CUDA device is present, else
-    "cpu". After construction every field holds its final value."""
+    """Every setting of a run. None for loss, reg, gamma, lr, lr_g, lr_d, beta1, nz, width, batch, steps and lr_decay
+    means the default for the data kind: images gan, lr 2e-4, nz 64, width 32, batch 64, 2,000 steps; unconditional
+    ring8/grid25 TOY_DEFAULTS (with net "pacgan" PACGAN_DEFAULTS); otherwise gan, lr 1e-3, nz 8, width 128, batch
+    64, 2,000 steps. reg is none, except r1 with the toys' default loss nsgan; gamma is 10, except 0.1 for r1 on the
+    toys (not with wgan-gp, whose penalty shares it); lr_decay is "linear" on the toys (both rates fall linearly to
+    0 at `steps`), else "none"; lr_g defaults to lr, lr_d too, except LS_LR_D·lr for the LS-GAN and CLS-GAN's lr_d
+    on images and both rates of the semi-supervised CLS-GAN; beta1, Adam's β₁, is 0.5 (PacGAN's 0.8 with its nets).
+    pack m > 1 feeds the discriminator m samples concatenated, `batch` such inputs a step (PacGAN, 2-D toys only).
+    net None: "dcgan" for images, else "mlp"; reuse_fake: G's step reuses the last D step's fake batch instead of
+    fresh noise; labels n: the semi-supervised CLS-GAN with n labelled training images (models.semisupervised), semi
+    its objective ("salimans": D's K + 1-class cross-entropy and G's feature matching, "qi": Qi's margins);
+    batchnorm=False: no BatchNorm in G or D. Device "auto" becomes "cuda" when a CUDA device is present, else "cpu".
+    After construction every field holds its final value."""
 
     data: str = "ring8"
     loss: str | None = None
@@ -143,6 +142,12 @@ class TrainConfig:
             raise InputError(f"unknown training option {unknown[0]!r}; the options are {', '.join(FIELDS)}")
         return cls(**{k: v for k, v in overrides.items() if v is not None})
 
+    @classmethod
+    def from_saved(cls, saved: Mapping) -> TrainConfig:
+        """A run directory's stored settings (`to_dict()`, maybe with overrides); an option added after the run was
+        written takes the value the run trained with, not today's default (lr_decay: none)."""
+        return cls.from_mapping({"lr_decay": "none", **saved})
+
     def to_dict(self) -> dict:
         """The settings as plain values, in field order: the run directory's config.json."""
         return dataclasses.asdict(self)
@@ -173,7 +178,7 @@ class TrainConfig:
             "gamma": self.gamma
             if self.gamma is not None
             else base.get("gamma", 10.0)
-            if reg == base.get("reg")
+            if reg == base.get("reg") and loss != "wgan-gp"  # wgan-gp's own penalty keeps its weight 10
             else 10.0,
             "batch": self.batch if self.batch is not None else base["batch"],
             "steps": self.steps if self.steps is not None else base["steps"],
@@ -244,6 +249,10 @@ class TrainConfig:
             )
         if self.labels is not None and (self.reg != "none" or self.optimizer == "extragradient"):
             raise InputError("--labels trains with --reg none and an optimizer other than extragradient")
+        if self.labels is not None and self.lr_decay != "none":
+            raise InputError(
+                "--lr-decay must be none with --labels (its supervised baseline trains at a constant rate)"
+            )
         if self.channels_last and not self.image:
             raise InputError("--channels-last applies to image data only")
 

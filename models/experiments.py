@@ -64,8 +64,16 @@ def run(a) -> dict:
     d = DEFAULTS[a.experiment]
     opt = {k: d[k] if getattr(a, k) is None else getattr(a, k) for k in ("data", "steps", "iterations", "every")}
     opt.update({k: positive(opt[k], "--" + k) for k in ("steps", "iterations", "every")})
+    plain = {"reg": "none", "lr_decay": "none"}  # the losses alone at a constant rate, also on ring8/grid25
     cfg = TrainConfig(
-        data=opt["data"], steps=opt["steps"], seed=a.seed, device="cpu", width=d["width"], lr=d["lr"], loss="nsgan"
+        data=opt["data"],
+        steps=opt["steps"],
+        seed=a.seed,
+        device="cpu",
+        width=d["width"],
+        lr=d["lr"],
+        loss="nsgan",
+        **plain,
     )
     if a.experiment == "vanishing":
         losses = names(a.losses, LOSSES, "--losses") if a.losses else gradients.VANISHING_LOSSES

@@ -76,7 +76,7 @@ def resumed(resume, given):
         raise InputError(f"checkpoint {path} refused: its 'config' must be a dict and its 'step' an integer ≥ 0")
     changed = {k: v for k, v in given.items() if k in ("steps", "device") and v is not None}
     try:
-        return saved, TrainConfig.from_mapping({**saved["config"], **changed})
+        return saved, TrainConfig.from_saved({**saved["config"], **changed})
     except InputError as err:
         raise InputError(f"--resume {resume}: {err}") from None
     except (TypeError, AttributeError, ValueError) as err:  # e.g. a setting of the wrong type
@@ -198,8 +198,8 @@ def parse_args(argv):
         "such as 'mixture(0.5*normal(-2, 0.5), 0.5*normal(2, 0.5))' (default ring8)",
     )
     p.add_argument("--loss", choices=LOSSES, help="default gan; ring8/grid25 nsgan")
-    p.add_argument("--reg", choices=REGULARIZERS, help="default none; ring8/grid25 with nsgan r1")
-    p.add_argument("--gamma", help="weight of wgan-gp, r1, r2 and consensus (default 10; ring8/grid25 r1 0.1)")
+    p.add_argument("--reg", choices=REGULARIZERS, help="default none; r1 for the ring8/grid25 MLP runs with nsgan")
+    p.add_argument("--gamma", help="weight of wgan-gp, r1, r2 and consensus (default 10; r1 on ring8/grid25 0.1)")
     p.add_argument("--sigma", help="instance-noise standard deviation (default 0.1)")
     p.add_argument("--clip", help="WGAN weight clipping c: D's weights clamped to [−c, c] after each D step")
     p.add_argument("--target", help="wgan-gp target gradient norm g₀ (default 1)")
@@ -214,7 +214,9 @@ def parse_args(argv):
         help="linear: both rates fall linearly to 0 at --steps (default none; ring8/grid25 linear)",
     )
     p.add_argument("--d-steps", type=int, help="discriminator steps per generator step (default 1)")
-    p.add_argument("--steps", type=int, help="rounds (total, also when resuming; default 2000, ring8/grid25 100000)")
+    p.add_argument(
+        "--steps", type=int, help="rounds (total, also resuming; default 2000, ring8/grid25 100000, --net pacgan 20000)"
+    )
     p.add_argument("--batch", type=int, help="batch size (default 64, ring8/grid25 100)")
     p.add_argument("--seed", type=int, help="seed of every random stream (default 0)")
     p.add_argument("--device", help="auto (CUDA when present), cpu or cuda")
@@ -235,12 +237,12 @@ def parse_args(argv):
         dest="batchnorm",
         action="store_false",
         default=None,
-        help="no BatchNorm in G or D (image data and the ring8/grid25 generator)",
+        help="no BatchNorm in G or D (image data and --net pacgan's generator)",
     )
     p.add_argument(
         "--net",
         choices=NETS,
-        help="networks: dcgan (images), mlp (small MLPs, other data), pacgan (PacGAN's ring8/grid25 nets and protocol)",
+        help="networks: dcgan (images), mlp (small MLPs, all other data), pacgan (PacGAN's ring8/grid25 protocol)",
     )
     p.add_argument(
         "--labels",
@@ -255,7 +257,9 @@ def parse_args(argv):
         "(Qi's margins; G minimizes its samples' loss)",
     )
     p.add_argument(
-        "--pack", type=int, help="PacGAN packing: D sees --batch inputs of m samples concatenated (default 1)"
+        "--pack",
+        type=int,
+        help="PacGAN packing (with --net pacgan): D sees --batch inputs of m samples concatenated (default 1)",
     )
     p.add_argument("--eval-every", type=int, help="rounds between metrics and sample pictures (default 500)")
     p.add_argument("--ckpt-every", type=int, help="rounds between checkpoints (default 500)")

@@ -111,7 +111,7 @@ def per_class(path: Path, label: int, n: int = 16, seed: int = 0) -> np.ndarray:
     ckpt = path / "checkpoint.pt"
     state = checkpoint.load(ckpt, keys=("config", "G"))  # weights only: a planted file runs no code
     try:
-        cfg = TrainConfig.from_mapping({**state["config"], "device": "cpu", "amp": False})  # CUDA runs read on a CPU
+        cfg = TrainConfig.from_saved({**state["config"], "device": "cpu", "amp": False})  # CUDA runs read on a CPU
         G, _ = build(cfg, load(cfg.data))
         G.load_state_dict(state["G"])
     except (TypeError, AttributeError, KeyError, RuntimeError, ValueError) as err:

@@ -17,6 +17,7 @@ def test_defaults_depend_on_the_data_kind():
     assert (toy.loss, toy.reg, toy.gamma) == ("nsgan", "r1", 0.1)  # the toys' R1 at γ = 0.1
     assert (TrainConfig(loss="gan").reg, TrainConfig(loss="wgan-gp").gamma) == ("none", 10.0)  # R1 goes with nsgan
     assert (TrainConfig(loss="gan", reg="r1").gamma, TrainConfig(reg="r2").gamma) == (0.1, 10.0)
+    assert TrainConfig(loss="wgan-gp", reg="r1").gamma == 10.0  # wgan-gp's own penalty weight stays 10
     pac = TrainConfig(net="pacgan")  # PacGAN's protocol: z ~ N(0, I₂), Adam 1e-4 with β₁ 0.8, 20,000 rounds
     assert (pac.lr, pac.nz, pac.width, pac.batch, pac.steps, pac.beta1) == (1e-4, 2, 400, 100, 20000, 0.8)
     assert (pac.loss, pac.reg, pac.lr_decay) == ("nsgan", "none", "none")
@@ -39,6 +40,14 @@ def test_defaults_depend_on_the_data_kind():
     assert TrainConfig(beta1=0).beta1 == 0.0
     split = TrainConfig(lr=0.01, lr_d=0.02)
     assert (split.lr_g, split.lr_d) == (0.01, 0.02)
+
+
+def test_a_run_saved_before_lr_decay_existed_reads_back_at_a_constant_rate():
+    """A config.json without lr_decay trained at a constant rate; today's toy default (linear) must not resume it."""
+    old = TrainConfig(data="ring8", net="mlp", reg="none").to_dict()
+    del old["lr_decay"]
+    assert TrainConfig.from_mapping(old).lr_decay == "linear" and TrainConfig.from_saved(old).lr_decay == "none"
+    assert TrainConfig.from_saved(TrainConfig(data="grid25").to_dict()).lr_decay == "linear"
 
 
 def test_from_mapping_takes_given_values_and_treats_none_as_not_given():
@@ -78,6 +87,11 @@ def test_a_config_is_frozen():
         ({"steps": 0}, "--steps must be at least 1, got 0"),
         ({"steps": -1}, "--steps must be at least 1, got -1"),
         ({"batch": 1}, "--batch must be at least 2"),
+        ({"lr_decay": "cosine"}, "--lr-decay must be one of none, linear, got 'cosine'"),
+        (
+            {"data": "mnist5k", "loss": "loss-sensitive", "conditional": True, "labels": 100, "lr_decay": "linear"},
+            "--lr-decay must be none with --labels",
+        ),
         ({"reg": "instance-noise", "sigma": 0}, "--sigma must be > 0 with --reg instance-noise, got 0.0"),
         ({"device": "tpu"}, "--device must be auto, cpu or cuda[:N], got 'tpu'"),
         ({"device": "cpu", "amp": True}, "--amp (bf16 autocast) is a CUDA option"),

@@ -28,7 +28,8 @@ def test_vanishing_is_deterministic():
 
 
 def test_d_steps_records_every_round_and_the_end():
-    runs = gradients.d_steps(TrainConfig(data="ring8", width=16, steps=7, device="cpu"), (1, 2), ("gan",), every=3)
+    cfg = TrainConfig(data="ring8", width=16, steps=7, device="cpu", reg="none", lr_decay="none")
+    runs = gradients.d_steps(cfg, (1, 2), ("gan",), every=3)
     assert [(r.loss, r.k) for r in runs] == [("gan", 1), ("gan", 2)]
     assert runs[0].rounds == [3, 6, 7] and len(runs[0].grad_norm) == 3 and all(g > 0 for g in runs[0].grad_norm)
     assert runs[0].fd is None and set(runs[0].metrics) == {"modes", "high_quality", "reverse_kl"}
