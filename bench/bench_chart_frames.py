@@ -56,6 +56,16 @@ def busy_ms(cdp) -> float:
     return 1000 * metrics["TaskDuration"]
 
 
+def visible_box(locator, tries: int = 5) -> dict:
+    """The element's box once it is laid out: a rerun can remount a chart, so for a moment it has none."""
+    for _ in range(tries):
+        locator.wait_for(state="visible")
+        box = locator.bounding_box()
+        if box is not None:
+            return box
+    raise RuntimeError(f"{locator} never stayed visible long enough to measure")
+
+
 def measure(page, cdp, means: str, moves: int, hovers: int) -> Row:
     target = page.locator(TARGET[means]).first
     target.wait_for()
@@ -70,7 +80,7 @@ def measure(page, cdp, means: str, moves: int, hovers: int) -> Row:
         end = page.evaluate(IDLE)
         update_wall.append(end - start)
         update_busy.append(busy_ms(cdp) - before)
-    box = target.bounding_box()
+    box = visible_box(target)
     hover_wall, hover_busy = [], []
     for i in range(hovers):
         x = box["x"] + box["width"] * (0.15 + 0.7 * i / max(1, hovers - 1))
