@@ -170,16 +170,15 @@ class TrainConfig:
         )
         loss = self.loss or base["loss"]
         reg = self.reg or (base.get("reg", "none") if loss == base["loss"] else "none")  # R1 goes with nsgan
+        gamma = self.gamma
+        if gamma is None:  # the toys' R1 weight, except where wgan-gp's own penalty shares gamma
+            gamma = base.get("gamma", 10.0) if reg == base.get("reg") and loss != "wgan-gp" else 10.0
         lr = self.lr if self.lr is not None else base["lr"]
         filled = {
             "net": net,
             "loss": loss,
             "reg": reg,
-            "gamma": self.gamma
-            if self.gamma is not None
-            else base.get("gamma", 10.0)
-            if reg == base.get("reg") and loss != "wgan-gp"  # wgan-gp's own penalty keeps its weight 10
-            else 10.0,
+            "gamma": gamma,
             "batch": self.batch if self.batch is not None else base["batch"],
             "steps": self.steps if self.steps is not None else base["steps"],
             "lr": lr,
